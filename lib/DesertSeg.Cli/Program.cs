@@ -1,0 +1,1 @@
+Console.WriteLine("desertseg: commands arrive with the data layer.");
