@@ -1,0 +1,51 @@
+namespace DesertSeg.Lab.Data;
+
+/// <summary>An 8-bit RGB image, pixels interleaved row by row (R, G, B, R, G, B, ...).</summary>
+public sealed class RgbImage
+{
+    public RgbImage(int width, int height, byte[]? pixels = null)
+    {
+        if (width <= 0 || height <= 0) throw new ArgumentException($"Image size {width}x{height} is empty.");
+        pixels ??= new byte[width * height * 3];
+        if (pixels.Length != width * height * 3)
+            throw new ArgumentException($"{pixels.Length} bytes do not make a {width}x{height} RGB image.");
+        Width = width;
+        Height = height;
+        Pixels = pixels;
+    }
+
+    public int Width { get; }
+    public int Height { get; }
+    public byte[] Pixels { get; }
+
+    public Rgb this[int x, int y]
+    {
+        get { int i = (y * Width + x) * 3; return new Rgb(Pixels[i], Pixels[i + 1], Pixels[i + 2]); }
+        set { int i = (y * Width + x) * 3; Pixels[i] = value.R; Pixels[i + 1] = value.G; Pixels[i + 2] = value.B; }
+    }
+}
+
+/// <summary>A mask of raw 16-bit class values (100..10000), as the Falcon ground truth stores them.</summary>
+public sealed class RawMask
+{
+    public RawMask(int width, int height, ushort[]? values = null)
+    {
+        if (width <= 0 || height <= 0) throw new ArgumentException($"Mask size {width}x{height} is empty.");
+        values ??= new ushort[width * height];
+        if (values.Length != width * height)
+            throw new ArgumentException($"{values.Length} values do not make a {width}x{height} mask.");
+        Width = width;
+        Height = height;
+        Values = values;
+    }
+
+    public int Width { get; }
+    public int Height { get; }
+    public ushort[] Values { get; }
+
+    public ushort this[int x, int y]
+    {
+        get => Values[y * Width + x];
+        set => Values[y * Width + x] = value;
+    }
+}
