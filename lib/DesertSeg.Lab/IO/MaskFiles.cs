@@ -14,6 +14,21 @@ public static class MaskFiles
     public static RawMask ReadRaw(string path)
     {
         using var mat = ImageFiles.ReadMat(path, ImreadModes.Unchanged);
+        return FromMat(path, mat);
+    }
+
+    /// <summary>A short description of a decoded mask's format, e.g. "16-bit, 1 channel".</summary>
+    internal static string FormatOf(Mat mat)
+    {
+        var depth = mat.Depth();
+        string bits = depth == MatType.CV_8U ? "8-bit" : depth == MatType.CV_16U ? "16-bit" : mat.Type().ToString();
+        int channels = mat.Channels();
+        return $"{bits}, {channels} channel{(channels == 1 ? "" : "s")}";
+    }
+
+    /// <summary>Checks a decoded mask and takes its class values; <paramref name="path"/> names it in errors.</summary>
+    internal static RawMask FromMat(string path, Mat mat)
+    {
         var depth = mat.Depth();
         if (depth == MatType.CV_8U)
             throw new DataFormatException(path,

@@ -1,0 +1,39 @@
+using DesertSeg.Lab.Data;
+using Spectre.Console;
+
+namespace DesertSeg.Cli;
+
+/// <summary>Runs a command body and turns failures into a one-line message and an exit code.</summary>
+public static class CommandGuard
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (DataFormatException e)
+        {
+            Error(e.Message);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException or KeyNotFoundException)
+        {
+            Error(e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            Error("cancelled.");
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("DESERTSEG_DEBUG") is null)
+        {
+            Error($"unexpected {e.GetType().Name}: {e.Message} (set DESERTSEG_DEBUG=1 to see where it happened)");
+        }
+        return Failed;
+    }
+
+    public static void Error(string message) =>
+        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {message}");
+}
