@@ -5,7 +5,7 @@ using DesertSeg.Cli.Commands;
 // never a stack trace, and exits non-zero when something went wrong.
 var root = new RootCommand("DesertSeg.Lab: off-road desert segmentation workspace (DeepLabV3+, Falcon data).")
 {
-    //SynthCommand.Create(),
+    SynthCommand.Create(),
     AuditCommand.Create(),
 };
 return root.Parse(args).Invoke();

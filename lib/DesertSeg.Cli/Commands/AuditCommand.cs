@@ -30,7 +30,7 @@ public static class AuditCommand
 
     private static int Run(string? dataPath, string? outDir)
     {
-        string root = dataPath!;
+        string root = dataPath ?? EmbeddedData.Ensure();
         var dataset = FalconDataset.Open(root);
         AnsiConsole.MarkupLineInterpolated($"Auditing [bold]{dataset.Root}[/] ({string.Join(", ", dataset.Splits.Select(s => $"{s.Name}: {s.Count} pairs"))})");
         var audit = ConsoleProgress.Run("Reading images and masks", DatasetAuditor.FileCount(dataset),

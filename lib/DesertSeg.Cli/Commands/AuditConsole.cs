@@ -11,13 +11,13 @@ public static class AuditConsole
     {
         var summary = new Table().Title("Splits").AddColumns("Split", "Pairs", "Unpaired", "Image sizes", "Mask formats", "Unknown values", "Mean RGB", "Absent classes");
         foreach (var s in audit.Splits)
-            summary.AddRow(
+            summary.AddRow(new[] {
                 s.Split, s.Pairs.ToString(), $"{s.ImagesWithoutMask.Count} img / {s.MasksWithoutImage.Count} mask",
                 string.Join(", ", s.ImageSizes.Select(kv => $"{kv.Key} ×{kv.Value}")),
                 s.HasMasks ? string.Join(", ", s.MaskFormats.Select(kv => $"{kv.Key} ×{kv.Value}")) : "(no masks)",
                 s.UnknownValues.Count == 0 ? "none" : $"{string.Join(",", s.UnknownValues.Take(8))} ({s.UnknownValuePixels} px)",
                 $"[{string.Join(", ", s.MeanRgb.Select(v => v.ToString("F0")))}]",
-                Markup.Escape(string.Join(", ", s.AbsentClasses)));
+                string.Join(", ", s.AbsentClasses) }.Select(Markup.Escape).ToArray());
         AnsiConsole.Write(summary);
 
         var withMasks = audit.Splits.Where(s => s.HasMasks).ToList();

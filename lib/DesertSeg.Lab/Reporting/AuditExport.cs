@@ -27,7 +27,8 @@ public static class AuditExport
         TableExport.SaveCsv(audit.HistogramFrame(), Path.Combine(folder, "rgb-histograms.csv"));
         written.Add("rgb-histograms.csv");
         Figure("figure2-rgb-histograms", AuditCharts.RgbHistograms(audit));
-        Figure("figure3-class-distribution", AuditCharts.ClassDistribution(audit));
+        if (audit.Splits.Any(s => s.HasMasks))
+            Figure("figure3-class-distribution", AuditCharts.ClassDistribution(audit));
         Figure("mean-rgb", AuditCharts.MeanRgb(audit));
         return written;
     }

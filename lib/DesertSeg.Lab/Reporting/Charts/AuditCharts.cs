@@ -22,6 +22,8 @@ public static class AuditCharts
     /// </summary>
     public static GenericChart ClassDistribution(DatasetAudit audit, string from = "train", string to = "test")
     {
+        if (!audit.Splits.Any(s => s.HasMasks))
+            throw new InvalidOperationException($"No split of {audit.Root} has masks, so there is no class distribution to chart.");
         var names = FalconClass.All.Select(c => c.Name).ToArray();
         var bars = audit.Splits.Where(s => s.HasMasks)
             .Select(s => Chart.Column<double, string, string>(
