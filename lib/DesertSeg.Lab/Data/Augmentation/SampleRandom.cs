@@ -1,0 +1,99 @@
+namespace DesertSeg.Lab.Data.Augmentation;
+
+/// <summary>
+/// The random source of one augmented sample (or one epoch's shuffle): xoshiro256** seeded through
+/// SplitMix64. Each stream is derived from (seed, epoch, index) alone, so a sample's augmentation does not
+/// depend on which worker thread draws it or in what order, and it is the same on every platform and .NET
+/// version (System.Random gives no such promise for its seeded sequences).
+/// </summary>
+public sealed class SampleRandom
+{
+    // Domain tags keep the shuffle stream of (seed, epoch) apart from the stream of sample 0 of that epoch.
+    private const ulong SampleStream = 0x5A4D_504C_4553_0001; // "SAMPLES"
+    private const ulong ShuffleStream = 0x5348_5546_464C_0002; // "SHUFFL"
+
+    private ulong _s0, _s1, _s2, _s3;
+
+    public SampleRandom(ulong seed)
+    {
+        ulong state = seed;
+        _s0 = SplitMix64(ref state);
+        _s1 = SplitMix64(ref state);
+        _s2 = SplitMix64(ref state);
+        _s3 = SplitMix64(ref state);
+    }
+
+    /// <summary>The stream that augments sample <paramref name="index"/> (its data set index) in an epoch.</summary>
+    public static SampleRandom ForSample(long seed, int epoch, int index) =>
+        new(Derive((ulong)seed, SampleStream, (ulong)(uint)epoch, (ulong)(uint)index));
+
+    /// <summary>The stream that shuffles the sample order of an epoch.</summary>
+    public static SampleRandom ForShuffle(long seed, int epoch) =>
+        new(Derive((ulong)seed, ShuffleStream, (ulong)(uint)epoch, 0));
+
+    /// <summary>Chains the SplitMix64 finaliser over the parts, so that nearby inputs give unrelated seeds.</summary>
+    private static ulong Derive(ulong seed, ulong stream, ulong epoch, ulong index)
+    {
+        ulong h = Mix(seed);
+        h = Mix(h ^ stream);
+        h = Mix(h ^ epoch);
+        return Mix(h ^ index);
+    }
+
+    private static ulong SplitMix64(ref ulong state)
+    {
+        state += 0x9E3779B97F4A7C15UL;
+        return Finalise(state);
+    }
+
+    private static ulong Mix(ulong x) => Finalise(x + 0x9E3779B97F4A7C15UL);
+
+    private static ulong Finalise(ulong z)
+    {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    public ulong NextUInt64()
+    {
+        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
+        ulong t = _s1 << 17;
+        _s2 ^= _s0;
+        _s3 ^= _s1;
+        _s1 ^= _s2;
+        _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = ulong.RotateLeft(_s3, 45);
+        return result;
+    }
+
+    /// <summary>Uniform in [0, 1), 53 random bits.</summary>
+    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>Uniform in [low, high), as Python's random.uniform (the ends' inclusion does not matter for doubles).</summary>
+    public double Uniform(double low, double high) => low + (high - low) * NextDouble();
+
+    /// <summary>An integer in [low, high], both ends included, as Python's random.randint.</summary>
+    public int NextInt(int low, int high)
+    {
+        if (high < low) throw new ArgumentOutOfRangeException(nameof(high), $"Empty range [{low}, {high}].");
+        ulong range = (ulong)((long)high - low + 1);
+        // Lemire's multiply-shift: unbiased enough for ranges this small (bias below 2^-40).
+        ulong scaled = (ulong)(((UInt128)NextUInt64() * range) >> 64);
+        return (int)(low + (long)scaled);
+    }
+
+    /// <summary>True with probability <paramref name="p"/> (albumentations' `random() &lt; p`).</summary>
+    public bool Chance(double p) => NextDouble() < p;
+
+    /// <summary>Fisher-Yates shuffle in place.</summary>
+    public void Shuffle<T>(Span<T> items)
+    {
+        for (int i = items.Length - 1; i > 0; i--)
+        {
+            int j = NextInt(0, i);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+}
