@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Data.Synthetic;
+using DesertSeg.Lab.IO;
+
+namespace DesertSeg.Lab.Benchmarks;
+
+/// <summary>
+/// Renders scenes of both environments in memory: render time per scene and the statistics of N scenes
+/// against Table 1. Args: [N] [preview-folder] (the folder gets image|colour-mask pairs of the first scenes).
+/// </summary>
+public sealed class SynthPreviewBenchmark : IBenchmark
+{
+    public string Name => "synth-scenes";
+    public string Description => "Render N synthetic scenes per environment (no files): ms/scene, class shares, mean RGB";
+
+    public void Run(string[] args)
+    {
+        int n = args.Length > 0 ? int.Parse(args[0]) : 100;
+        string? preview = args.Length > 1 ? args[1] : null;
+        var gen = new SceneGenerator();
+        foreach (var env in new[] { DesertEnvironment.Training, DesertEnvironment.Test })
+        {
+            var stats = new SceneStatistics();
+            var clock = Stopwatch.StartNew();
+            var results = new (RgbImage, RawMask)[n];
+            Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                i => results[i] = gen.Render(env, 1000 + i));
+            double ms = clock.Elapsed.TotalMilliseconds;
+            foreach (var (img, mask) in results) stats.Add(img, mask);
+            Console.WriteLine($"{env.Name}: {n} scenes, {ms / n * Environment.ProcessorCount:F1} ms/scene/core ({ms / 1000:F1} s wall)");
+            SynthBenchmark.PrintStats(stats, env == DesertEnvironment.Training);
+            Console.WriteLine("  prof sky,terrain,patches,finish,tuft,lush,dry,tree,boulder,outcrop,log: " + string.Join(" ", SceneGenerator.Prof.Select(p => (p / n).ToString("F1")))); Array.Clear(SceneGenerator.Prof);
+            if (preview != null)
+            {
+                Directory.CreateDirectory(preview);
+                for (int i = 0; i < Math.Min(6, n); i++)
+                    ImageFiles.WriteRgb(Path.Combine(preview, $"{env.Name}-{i}.png"), SideBySide(results[i].Item1, MaskFiles.Colorize(results[i].Item2)));
+            }
+        }
+    }
+
+    private static RgbImage SideBySide(RgbImage a, RgbImage b)
+    {
+        var o = new RgbImage(a.Width * 2, a.Height);
+        for (int y = 0; y < a.Height; y++)
+        {
+            Array.Copy(a.Pixels, y * a.Width * 3, o.Pixels, y * o.Width * 3, a.Width * 3);
+            Array.Copy(b.Pixels, y * a.Width * 3, o.Pixels, y * o.Width * 3 + a.Width * 3, a.Width * 3);
+        }
+        return o;
+    }
+}
