@@ -31,6 +31,16 @@ public sealed class SynthPreviewBenchmark : IBenchmark
             Console.WriteLine($"{env.Name}: {n} scenes, {ms / n * Environment.ProcessorCount:F1} ms/scene/core ({ms / 1000:F1} s wall)");
             SynthBenchmark.PrintStats(stats, env == DesertEnvironment.Training);
             Console.WriteLine("  prof sky,terrain,patches,finish,tuft,lush,dry,tree,boulder,outcrop,log: " + string.Join(" ", SceneGenerator.Prof.Select(p => (p / n).ToString("F1")))); Array.Clear(SceneGenerator.Prof);
+            var enc = Stopwatch.StartNew();
+            string tmp = Path.Combine(Path.GetTempPath(), $"enc-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(tmp);
+            for (int i = 0; i < Math.Min(8, n); i++)
+            {
+                ImageFiles.WriteRgb(Path.Combine(tmp, "a.png"), results[i].Item1);
+                MaskFiles.WriteRaw(Path.Combine(tmp, "m.png"), results[i].Item2);
+            }
+            Console.WriteLine($"  encode+write image+mask: {enc.Elapsed.TotalMilliseconds / Math.Min(8, n):F1} ms/scene (1 thread)");
+            Directory.Delete(tmp, true);
             if (preview != null)
             {
                 Directory.CreateDirectory(preview);

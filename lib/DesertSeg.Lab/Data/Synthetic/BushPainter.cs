@@ -38,7 +38,7 @@ internal static class BushPainter
             }
         }
 
-        int clumps = Math.Clamp((int)(radius * 0.5f) + 5, 5, lush ? 22 : 16);
+        int clumps = Math.Clamp((int)(radius * 0.5f) + 5, 5, lush ? 16 : 12);
         // Back to front: clumps higher up (farther back on the dome) first.
         var centres = new (float X, float Y, float R)[clumps];
         for (int i = 0; i < clumps; i++)

@@ -36,11 +36,11 @@ public sealed record DesertEnvironment(string Name)
     public float CameraHeightMin { get; init; } = 1.2f;
     public float CameraHeightMax { get; init; } = 3.0f;
     public Rgb SkyZenith { get; init; } = new(95, 145, 210);
-    public Rgb SkyHorizon { get; init; } = new(190, 210, 230);
+    public Rgb SkyHorizon { get; init; } = new(195, 205, 215);
     public float CloudCoverMin { get; init; } = 0.1f;
     public float CloudCoverMax { get; init; } = 0.5f;
     /// <summary>Colour far ground fades to (aerial perspective).</summary>
-    public Rgb Haze { get; init; } = new(150, 170, 200);
+    public Rgb Haze { get; init; } = new(165, 170, 185);
     /// <summary>Height of distant hills above the horizon, as a share of the frame height.</summary>
     public float HillHeight { get; init; } = 0.08f;
     public Rgb HillColor { get; init; } = new(150, 130, 110);
@@ -50,13 +50,13 @@ public sealed record DesertEnvironment(string Name)
     public float ExposureSpread { get; init; } = 0.08f;
 
     // Terrain (Landscape) and dry grass
-    public Rgb GroundLight { get; init; } = new(205, 165, 115);
-    public Rgb GroundDark { get; init; } = new(165, 125, 85);
+    public Rgb GroundLight { get; init; } = new(215, 154, 88);
+    public Rgb GroundDark { get; init; } = new(175, 117, 64);
     /// <summary>A second ground tint mixed in by low-frequency noise (green moss in training, red dirt in test).</summary>
-    public Rgb GroundAccent { get; init; } = new(140, 140, 85);
+    public Rgb GroundAccent { get; init; } = new(150, 135, 78);
     public float GroundAccentAmount { get; init; } = 0.3f;
-    public Rgb GrassLight { get; init; } = new(200, 160, 90);
-    public Rgb GrassDark { get; init; } = new(120, 90, 50);
+    public Rgb GrassLight { get; init; } = new(205, 155, 72);
+    public Rgb GrassDark { get; init; } = new(120, 82, 36);
     /// <summary>Share of the ground the dry-grass field covers (a threshold on ground-plane noise).</summary>
     public float GrassCover { get; init; } = 0.18f;
     /// <summary>Upright grass tufts per image.</summary>
@@ -130,10 +130,11 @@ public sealed record DesertEnvironment(string Name)
         SkyHorizon = new(175, 195, 220),
         Haze = new(120, 140, 190),
         HillHeight = 0.03f,
+        ExposureMean = 0.97f,
         HillColor = new(120, 100, 90),
-        GroundLight = new(170, 125, 100),
+        GroundLight = new(160, 126, 110),
         GroundDark = new(130, 92, 70),
-        GroundAccent = new(160, 100, 75),
+        GroundAccent = new(150, 106, 88),
         GroundAccentAmount = 0.35f,
         GrassLight = new(140, 105, 65),
         GrassDark = new(70, 50, 32),

@@ -44,8 +44,15 @@ internal static class GroundPatchPainter
         var yellow = new Vec3(235, 205, 70);
         float pinkShare = rng.Range(0.2f, 0.8f);
 
+        var (centreX, _) = cam.Project(gx, depth);
         for (int y = y0; y <= y1; y++)
-            for (int x = x0; x <= x1; x++)
+        {
+            // Rows whose ground lies outside the patch's depth range, and columns beyond its width, are skipped.
+            float rowDepth = cam.DepthAt(cam.Below(centreX, y));
+            if (MathF.Abs(rowDepth - depth) > radius * 1.6f + rowDepth * 0.1f) continue;
+            float halfPx = cam.Focal * radius * 1.4f / rowDepth + 2;
+            int xa = Math.Max(x0, (int)(centreX - halfPx)), xb = Math.Min(x1, (int)(centreX + halfPx));
+            for (int x = xa; x <= xb; x++)
             {
                 float below = cam.Below(x, y);
                 if (below < 0.5f) continue;
@@ -104,5 +111,6 @@ internal static class GroundPatchPainter
                 }
                 cv.Set(x, y, label, s.Fog(c, pz));
             }
+        }
     }
 }

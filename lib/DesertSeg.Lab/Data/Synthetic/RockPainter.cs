@@ -105,7 +105,7 @@ internal static class RockPainter
             int ya = Math.Max(0, (int)MathF.Ceiling(topY)), yb = Math.Min(cv.Height - 1, (int)baseY);
             for (int y = ya; y <= yb; y++)
             {
-                float warp = 0.8f * Noise.Fbm(x / (layer * 5), y / (layer * 3), seed + 4, 2);
+                float warp = 0.8f * Noise.Value(x / (layer * 5), y / (layer * 3), seed + 4);
                 float hgt = (baseY - y) / layer + warp + tilt * (x - px) / layer;
                 float band = Noise.Value(MathF.Floor(hgt) * 1.37f, 0.5f, seed + 5);
                 float frac = hgt - MathF.Floor(hgt);

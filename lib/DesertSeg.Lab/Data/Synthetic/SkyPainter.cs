@@ -15,18 +15,27 @@ internal static class SkyPainter
         float threshold = 0.62f - 0.25f * cover;
         uint seed = s.NextSeed();
         float shiftX = s.Rng.Range(0, 100);
-        for (int x = 0; x < cv.Width; x++)
+        // Clouds are soft: their noise is evaluated every other column and interpolated.
+        int w = cv.Width;
+        var cloudRow = new float[w + 2];
+        for (int y = 0; y < cv.Height; y++)
         {
-            float hz = s.Camera.Horizon(x);
-            int top = Math.Min(cv.Height, (int)MathF.Ceiling(skyline[x]));
-            for (int y = 0; y < top; y++)
+            int maxTop = 0;
+            for (int x = 0; x < w; x++) maxTop = Math.Max(maxTop, (int)MathF.Ceiling(skyline[x]));
+            if (y >= maxTop) break;
+            float hzMid = s.Camera.Horizon(w * 0.5f);
+            float aboveMid = Math.Max(0, hzMid - y) / cv.Height;
+            float v = 1f / (aboveMid + 0.08f);
+            for (int x = 0; x <= w; x += 2)
+                cloudRow[x] = Noise.Fbm(x / (float)w * 3f * (0.5f + aboveMid) + shiftX, v * 0.9f, seed, 4);
+            for (int x = 0; x < w; x++)
             {
-                // Height above the horizon as a share of the frame: the gradient and the cloud perspective.
+                if (y >= skyline[x]) continue;
+                float hz = s.Camera.Horizon(x);
                 float above = Math.Max(0, hz - y) / cv.Height;
                 float t = Math.Clamp(MathF.Pow(above * 1.6f, 0.6f), 0, 1);
                 var c = Vec3.Lerp(horizon, zenith, t);
-                float v = 1f / (above + 0.08f);
-                float n = Noise.Fbm(x / (float)cv.Width * 3f * (0.5f + above) + shiftX, v * 0.9f, seed, 4);
+                float n = (x & 1) == 0 ? cloudRow[x] : 0.5f * (cloudRow[x - 1] + cloudRow[x + 1]);
                 float k = Math.Clamp((n - threshold) * 5f, 0, 1);
                 if (k > 0)
                 {

@@ -67,7 +67,9 @@ internal static class TerrainPainter
 
                 float speck = Noise.White(x, y, seed + 5);
                 float grassField = Noise.Fbm(gx * grassScale, depth * grassScale, grassSeed, 2)
-                                   + 0.06f * (Noise.Value(gx * 2.5f, depth * 2.5f, grassSeed + 7) - 0.5f);
+                                   + 0.06f * (Noise.Value(gx * 2.5f, depth * 2.5f, grassSeed + 7) - 0.5f)
+                                   // ragged, blade-like edges of the mat
+                                   + 0.03f * (Noise.Value(x * 0.5f, y * 0.1f, grassSeed + 8) - 0.5f);
                 Vec3 c;
                 ushort label;
                 if (grassField > grassThreshold)
@@ -77,10 +79,12 @@ internal static class TerrainPainter
                     var (f1, _, id, cpx, cpz) = Cellular.EvalWithPoint(gx / TuftCell, depth / TuftCell, grassSeed + 21);
                     float cz = Math.Max(0.3f, cpz * TuftCell);
                     float ppm = cam.Focal / cz; // pixels per metre at the clump
-                    float xp = 0.025f * ppm + 0.5f, yp = 0.25f * ppm + 1f;
+                    float xp = 0.012f * ppm + 0.45f, yp = 0.2f * ppm + 1f;
                     float cx = cv.Width * 0.5f + cam.Focal * cpx * TuftCell / cz;
                     float blade = Noise.Value((x - cx) / xp + id * 100, y / yp, grassSeed + 11);
-                    float t = Math.Clamp(0.9f - 0.9f * f1 + 0.55f * (blade - 0.5f) + 0.1f * (speck - 0.5f) + 0.2f * (id - 0.5f), 0, 1);
+                    float fineBlade = Noise.Value((x - cx) / (xp * 0.5f) + 50, y / (yp * 0.6f), grassSeed + 12);
+                    float t = Math.Clamp(0.75f - 0.55f * f1 + 0.6f * (blade - 0.5f) + 0.35f * (fineBlade - 0.5f)
+                                         + 0.1f * (speck - 0.5f) + 0.2f * (id - 0.5f), 0, 1);
                     c = Vec3.Lerp(grassDark, grassLight, t);
                     label = Labels.DryGrass;
                 }
@@ -89,12 +93,14 @@ internal static class TerrainPainter
                     float low = Noise.Fbm(gx * 0.04f, depth * 0.04f, seed, 2);
                     float mid = Noise.Value(gx * 0.6f, depth * 0.6f, seed + 3);
                     float fine = footprint < 0.3f ? Noise.Value(gx * 4f, depth * 4f, seed + 4) : 0.5f;
-                    float t = Math.Clamp(0.2f + 0.5f * mid + 0.3f * fine + 0.12f * (speck - 0.5f), 0, 1);
+                    float grit = footprint < 0.04f ? Noise.Value(gx * 25f, depth * 25f, seed + 6) : 0.5f;
+                    float t = Math.Clamp(0.15f + 0.45f * mid + 0.25f * fine + 0.3f * (grit - 0.5f) + 0.15f * (speck - 0.5f), 0, 1);
                     c = Vec3.Lerp(dark, light, t);
                     float a = Math.Clamp((low - 0.5f) * 4f * accentAmount + accentAmount * 0.3f, 0, 1);
                     c = Vec3.Lerp(c, accent, a);
                     // Small stones and dark grit in the near ground.
-                    if (footprint < 0.05f && fine > 0.78f) c *= 0.82f;
+                    if (grit > 0.8f) c *= 0.8f;
+                    else if (grit < 0.12f) c *= 1.08f;
                     label = Labels.Landscape;
                 }
                 cv.Set(x, y, label, s.Fog(c, depth));
