@@ -23,12 +23,14 @@ public sealed class SynthPreviewBenchmark : IBenchmark
         {
             var stats = new SceneStatistics();
             var clock = Stopwatch.StartNew();
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var results = new (RgbImage, RawMask)[n];
             Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
                 i => results[i] = gen.Render(env, 1000 + i));
             double ms = clock.Elapsed.TotalMilliseconds;
+            double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds;
             foreach (var (img, mask) in results) stats.Add(img, mask);
-            Console.WriteLine($"{env.Name}: {n} scenes, {ms / n * Environment.ProcessorCount:F1} ms/scene/core ({ms / 1000:F1} s wall)");
+            Console.WriteLine($"{env.Name}: {n} scenes, {ms / n * Environment.ProcessorCount:F1} ms/scene/core ({ms / 1000:F1} s wall), CPU {cpuMs / n:F1} ms/scene");
             SynthBenchmark.PrintStats(stats, env == DesertEnvironment.Training);
             Console.WriteLine("  prof sky,terrain,patches,finish,tuft,lush,dry,tree,boulder,outcrop,log: " + string.Join(" ", SceneGenerator.Prof.Select(p => (p / n).ToString("F1")))); Array.Clear(SceneGenerator.Prof);
             var enc = Stopwatch.StartNew();

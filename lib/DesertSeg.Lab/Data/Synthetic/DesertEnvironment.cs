@@ -36,11 +36,11 @@ public sealed record DesertEnvironment(string Name)
     public float CameraHeightMin { get; init; } = 1.2f;
     public float CameraHeightMax { get; init; } = 3.0f;
     public Rgb SkyZenith { get; init; } = new(95, 145, 210);
-    public Rgb SkyHorizon { get; init; } = new(195, 205, 215);
+    public Rgb SkyHorizon { get; init; } = new(200, 202, 208);
     public float CloudCoverMin { get; init; } = 0.1f;
     public float CloudCoverMax { get; init; } = 0.5f;
     /// <summary>Colour far ground fades to (aerial perspective).</summary>
-    public Rgb Haze { get; init; } = new(165, 170, 185);
+    public Rgb Haze { get; init; } = new(172, 168, 172);
     /// <summary>Height of distant hills above the horizon, as a share of the frame height.</summary>
     public float HillHeight { get; init; } = 0.08f;
     public Rgb HillColor { get; init; } = new(150, 130, 110);
@@ -50,13 +50,13 @@ public sealed record DesertEnvironment(string Name)
     public float ExposureSpread { get; init; } = 0.08f;
 
     // Terrain (Landscape) and dry grass
-    public Rgb GroundLight { get; init; } = new(215, 154, 88);
-    public Rgb GroundDark { get; init; } = new(175, 117, 64);
+    public Rgb GroundLight { get; init; } = new(224, 144, 68);
+    public Rgb GroundDark { get; init; } = new(182, 106, 48);
     /// <summary>A second ground tint mixed in by low-frequency noise (green moss in training, red dirt in test).</summary>
     public Rgb GroundAccent { get; init; } = new(150, 135, 78);
     public float GroundAccentAmount { get; init; } = 0.3f;
-    public Rgb GrassLight { get; init; } = new(205, 155, 72);
-    public Rgb GrassDark { get; init; } = new(120, 82, 36);
+    public Rgb GrassLight { get; init; } = new(214, 146, 52);
+    public Rgb GrassDark { get; init; } = new(126, 76, 24);
     /// <summary>Share of the ground the dry-grass field covers (a threshold on ground-plane noise).</summary>
     public float GrassCover { get; init; } = 0.18f;
     /// <summary>Upright grass tufts per image.</summary>
@@ -101,20 +101,21 @@ public sealed record DesertEnvironment(string Name)
     /// </summary>
     public static DesertEnvironment Training { get; } = new("training")
     {
-        GrassCover = 0.15f,
+        ExposureMean = 1.04f,
+        GrassCover = 0.12f,
         GrassTufts = 500,
-        LushBushes = 180,
+        LushBushes = 195,
         LushBushSize = 0.9f,
-        DryBushes = 110,
+        DryBushes = 95,
         DryBushSize = 0.6f,
-        Trees = 30,
+        Trees = 24,
         TreeHeight = 5.5f,
         Rocks = 40,
         RockSize = 0.42f,
         RockNearBush = 0.25f,
-        ClutterPatches = 45,
-        FlowerPatches = 30,
-        LogChance = 0.3f,
+        ClutterPatches = 75,
+        FlowerPatches = 65,
+        LogChance = 0.4f,
     };
 
     /// <summary>
@@ -123,8 +124,8 @@ public sealed record DesertEnvironment(string Name)
     /// </summary>
     public static DesertEnvironment Test { get; } = new("test")
     {
-        SkyFractionMin = 0.08f,
-        SkyFractionMax = 0.34f,
+        SkyFractionMin = 0.1f,
+        SkyFractionMax = 0.37f,
         MaxRollDegrees = 3f,
         SkyZenith = new(85, 130, 200),
         SkyHorizon = new(175, 195, 220),
@@ -132,17 +133,17 @@ public sealed record DesertEnvironment(string Name)
         HillHeight = 0.03f,
         ExposureMean = 0.97f,
         HillColor = new(120, 100, 90),
-        GroundLight = new(160, 126, 110),
-        GroundDark = new(130, 92, 70),
+        GroundLight = new(160, 130, 114),
+        GroundDark = new(128, 96, 76),
         GroundAccent = new(150, 106, 88),
         GroundAccentAmount = 0.35f,
-        GrassLight = new(140, 105, 65),
+        GrassLight = new(140, 108, 72),
         GrassDark = new(70, 50, 32),
-        GrassCover = 0.08f,
-        GrassTufts = 500,
+        GrassCover = 0.05f,
+        GrassTufts = 350,
         LushBushes = 0.3f,
         LushBushSize = 0.2f,
-        DryBushes = 150,
+        DryBushes = 270,
         DryBushSize = 0.6f,
         DryBushColor = new(105, 80, 50),
         Trees = 15,

@@ -18,25 +18,31 @@ internal static class GrassPainter
 
         s.CastShadow(px, py, width * 0.8f, Math.Max(1, height * 0.2f), 0.75f);
 
-        // The clump: half an ellipse of vertical streaks, darker at the base.
-        float bodyH = height * 0.45f;
+        // The clump: a low dome of vertical streaks with ragged top and bottom, darker at the base.
+        float bodyH = height * 0.3f;
         int x0 = Math.Max(0, (int)(px - width)), x1 = Math.Min(cv.Width - 1, (int)(px + width));
-        int y0 = Math.Max(0, (int)(py - bodyH * 1.3f)), y1 = Math.Min(cv.Height - 1, (int)py);
-        float streak = Math.Max(0.6f, width * 0.05f);
+        int y0 = Math.Max(0, (int)(py - bodyH * 1.3f)), y1 = Math.Min(cv.Height - 1, (int)(py + bodyH * 0.4f + 1));
+        float streak = Math.Max(0.6f, width * 0.04f);
         for (int y = y0; y <= y1; y++)
             for (int x = x0; x <= x1; x++)
             {
                 float dx = (x - px) / width;
-                float top = bodyH * (1 - dx * dx) * (0.8f + 0.5f * Noise.Value(x / streak, 0.5f, seed));
-                if (py - y > top) continue;
+                float round = 1 - dx * dx;
+                if (round <= 0) continue;
+                float rag = Noise.Value(x / streak, 0.5f, seed);
+                float top = bodyH * round * (0.6f + 0.7f * rag);
+                float bottom = bodyH * 0.35f * round * (0.3f + 0.7f * Noise.Value(x / streak, 7.5f, seed + 2));
+                float up = py - y;
+                if (up > top || up < -bottom) continue;
                 float v = Noise.Value(x / streak, y / (streak * 6), seed + 1);
-                float t = Math.Clamp(0.25f + 0.6f * v * (1 - (py - y) / Math.Max(1, top) * -0.3f) - 0.25f * (y - (py - top)) / Math.Max(1, top) + 0.3f, 0, 1);
+                float h = (up + bottom) / Math.Max(1, top + bottom); // 0 at the base .. 1 at the top
+                float t = Math.Clamp(0.15f + 0.5f * v + 0.45f * h, 0, 1);
                 cv.Set(x, y, Labels.DryGrass, Vec3.Lerp(dark, light, t));
             }
 
         // Blades: only where they are at least a pixel wide-ish.
         if (height < 6) return;
-        int blades = (int)Math.Clamp(width * 0.6f, 5, 40);
+        int blades = (int)Math.Clamp(width * 0.9f, 6, 60);
         float bladeWidth = Math.Max(1f, 0.012f * scale);
         for (int b = 0; b < blades; b++)
         {

@@ -34,11 +34,13 @@ internal static class GroundPatchPainter
             Kind.Flowers => rng.Range(0.06f, 0.1f),
             _ => rng.Range(0.3f, 0.7f),
         };
-        float fill = kind switch { Kind.Clutter => rng.Range(0.6f, 0.9f), Kind.Flowers => rng.Range(0.35f, 0.7f), _ => rng.Range(0.55f, 0.85f) };
+        float fill = kind switch { Kind.Clutter => rng.Range(0.35f, 0.7f), Kind.Flowers => rng.Range(0.35f, 0.7f), _ => rng.Range(0.55f, 0.85f) };
         var rockLight = Vec3.Of(env.RockLight);
         var rockDark = Vec3.Of(env.RockDark);
         var pebble = new Vec3(140, 128, 112) * rng.Range(0.85f, 1.1f);
-        var debris = new Vec3(105, 88, 68) * rng.Range(0.85f, 1.1f);
+        var debris = new Vec3(120, 95, 68) * rng.Range(0.85f, 1.1f);
+        float twigAngle = rng.Range(0, MathF.PI);
+        float tcos = MathF.Cos(twigAngle), tsin = MathF.Sin(twigAngle);
         var leafy = new Vec3(85, 105, 45) * rng.Range(0.85f, 1.15f);
         var pink = new Vec3(225, 110, 170);
         var yellow = new Vec3(235, 205, 70);
@@ -89,8 +91,13 @@ internal static class GroundPatchPainter
                         }
                         else
                         {
-                            float twig = Noise.Value(px / cell * 3, pz / cell * 0.5f, seed + 4);
-                            c = debris * (0.7f + 0.4f * twig) * (footprint < 0.05f && f2 - f1 < 0.05f ? 0.7f : 1f);
+                            // Debris: dirt littered with twigs and chips (thin streaks in a random direction).
+                            float u = (px * tcos + pz * tsin) / cell, w = (pz * tcos - px * tsin) / cell;
+                            float twig = Noise.Value(u * 0.4f, w * 4f, seed + 4);
+                            float chip = Noise.Value(px / cell * 2.5f, pz / cell * 2.5f, seed + 9);
+                            c = debris * (0.8f + 0.35f * chip);
+                            if (twig > 0.72f) c = debris * 0.55f;
+                            else if (twig < 0.12f) c = pebble * 0.9f;
                         }
                         label = Labels.GroundClutter;
                         break;

@@ -9,11 +9,15 @@ namespace DesertSeg.Lab.Data.Synthetic;
 internal static class Noise
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Hash(int x, int y, uint seed)
+    private static float Hash(int x, int y, uint seed) => (HashBits(x, y, seed) >> 8) * (1f / (1 << 24));
+
+    /// <summary>32 well-mixed bits from lattice coordinates and a seed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint HashBits(int x, int y, uint seed)
     {
         uint h = (uint)x * 0x8DA6B343u ^ (uint)y * 0xD8163841u ^ seed * 0xCB1AB31Fu;
         h ^= h >> 15; h *= 0x2C1B3C6Du; h ^= h >> 12; h *= 0x297A2D39u; h ^= h >> 15;
-        return (h >> 8) * (1f / (1 << 24));
+        return h;
     }
 
     /// <summary>Smooth value noise in [0, 1].</summary>
@@ -71,17 +75,22 @@ internal static class Cellular
     public static (float F1, float F2, float Id, float PointX, float PointY) EvalWithPoint(float x, float y, uint seed)
     {
         int ix = (int)MathF.Floor(x), iy = (int)MathF.Floor(y);
-        float f1 = 9, f2 = 9, id = 0, bx = 0, by = 0;
+        float f1 = 9, f2 = 9, bx = 0, by = 0;
+        int bestX = 0, bestY = 0;
+        const float Unit = 1f / 65536;
         for (int j = -1; j <= 1; j++)
             for (int i = -1; i <= 1; i++)
             {
                 int cx = ix + i, cy = iy + j;
-                float px = cx + Noise.White(cx, cy, seed), py = cy + Noise.White(cx, cy, seed + 77u);
+                // One hash gives both jitter coordinates (16 bits each).
+                uint h = Noise.HashBits(cx, cy, seed);
+                float px = cx + (h & 0xFFFF) * Unit, py = cy + (h >> 16) * Unit;
                 float dx = px - x, dy = py - y;
                 float d = dx * dx + dy * dy;
-                if (d < f1) { f2 = f1; f1 = d; id = Noise.White(cx, cy, seed + 191u); bx = px; by = py; }
+                if (d < f1) { f2 = f1; f1 = d; bx = px; by = py; bestX = cx; bestY = cy; }
                 else if (d < f2) f2 = d;
             }
+        float id = Noise.White(bestX, bestY, seed + 191u);
         return (MathF.Sqrt(f1), MathF.Sqrt(f2), id, bx, by);
     }
 }

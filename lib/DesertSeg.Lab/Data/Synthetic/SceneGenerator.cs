@@ -78,7 +78,7 @@ public sealed class SceneGenerator
                 patches.Add((z, x, s.Rng.Range(rMin, rMax), kind, s.Rng.NextULong()));
             }
         }
-        Add(env.ClutterPatches, GroundPatchPainter.Kind.Clutter, 0.6f, 2.7f, 60);
+        Add(env.ClutterPatches, GroundPatchPainter.Kind.Clutter, 0.4f, 1.8f, 50);
         Add(env.FlowerPatches, GroundPatchPainter.Kind.Flowers, 0.5f, 2.0f, 60);
         Add(env.SlabFields, GroundPatchPainter.Kind.Slabs, 2f, 8f, 80);
         patches.Sort((a, b) => b.Depth.CompareTo(a.Depth));

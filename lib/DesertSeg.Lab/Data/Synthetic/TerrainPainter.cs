@@ -46,6 +46,24 @@ internal static class TerrainPainter
         float grassThreshold = 0.5f + 0.09f * InverseNormalTail(grassCover);
         float grassScale = s.Rng.Range(0.12f, 0.3f);
 
+        // The slowly varying fields (grass cover, accent tint, mid-scale shading) are evaluated on a grid
+        // every few pixels and interpolated: they change little between neighbouring pixels.
+        var grassGrid = new CoarseField(cv.Width, cv.Height, (x, y) =>
+        {
+            var (gx, z) = GroundAt(cam, x, y);
+            return Noise.Fbm(gx * grassScale, z * grassScale, grassSeed, 2);
+        });
+        var lowGrid = new CoarseField(cv.Width, cv.Height, (x, y) =>
+        {
+            var (gx, z) = GroundAt(cam, x, y);
+            return Noise.Fbm(gx * 0.04f, z * 0.04f, seed, 2);
+        });
+        var midGrid = new CoarseField(cv.Width, cv.Height, (x, y) =>
+        {
+            var (gx, z) = GroundAt(cam, x, y);
+            return Noise.Value(gx * 0.6f, z * 0.6f, seed + 3);
+        });
+
         for (int y = 0; y < cv.Height; y++)
         {
             for (int x = 0; x < cv.Width; x++)
@@ -66,7 +84,7 @@ internal static class TerrainPainter
                 float footprint = depth * depth / (cam.Focal * cam.HeightMetres);
 
                 float speck = Noise.White(x, y, seed + 5);
-                float grassField = Noise.Fbm(gx * grassScale, depth * grassScale, grassSeed, 2)
+                float grassField = grassGrid.At(x, y)
                                    + 0.06f * (Noise.Value(gx * 2.5f, depth * 2.5f, grassSeed + 7) - 0.5f)
                                    // ragged, blade-like edges of the mat
                                    + 0.03f * (Noise.Value(x * 0.5f, y * 0.1f, grassSeed + 8) - 0.5f);
@@ -90,8 +108,8 @@ internal static class TerrainPainter
                 }
                 else
                 {
-                    float low = Noise.Fbm(gx * 0.04f, depth * 0.04f, seed, 2);
-                    float mid = Noise.Value(gx * 0.6f, depth * 0.6f, seed + 3);
+                    float low = lowGrid.At(x, y);
+                    float mid = midGrid.At(x, y);
                     float fine = footprint < 0.3f ? Noise.Value(gx * 4f, depth * 4f, seed + 4) : 0.5f;
                     float grit = footprint < 0.04f ? Noise.Value(gx * 25f, depth * 25f, seed + 6) : 0.5f;
                     float t = Math.Clamp(0.15f + 0.45f * mid + 0.25f * fine + 0.3f * (grit - 0.5f) + 0.15f * (speck - 0.5f), 0, 1);
@@ -106,6 +124,14 @@ internal static class TerrainPainter
                 cv.Set(x, y, label, s.Fog(c, depth));
             }
         }
+    }
+
+    /// <summary>Ground coordinates of a pixel; above the horizon, those of a point just below it.</summary>
+    private static (float GroundX, float Depth) GroundAt(Camera cam, float x, float y)
+    {
+        float below = Math.Max(0.5f, cam.Below(x, y));
+        float depth = cam.DepthAt(below);
+        return ((x - cam.Width * 0.5f) * depth / cam.Focal, depth);
     }
 
     /// <summary>z such that a standard normal exceeds z with probability p (a rational approximation).</summary>
