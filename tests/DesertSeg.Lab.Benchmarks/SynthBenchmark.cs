@@ -26,9 +26,13 @@ public sealed class SynthBenchmark : IBenchmark
         {
             Console.WriteLine($"spec {spec} on {Environment.ProcessorCount} cores -> {root}");
             var clock = Stopwatch.StartNew();
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             SyntheticFalconWriter.Write(root, spec);
             double s = clock.Elapsed.TotalSeconds;
+            double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
             Console.WriteLine($"generated {spec.TotalCount} scenes (image + mask PNG) in {s:F1} s: {spec.TotalCount / s:F1} images/s");
+            // On a shared machine the wall time depends on other load; CPU time does not (much).
+            Console.WriteLine($"CPU time {cpu:F1} s ({cpu * 1000 / spec.TotalCount:F0} ms/scene); at full use of {Environment.ProcessorCount} cores that is {cpu / Environment.ProcessorCount:F1} s wall; load average now {LoadAverage()}");
             Console.WriteLine($"complete (manifest): {SyntheticFalconWriter.IsComplete(root, spec)}");
 
             foreach (var (split, training) in new[] { (SyntheticFalconWriter.Split.Train, true), (SyntheticFalconWriter.Split.Test, false) })
@@ -61,6 +65,12 @@ public sealed class SynthBenchmark : IBenchmark
         var m = stats.MeanRgb;
         var r = training ? SceneStatistics.ReportTrainMeanRgb : SceneStatistics.ReportTestMeanRgb;
         Console.WriteLine($"  mean RGB [{m.R:F0}, {m.G:F0}, {m.B:F0}]  report [{r.R}, {r.G}, {r.B}]  unknown mask values: {stats.UnknownValues}");
+    }
+
+    private static string LoadAverage()
+    {
+        try { return File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a"; }
+        catch (IOException) { return "n/a"; }
     }
 
     /// <summary>Mean RGB of the real sample images of a split, looking for shared/falcon-samples above the working folder.</summary>

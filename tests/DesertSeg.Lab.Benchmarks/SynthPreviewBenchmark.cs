@@ -7,7 +7,8 @@ namespace DesertSeg.Lab.Benchmarks;
 
 /// <summary>
 /// Renders scenes of both environments in memory: render time per scene and the statistics of N scenes
-/// against Table 1. Args: [N] [preview-folder] (the folder gets image|colour-mask pairs of the first scenes).
+/// against Table 1. Args: [N] [preview-folder] (the folder gets image|colour-mask pairs of the first scenes, and
+/// synthetic-train.png / synthetic-test.png: one scene each at half size, the README figures).
 /// </summary>
 public sealed class SynthPreviewBenchmark : IBenchmark
 {
@@ -32,7 +33,6 @@ public sealed class SynthPreviewBenchmark : IBenchmark
             foreach (var (img, mask) in results) stats.Add(img, mask);
             Console.WriteLine($"{env.Name}: {n} scenes, {ms / n * Environment.ProcessorCount:F1} ms/scene/core ({ms / 1000:F1} s wall), CPU {cpuMs / n:F1} ms/scene");
             SynthBenchmark.PrintStats(stats, env == DesertEnvironment.Training);
-            Console.WriteLine("  prof sky,terrain,patches,finish,tuft,lush,dry,tree,boulder,outcrop,log: " + string.Join(" ", SceneGenerator.Prof.Select(p => (p / n).ToString("F1")))); Array.Clear(SceneGenerator.Prof);
             var enc = Stopwatch.StartNew();
             string tmp = Path.Combine(Path.GetTempPath(), $"enc-{Guid.NewGuid():N}");
             Directory.CreateDirectory(tmp);
@@ -48,8 +48,28 @@ public sealed class SynthPreviewBenchmark : IBenchmark
                 Directory.CreateDirectory(preview);
                 for (int i = 0; i < Math.Min(6, n); i++)
                     ImageFiles.WriteRgb(Path.Combine(preview, $"{env.Name}-{i}.png"), SideBySide(results[i].Item1, MaskFiles.Colorize(results[i].Item2)));
+                // A small README figure: one scene, image | colour mask, at half size, colours rounded to
+                // 6 bits so that the PNG stays small.
+                var figure = SideBySide(Half(results[0].Item1), Half(MaskFiles.Colorize(results[0].Item2)));
+                for (int i = 0; i < figure.Pixels.Length; i++) figure.Pixels[i] = (byte)(figure.Pixels[i] & 0xFC);
+                ImageFiles.WriteRgb(Path.Combine(preview, $"synthetic-{(env == DesertEnvironment.Training ? "train" : "test")}.png"), figure);
             }
         }
+    }
+
+    private static RgbImage Half(RgbImage a)
+    {
+        var o = new RgbImage(a.Width / 2, a.Height / 2);
+        for (int y = 0; y < o.Height; y++)
+            for (int x = 0; x < o.Width; x++)
+                for (int c = 0; c < 3; c++)
+                {
+                    int sum = 0;
+                    for (int dy = 0; dy < 2; dy++)
+                        for (int dx = 0; dx < 2; dx++) sum += a.Pixels[((2 * y + dy) * a.Width + 2 * x + dx) * 3 + c];
+                    o.Pixels[(y * o.Width + x) * 3 + c] = (byte)((sum + 2) / 4);
+                }
+        return o;
     }
 
     private static RgbImage SideBySide(RgbImage a, RgbImage b)

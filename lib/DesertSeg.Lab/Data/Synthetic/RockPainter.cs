@@ -34,7 +34,7 @@ internal static class RockPainter
             {
                 float dx = (x + 0.5f - px) / r, dy = (y + 0.5f - cy) / (r * squash);
                 float ang = MathF.Atan2(dy, dx);
-                float edge = 0.8f + 0.45f * Noise.Value(ang * 1.6f + 10, 0.5f, seed);
+                float edge = 0.78f + 0.4f * Noise.Value(ang * 1.6f + 10, 0.5f, seed) + 0.1f * Noise.Value(ang * 7f + 30, 0.5f, seed + 9);
                 float d = MathF.Sqrt(dx * dx + dy * dy);
                 if (d > edge) continue;
                 // Faceted shading: the normal is the radial direction bent by blocky noise.
@@ -47,7 +47,11 @@ internal static class RockPainter
                 if (sandstone)
                 {
                     float band = Noise.Value((y - cy) / layer + 0.4f * Noise.Value(x / (layer * 4), 0, seed + 3), 0.5f, seed + 4);
-                    c = Vec3.Lerp(dark, light, Math.Clamp(0.2f + 0.8f * band, 0, 1)) * lit * (0.9f + 0.2f * grain);
+                    c = Vec3.Lerp(dark, light, Math.Clamp(0.1f + 0.9f * band, 0, 1)) * lit * (0.85f + 0.25f * grain);
+                    float frac = ((y - cy) / layer * 0.5f + 0.3f * Noise.Value(x / (layer * 4), 3, seed + 3)) % 1f;
+                    if (frac < 0 ? frac > -0.12f : frac > 0.88f) c *= 0.75f; // ledges between layers
+                    float crack = MathF.Abs(Noise.Value(x / (facet * 1.5f), y / (facet * 1.5f), seed + 5) - 0.5f);
+                    if (crack < 0.02f) c *= 0.65f;
                 }
                 else
                 {

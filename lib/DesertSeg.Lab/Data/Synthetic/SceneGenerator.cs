@@ -23,7 +23,6 @@ public sealed class SceneGenerator
     public int Width { get; }
     public int Height { get; }
 
-    public static double[] Prof = new double[12];
     private const float FarObjects = 150f;
 
     private enum Upright : byte { Tuft, LushBush, DryBush, Tree, Boulder, Outcrop, Log }
@@ -44,24 +43,18 @@ public sealed class SceneGenerator
         var camera = new Camera(Width, Height, Height * skyShare, roll, camHeight, focal);
         var s = new SceneContext(env, canvas, camera, rng.Fork(), (uint)rng.NextULong());
 
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         var skyline = TerrainPainter.Skyline(s);
         SkyPainter.Paint(s, skyline);
-        Prof[0] += sw.Elapsed.TotalMilliseconds; sw.Restart();
         TerrainPainter.Paint(s, skyline);
-        Prof[1] += sw.Elapsed.TotalMilliseconds; sw.Restart();
 
         float near = s.NearestDepth * 0.75f;
         PaintGroundPatches(s, near);
-        Prof[2] += sw.Elapsed.TotalMilliseconds; sw.Restart();
         var objects = PlaceUprights(s, near);
         // Painter's algorithm: far to near.
         objects.Sort((a, b) => b.Depth.CompareTo(a.Depth));
-        foreach (var o in objects) { var t0 = sw.Elapsed.TotalMilliseconds; PaintUpright(s, o); Prof[4 + (int)o.Kind] += sw.Elapsed.TotalMilliseconds - t0; }
-        sw.Restart();
+        foreach (var o in objects) PaintUpright(s, o);
 
         var image = Finish(s, canvas);
-        Prof[3] += sw.Elapsed.TotalMilliseconds;
         return (image, new RawMask(Width, Height, canvas.Mask));
     }
 

@@ -111,14 +111,14 @@ internal static class TerrainPainter
                     float low = lowGrid.At(x, y);
                     float mid = midGrid.At(x, y);
                     float fine = footprint < 0.3f ? Noise.Value(gx * 4f, depth * 4f, seed + 4) : 0.5f;
-                    float grit = footprint < 0.04f ? Noise.Value(gx * 25f, depth * 25f, seed + 6) : 0.5f;
+                    float grit = footprint < 0.03f ? Noise.Value(gx * 40f, depth * 40f, seed + 6) : 0.5f;
                     float t = Math.Clamp(0.15f + 0.45f * mid + 0.25f * fine + 0.3f * (grit - 0.5f) + 0.15f * (speck - 0.5f), 0, 1);
                     c = Vec3.Lerp(dark, light, t);
                     float a = Math.Clamp((low - 0.5f) * 4f * accentAmount + accentAmount * 0.3f, 0, 1);
                     c = Vec3.Lerp(c, accent, a);
                     // Small stones and dark grit in the near ground.
-                    if (grit > 0.8f) c *= 0.8f;
-                    else if (grit < 0.12f) c *= 1.08f;
+                    if (grit > 0.82f) c *= 0.86f;
+                    else if (grit < 0.12f) c *= 1.06f;
                     label = Labels.Landscape;
                 }
                 cv.Set(x, y, label, s.Fog(c, depth));
