@@ -21,6 +21,9 @@ public static class SyntheticFalconWriter
     public const string MasksFolder = "Segmentation";
     public const string ManifestFileName = "synthetic.json";
 
+    /// <summary>Present while a generation runs (and after one was interrupted): marks the folder as the writer's own.</summary>
+    public const string PartialFileName = "synthetic.partial.json";
+
     /// <summary>Changes whenever the generator's output changes, so callers can tell stale data sets apart.</summary>
     public const int GeneratorVersion = 1;
 
@@ -55,25 +58,47 @@ public static class SyntheticFalconWriter
     /// <summary>
     /// Generates the whole data set under <paramref name="root"/> in parallel (one scene per core at a time).
     /// <paramref name="progress"/> receives the number of scenes done so far. Output is identical whatever the
-    /// thread scheduling. Existing files of the same names are replaced.
+    /// thread scheduling. <paramref name="root"/> must be empty or hold an earlier (complete or interrupted)
+    /// generation: its files are replaced, and files the new spec does not name are removed, so the folder
+    /// ends up holding exactly this data set. A folder holding anything else is refused (<see cref="IOException"/>).
     /// </summary>
     public static void Write(string root, SyntheticDatasetSpec spec, IProgress<int>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
         string manifestPath = Path.Combine(root, ManifestFileName);
+        string partialPath = Path.Combine(root, PartialFileName);
         Directory.CreateDirectory(root);
-        if (File.Exists(manifestPath)) File.Delete(manifestPath); // incomplete until written again
-        foreach (var split in new[] { Split.Train, Split.Val, Split.Test })
-        {
-            Directory.CreateDirectory(Path.Combine(SplitFolder(root, split), ImagesFolder));
-            Directory.CreateDirectory(Path.Combine(SplitFolder(root, split), MasksFolder));
-        }
 
         var jobs = new List<(Split Split, int Index)>(spec.TotalCount);
         for (int i = 0; i < spec.TrainCount; i++) jobs.Add((Split.Train, i));
         for (int i = 0; i < spec.ValCount; i++) jobs.Add((Split.Val, i));
         for (int i = 0; i < spec.TestCount; i++) jobs.Add((Split.Test, i));
+
+        // Only a folder this writer made (or an empty one) is written into: same-named files are replaced,
+        // and a real data set must never be overwritten or mixed with synthetic scenes.
+        bool ours = File.Exists(manifestPath) || File.Exists(partialPath);
+        var folders = new[] { Split.Train, Split.Val, Split.Test }
+            .SelectMany(split => new[] { ImagesFolder, MasksFolder }.Select(f => (split, Path.Combine(SplitFolder(root, split), f))))
+            .ToList();
+        if (!ours)
+        {
+            var foreign = folders.Where(f => Directory.Exists(f.Item2))
+                .SelectMany(f => Directory.EnumerateFiles(f.Item2)).FirstOrDefault();
+            if (foreign != null)
+                throw new IOException($"{root}: holds files that the synthetic writer did not make (e.g. {foreign}). " +
+                                      "Generate into an empty folder, or one generated before.");
+        }
+        AtomicFile.WriteAllText(partialPath, JsonSerializer.Serialize(spec, JsonOptions));
+        if (File.Exists(manifestPath)) File.Delete(manifestPath); // incomplete until written again
+        foreach (var (split, folder) in folders)
+        {
+            Directory.CreateDirectory(folder);
+            // Files of an earlier, larger generation (or temporaries of an interrupted one) go.
+            var keep = jobs.Where(j => j.Split == split).Select(j => FileName(spec, split, j.Index)).ToHashSet();
+            foreach (var file in Directory.EnumerateFiles(folder).ToList())
+                if (!keep.Contains(Path.GetFileName(file))) File.Delete(file);
+        }
 
         var hashes = new byte[jobs.Count][];
         var generator = new SceneGenerator(spec.Width, spec.Height);
@@ -93,6 +118,7 @@ public static class SyntheticFalconWriter
 
         var manifest = new SyntheticManifest(GeneratorVersion, spec, Fingerprint(hashes));
         AtomicFile.WriteAllText(manifestPath, JsonSerializer.Serialize(manifest, JsonOptions));
+        File.Delete(partialPath);
     }
 
     /// <summary>The manifest of a generated folder, or null when there is none (never generated, or interrupted).</summary>

@@ -110,3 +110,32 @@ public class SyntheticFalconWriterTests
         public void Report(int value) { lock (_gate) report(value); }
     }
 }
+
+public class SyntheticFalconWriterFolderTests
+{
+    [Fact]
+    public void RegeneratingWithASmallerSpecLeavesExactlyTheNewSet()
+    {
+        using var tmp = new TempFolder("synth-regen");
+        SyntheticFalconWriter.Write(tmp.Path, new SyntheticDatasetSpec(5, 2, 3, Width: 64, Height: 36));
+        var small = new SyntheticDatasetSpec(2, 1, 1, Width: 64, Height: 36);
+        SyntheticFalconWriter.Write(tmp.Path, small);
+        Assert.Equal(2, Directory.GetFiles(tmp.Combine("Offroad_Segmentation_Training_Dataset", "train", "Color_Images")).Length);
+        Assert.Equal(2, Directory.GetFiles(tmp.Combine("Offroad_Segmentation_Training_Dataset", "train", "Segmentation")).Length);
+        Assert.Single(Directory.GetFiles(tmp.Combine("Offroad_Segmentation_testImages", "Segmentation")));
+        Assert.True(SyntheticFalconWriter.IsComplete(tmp.Path, small));
+        Assert.False(File.Exists(tmp.Combine(SyntheticFalconWriter.PartialFileName)));
+    }
+
+    [Fact]
+    public void RefusesAFolderHoldingOtherData()
+    {
+        using var tmp = new TempFolder("synth-foreign");
+        string real = tmp.Combine("Offroad_Segmentation_testImages", "Color_Images");
+        Directory.CreateDirectory(real);
+        File.WriteAllText(Path.Combine(real, "0000060.png"), "a real image");
+        var e = Assert.Throws<IOException>(() => SyntheticFalconWriter.Write(tmp.Path, new SyntheticDatasetSpec(1, 1, 1, Width: 64, Height: 36)));
+        Assert.Contains("did not make", e.Message);
+        Assert.Equal("a real image", File.ReadAllText(Path.Combine(real, "0000060.png")));
+    }
+}
