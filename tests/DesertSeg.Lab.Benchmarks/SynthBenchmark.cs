@@ -56,11 +56,13 @@ public sealed class SynthBenchmark : IBenchmark
     /// <summary>Prints class shares and mean RGB against Table 1 and the report's means.</summary>
     public static void PrintStats(SceneStatistics stats, bool training)
     {
-        Console.WriteLine($"  {"class",-15} {"synthetic %",11} {"Table 1 %",10}");
+        Console.WriteLine($"  {"class",-15} {"synthetic %",11} {"Table 1 %",10}  mean RGB of the class");
         foreach (var c in FalconClass.All)
         {
             var t = SceneStatistics.ReportTable1[c.Name];
-            Console.WriteLine($"  {c.Name,-15} {stats.Share(c.Name) * 100,11:F3} {(training ? t.Train : t.Test),10:F3}");
+            var m = stats.ClassMeanRgb(c.Name);
+            string rgb = m is { } v ? $"[{v.R:F0}, {v.G:F0}, {v.B:F0}]" : "-";
+            Console.WriteLine($"  {c.Name,-15} {stats.Share(c.Name) * 100,11:F3} {(training ? t.Train : t.Test),10:F3}  {rgb}");
         }
         var m = stats.MeanRgb;
         var r = training ? SceneStatistics.ReportTrainMeanRgb : SceneStatistics.ReportTestMeanRgb;

@@ -40,7 +40,34 @@ public sealed class SceneStatistics
     {
         AddImage(image);
         AddMask(mask);
+        if (image.Width != mask.Width || image.Height != mask.Height)
+            throw new ArgumentException($"Image {image.Width}x{image.Height} and mask {mask.Width}x{mask.Height} differ in size.");
+        var px = image.Pixels;
+        var values = mask.Values;
+        for (int i = 0; i < values.Length; i++)
+        {
+            int c = IndexOfRaw(values[i]);
+            if (c < 0) continue;
+            _classRgb[c, 0] += px[3 * i]; _classRgb[c, 1] += px[3 * i + 1]; _classRgb[c, 2] += px[3 * i + 2];
+            _classRgbPixels[c]++;
+        }
     }
+
+    private readonly double[,] _classRgb = new double[FalconClass.All.Count, 3];
+    private readonly long[] _classRgbPixels = new long[FalconClass.All.Count];
+
+    /// <summary>Mean colour of the pixels of one class (scenes added with <see cref="Add"/>), or null if none.</summary>
+    public (double R, double G, double B)? ClassMeanRgb(string className)
+    {
+        int c = IndexOf(className);
+        long n = _classRgbPixels[c];
+        return n == 0 ? null : (_classRgb[c, 0] / n, _classRgb[c, 1] / n, _classRgb[c, 2] / n);
+    }
+
+    private static int IndexOfRaw(ushort raw) => raw switch
+    {
+        100 => 0, 200 => 1, 300 => 2, 500 => 3, 550 => 4, 600 => 5, 700 => 6, 800 => 7, 7100 => 8, 10000 => 9, _ => -1,
+    };
 
     /// <summary>Share of mask pixels (0..1) holding a class, by name.</summary>
     public double Share(string className) =>

@@ -80,4 +80,19 @@ public class EnvironmentStatisticsTests
         Assert.InRange(a.R, 135, 165);
         Assert.InRange(b.R, 108, 138);
     }
+
+    [Fact]
+    public void RocksLookDifferent_GreyInTrainingBrownInTest_AndClassesHavePlausibleColours()
+    {
+        var (train, test) = Stats.Value;
+        var trainRock = train.ClassMeanRgb("Rocks")!.Value;
+        var testRock = test.ClassMeanRgb("Rocks")!.Value;
+        // Training rocks are grey (channels close), test rocks brown (red well above blue).
+        Assert.True(trainRock.R - trainRock.B < 25, $"training rocks {trainRock}");
+        Assert.True(testRock.R - testRock.B > 30, $"test rocks {testRock}");
+        var sky = train.ClassMeanRgb("Sky")!.Value;
+        Assert.True(sky.B > sky.R, $"sky {sky}");
+        var lush = train.ClassMeanRgb("Lush Bushes")!.Value;
+        Assert.True(lush.G > lush.R && lush.G > lush.B, $"lush bushes {lush}");
+    }
 }
