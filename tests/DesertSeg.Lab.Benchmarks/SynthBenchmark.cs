@@ -60,8 +60,8 @@ public sealed class SynthBenchmark : IBenchmark
         foreach (var c in FalconClass.All)
         {
             var t = SceneStatistics.ReportTable1[c.Name];
-            var m = stats.ClassMeanRgb(c.Name);
-            string rgb = m is { } v ? $"[{v.R:F0}, {v.G:F0}, {v.B:F0}]" : "-";
+            var cm = stats.ClassMeanRgb(c.Name);
+            string rgb = cm is { } v ? $"[{v.R:F0}, {v.G:F0}, {v.B:F0}]" : "-";
             Console.WriteLine($"  {c.Name,-15} {stats.Share(c.Name) * 100,11:F3} {(training ? t.Train : t.Test),10:F3}  {rgb}");
         }
         var m = stats.MeanRgb;
