@@ -18,11 +18,10 @@ internal static class SkyPainter
         // Clouds are soft: their noise is evaluated every other column and interpolated.
         int w = cv.Width;
         var cloudRow = new float[w + 2];
-        for (int y = 0; y < cv.Height; y++)
+        int maxTop = 0;
+        for (int x = 0; x < w; x++) maxTop = Math.Max(maxTop, (int)MathF.Ceiling(skyline[x]));
+        for (int y = 0; y < Math.Min(maxTop, cv.Height); y++)
         {
-            int maxTop = 0;
-            for (int x = 0; x < w; x++) maxTop = Math.Max(maxTop, (int)MathF.Ceiling(skyline[x]));
-            if (y >= maxTop) break;
             float hzMid = s.Camera.Horizon(w * 0.5f);
             float aboveMid = Math.Max(0, hzMid - y) / cv.Height;
             float v = 1f / (aboveMid + 0.08f);
