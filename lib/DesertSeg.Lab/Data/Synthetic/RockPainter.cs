@@ -1,0 +1,139 @@
+namespace DesertSeg.Lab.Data.Synthetic;
+
+/// <summary>
+/// Rocks: boulders (grey, faceted, with moss in the training desert; brown with sandstone layering in
+/// the test desert) and, for sandstone, large layered outcrops at mid-distance.
+/// </summary>
+internal static class RockPainter
+{
+    public static void Boulder(SceneContext s, float gx, float depth, float sizeMetres, Rng rng)
+    {
+        var (px, py) = s.Camera.Project(gx, depth);
+        float scale = s.Camera.Scale(py - s.Camera.Horizon(px));
+        float r = sizeMetres * scale;
+        if (r < 0.8f || px < -r * 2 || px > s.Canvas.Width + r * 2) return;
+        var env = s.Env;
+        var cv = s.Canvas;
+        bool sandstone = env.RockStyle == RockStyle.LayeredSandstone;
+        var light = s.Fog(Vec3.Of(env.RockLight) * rng.Range(0.85f, 1.1f), depth);
+        var dark = s.Fog(Vec3.Of(env.RockDark) * rng.Range(0.85f, 1.1f), depth);
+        var moss = s.Fog(new Vec3(85, 105, 50) * rng.Range(0.8f, 1.15f), depth);
+        uint seed = (uint)rng.NextULong();
+        float squash = rng.Range(0.5f, 0.85f);
+        float cy = py - r * squash * 0.55f;
+        float facet = Math.Max(1.5f, r * 0.35f);
+        float layer = Math.Max(1.2f, 0.07f * scale * rng.Range(0.7f, 1.4f));
+        float mossAmount = env.Moss * rng.Range(0.3f, 1.6f);
+
+        s.CastShadow(px, py, r * 1.3f, Math.Max(1, r * 0.3f));
+
+        int x0 = Math.Max(0, (int)(px - r * 1.4f)), x1 = Math.Min(cv.Width - 1, (int)(px + r * 1.4f));
+        int y0 = Math.Max(0, (int)(cy - r * squash * 1.5f)), y1 = Math.Min(cv.Height - 1, (int)(py + r * 0.1f));
+        for (int y = y0; y <= y1; y++)
+            for (int x = x0; x <= x1; x++)
+            {
+                float dx = (x + 0.5f - px) / r, dy = (y + 0.5f - cy) / (r * squash);
+                float ang = MathF.Atan2(dy, dx);
+                float edge = 0.78f + 0.4f * Noise.Value(ang * 1.6f + 10, 0.5f, seed) + 0.1f * Noise.Value(ang * 7f + 30, 0.5f, seed + 9);
+                float d = MathF.Sqrt(dx * dx + dy * dy);
+                if (d > edge) continue;
+                // Faceted shading: the normal is the radial direction bent by blocky noise.
+                float fn = Noise.Value(x / facet, y / facet, seed + 1);
+                float fq = MathF.Floor(fn * 4) / 4;
+                float nx = dx / edge * 0.8f + (fq - 0.5f) * 0.5f, ny = dy / edge * 0.8f - 0.2f;
+                float lit = s.Light(nx, ny, 0.45f);
+                float grain = Noise.Value(x / 1.3f, y / 1.3f, seed + 2);
+                Vec3 c;
+                if (sandstone)
+                {
+                    float band = Noise.Value((y - cy) / layer + 0.4f * Noise.Value(x / (layer * 4), 0, seed + 3), 0.5f, seed + 4);
+                    c = Vec3.Lerp(dark, light, Math.Clamp(0.1f + 0.9f * band, 0, 1)) * lit * (0.85f + 0.25f * grain);
+                    float frac = ((y - cy) / layer * 0.5f + 0.3f * Noise.Value(x / (layer * 4), 3, seed + 3)) % 1f;
+                    if (frac < 0 ? frac > -0.12f : frac > 0.88f) c *= 0.75f; // ledges between layers
+                    float crack = MathF.Abs(Noise.Value(x / (facet * 1.5f), y / (facet * 1.5f), seed + 5) - 0.5f);
+                    if (crack < 0.02f) c *= 0.65f;
+                }
+                else
+                {
+                    float t = Math.Clamp(0.35f + 0.5f * fn + 0.15f * (grain - 0.5f), 0, 1);
+                    c = Vec3.Lerp(dark, light, t) * lit;
+                    float crack = MathF.Abs(Noise.Value(x / (facet * 1.5f), y / (facet * 1.5f), seed + 5) - 0.5f);
+                    if (crack < 0.025f) c *= 0.6f;
+                    // Moss grows on the upper, less steep part.
+                    float m = Noise.Fbm(x / facet, y / facet, seed + 6, 2) + (-dy) * 0.25f;
+                    if (m > 1 - mossAmount * 0.8f) c = Vec3.Lerp(c, moss * lit, Math.Clamp((m - (1 - mossAmount * 0.8f)) * 8, 0, 1));
+                }
+                cv.Set(x, y, Labels.Rocks, c);
+            }
+    }
+
+    /// <summary>
+    /// A sandstone outcrop standing on the ground at a depth: a mesa-like mass with a ragged flat top,
+    /// horizontal strata, ledge shadows and vertical erosion streaks.
+    /// </summary>
+    public static void Outcrop(SceneContext s, float gx, float depth, Rng rng)
+    {
+        var cam = s.Camera;
+        var cv = s.Canvas;
+        var env = s.Env;
+        var (px, py) = cam.Project(gx, depth);
+        float scale = cam.Scale(py - cam.Horizon(px));
+        float width = rng.Range(6f, 30f) * scale;
+        float height = rng.Range(2.5f, 9f) * scale;
+        height = Math.Min(height, width * 0.7f);
+        if (width < 4) return;
+        var light = s.Fog(Vec3.Of(env.RockLight) * rng.Range(0.85f, 1.1f), depth);
+        var dark = s.Fog(Vec3.Of(env.RockDark) * rng.Range(0.85f, 1.05f), depth);
+        uint seed = (uint)rng.NextULong();
+        float layer = Math.Max(1.5f, rng.Range(0.3f, 0.8f) * scale);
+        float streak = Math.Max(1f, 0.15f * scale);
+        float steps = rng.Range(2, 5);
+
+        float edgeWidth = rng.Range(0.15f, 0.45f);
+        float terrace = rng.Range(0.3f, 0.8f);
+        float tilt = rng.Range(-0.15f, 0.15f); // strata dip
+        int x0 = Math.Max(0, (int)(px - width * 0.5f)), x1 = Math.Min(cv.Width - 1, (int)(px + width * 0.5f));
+        for (int x = x0; x <= x1; x++)
+        {
+            float t = (x - (px - width * 0.5f)) / width; // 0..1 across
+            float shoulder = Math.Min(t, 1 - t) * 2;        // 0 at the ends, 1 in the middle
+            // Rounded, eroded flanks with terraces where harder layers resist, and an uneven top.
+            float e = Math.Clamp(shoulder / edgeWidth, 0, 1);
+            float p = MathF.Pow(e * e * (3 - 2 * e), 0.7f);
+            p *= 0.7f + 0.3f * Noise.Fbm(t * 5, 1.5f, seed, 3);
+            float stepped = MathF.Floor(p * steps + 0.15f * Noise.Value(t * 6, 2.5f, seed + 1)) / steps;
+            p = Math.Clamp(p + (stepped - p) * terrace, 0, 1);
+            float baseY = py + (cam.Horizon(x) - cam.Horizon(px)) + Noise.Value(t * 20, 4.5f, seed + 3) * Math.Max(1, 0.3f * scale);
+            float topY = baseY - height * p;
+            float dpdt = (Noise.Value(t * 5 + 0.02f, 1.5f, seed) - Noise.Value(t * 5 - 0.02f, 1.5f, seed)) * 10 + (t < 0.5f ? 1 : -1) * (1 - e) * 2;
+            int ya = Math.Max(0, (int)MathF.Ceiling(topY)), yb = Math.Min(cv.Height - 1, (int)baseY);
+            for (int y = ya; y <= yb; y++)
+            {
+                float warp = 0.8f * Noise.Value(x / (layer * 5), y / (layer * 3), seed + 4);
+                float hgt = (baseY - y) / layer + warp + tilt * (x - px) / layer;
+                float band = Noise.Value(MathF.Floor(hgt) * 1.37f, 0.5f, seed + 5);
+                float frac = hgt - MathF.Floor(hgt);
+                var c = Vec3.Lerp(dark, light, 0.3f + 0.7f * band);
+                // Ledge shadow under each stratum's lip, a lighter lip on top.
+                if (frac > 0.88f) c *= 0.75f;
+                else if (frac < 0.1f) c *= 1.08f;
+                float patch = Noise.Fbm(x / (layer * 8), y / (layer * 8), seed + 6, 2);
+                float ero = Noise.Value(x / streak, y / (streak * 5), seed + 8);
+                c *= 0.75f + 0.35f * patch + 0.12f * (ero - 0.5f);
+                // Flanks facing the sun are lit; near the top edge a bright rim.
+                float lit = 0.85f + 0.2f * Math.Clamp(-dpdt * s.SunX, -1, 1);
+                if (y - topY < Math.Max(1, 0.08f * scale)) lit *= 1.12f;
+                c *= lit * (0.92f + 0.12f * Noise.White(x, y, seed + 7));
+                cv.Set(x, y, Labels.Rocks, c);
+            }
+        }
+        // Talus: boulders at the foot.
+        int talus = rng.Int(3, 10);
+        for (int i = 0; i < talus; i++)
+        {
+            float ox = rng.Range(-0.55f, 0.55f) * width / scale;
+            float oz = rng.Range(-1.5f, 0.5f) * Math.Max(1, width / scale * 0.1f);
+            Boulder(s, gx + ox, Math.Max(0.5f, depth + oz), rng.Range(0.3f, 1.2f), rng.Fork());
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace DesertSeg.Lab.Data.Synthetic;
+
+/// <summary>
+/// How large a synthetic Falcon data set to generate. Train and val scenes come from
+/// <see cref="DesertEnvironment.Training"/>, test scenes from <see cref="DesertEnvironment.Test"/>.
+/// Every scene's seed derives from (<see cref="Seed"/>, split, index) only.
+/// </summary>
+public sealed record SyntheticDatasetSpec(int TrainCount, int ValCount, int TestCount, int Seed = 42, int Width = 960, int Height = 540)
+{
+    /// <summary>The embedded default: 160 train, 32 val, 64 test scenes at the Falcon size (960x540).</summary>
+    public static SyntheticDatasetSpec Default { get; } = new(160, 32, 64);
+
+    public int TotalCount => TrainCount + ValCount + TestCount;
+
+    /// <summary>Throws when a count is negative or the size is unusable.</summary>
+    public void Validate()
+    {
+        if (TrainCount < 0 || ValCount < 0 || TestCount < 0)
+            throw new ArgumentException($"Image counts must not be negative (train {TrainCount}, val {ValCount}, test {TestCount}).");
+        if (Width < 32 || Height < 32)
+            throw new ArgumentException($"Image size {Width}x{Height} is too small (32x32 at least).");
+    }
+}

@@ -1,0 +1,160 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using DesertSeg.Lab.IO;
+
+namespace DesertSeg.Lab.Data.Synthetic;
+
+/// <summary>
+/// Writes a synthetic data set in the exact Falcon layout:
+/// <c>root/Offroad_Segmentation_Training_Dataset/{train,val}/{Color_Images,Segmentation}/</c> and
+/// <c>root/Offroad_Segmentation_testImages/{Color_Images,Segmentation}/</c>; images are RGB PNGs, masks
+/// single-channel 16-bit PNGs of raw class values under the same file name. Train/val files are named like
+/// <c>cc0000013.png</c> (prefixes cc, mt, ww, w0), test files like <c>0000060.png</c>.
+/// Every file is written atomically, and <see cref="ManifestFileName"/> is written last, so a folder without
+/// a matching manifest is an interrupted (or foreign) generation.
+/// </summary>
+public static class SyntheticFalconWriter
+{
+    public const string TrainingFolder = "Offroad_Segmentation_Training_Dataset";
+    public const string TestFolder = "Offroad_Segmentation_testImages";
+    public const string ImagesFolder = "Color_Images";
+    public const string MasksFolder = "Segmentation";
+    public const string ManifestFileName = "synthetic.json";
+
+    /// <summary>Present while a generation runs (and after one was interrupted): marks the folder as the writer's own.</summary>
+    public const string PartialFileName = "synthetic.partial.json";
+
+    /// <summary>Changes whenever the generator's output changes, so callers can tell stale data sets apart.</summary>
+    public const int GeneratorVersion = 1;
+
+    private static readonly string[] Prefixes = ["cc", "mt", "ww", "w0"];
+
+    public enum Split { Train, Val, Test }
+
+    /// <summary>The folder holding a split's Color_Images and Segmentation folders.</summary>
+    public static string SplitFolder(string root, Split split) => split switch
+    {
+        Split.Train => Path.Combine(root, TrainingFolder, "train"),
+        Split.Val => Path.Combine(root, TrainingFolder, "val"),
+        _ => Path.Combine(root, TestFolder),
+    };
+
+    /// <summary>File name of the index-th scene of a split (the same for image and mask).</summary>
+    public static string FileName(SyntheticDatasetSpec spec, Split split, int index)
+    {
+        if (split == Split.Test) return $"{60 + index:D7}.png";
+        // Train and val share one numbering (as frames of the same sequences), so names never collide.
+        int g = split == Split.Train ? index : spec.TrainCount + index;
+        return $"{Prefixes[g % Prefixes.Length]}{g / Prefixes.Length + 1:D7}.png";
+    }
+
+    /// <summary>The seed of one scene: a function of the data set seed, the split and the index only.</summary>
+    public static int SceneSeed(SyntheticDatasetSpec spec, Split split, int index) =>
+        (int)(Rng.Mix(spec.Seed, (int)split, index) & 0x7FFFFFFF);
+
+    public static DesertEnvironment EnvironmentOf(Split split) =>
+        split == Split.Test ? DesertEnvironment.Test : DesertEnvironment.Training;
+
+    /// <summary>
+    /// Generates the whole data set under <paramref name="root"/> in parallel (one scene per core at a time).
+    /// <paramref name="progress"/> receives the number of scenes done so far. Output is identical whatever the
+    /// thread scheduling. <paramref name="root"/> must be empty or hold an earlier (complete or interrupted)
+    /// generation: its files are replaced, and files the new spec does not name are removed, so the folder
+    /// ends up holding exactly this data set. A folder holding anything else is refused (<see cref="IOException"/>).
+    /// </summary>
+    public static void Write(string root, SyntheticDatasetSpec spec, IProgress<int>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        string manifestPath = Path.Combine(root, ManifestFileName);
+        string partialPath = Path.Combine(root, PartialFileName);
+        Directory.CreateDirectory(root);
+
+        var jobs = new List<(Split Split, int Index)>(spec.TotalCount);
+        for (int i = 0; i < spec.TrainCount; i++) jobs.Add((Split.Train, i));
+        for (int i = 0; i < spec.ValCount; i++) jobs.Add((Split.Val, i));
+        for (int i = 0; i < spec.TestCount; i++) jobs.Add((Split.Test, i));
+
+        // Only a folder this writer made (or an empty one) is written into: same-named files are replaced,
+        // and a real data set must never be overwritten or mixed with synthetic scenes.
+        bool ours = File.Exists(manifestPath) || File.Exists(partialPath);
+        var folders = new[] { Split.Train, Split.Val, Split.Test }
+            .SelectMany(split => new[] { ImagesFolder, MasksFolder }.Select(f => (split, Path.Combine(SplitFolder(root, split), f))))
+            .ToList();
+        if (!ours)
+        {
+            var foreign = folders.Where(f => Directory.Exists(f.Item2))
+                .SelectMany(f => Directory.EnumerateFiles(f.Item2)).FirstOrDefault();
+            if (foreign != null)
+                throw new IOException($"{root}: holds files that the synthetic writer did not make (e.g. {foreign}). " +
+                                      "Generate into an empty folder, or one generated before.");
+        }
+        AtomicFile.WriteAllText(partialPath, JsonSerializer.Serialize(spec, JsonOptions));
+        if (File.Exists(manifestPath)) File.Delete(manifestPath); // incomplete until written again
+        foreach (var (split, folder) in folders)
+        {
+            Directory.CreateDirectory(folder);
+            // Files of an earlier, larger generation (or temporaries of an interrupted one) go.
+            var keep = jobs.Where(j => j.Split == split).Select(j => FileName(spec, split, j.Index)).ToHashSet();
+            foreach (var file in Directory.EnumerateFiles(folder).ToList())
+                if (!keep.Contains(Path.GetFileName(file))) File.Delete(file);
+        }
+
+        var hashes = new byte[jobs.Count][];
+        var generator = new SceneGenerator(spec.Width, spec.Height);
+        int done = 0;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct };
+        Parallel.For(0, jobs.Count, options, j =>
+        {
+            var (split, index) = jobs[j];
+            var (image, mask) = generator.Render(EnvironmentOf(split), SceneSeed(spec, split, index));
+            string folder = SplitFolder(root, split), name = FileName(spec, split, index);
+            ImageFiles.WriteRgb(Path.Combine(folder, ImagesFolder, name), image);
+            MaskFiles.WriteRaw(Path.Combine(folder, MasksFolder, name), mask);
+            hashes[j] = HashScene(name, image, mask);
+            progress?.Report(Interlocked.Increment(ref done));
+        });
+        ct.ThrowIfCancellationRequested();
+
+        var manifest = new SyntheticManifest(GeneratorVersion, spec, Fingerprint(hashes));
+        AtomicFile.WriteAllText(manifestPath, JsonSerializer.Serialize(manifest, JsonOptions));
+        File.Delete(partialPath);
+    }
+
+    /// <summary>The manifest of a generated folder, or null when there is none (never generated, or interrupted).</summary>
+    public static SyntheticManifest? ReadManifest(string root)
+    {
+        string path = Path.Combine(root, ManifestFileName);
+        if (!File.Exists(path)) return null;
+        try { return JsonSerializer.Deserialize<SyntheticManifest>(File.ReadAllText(path), JsonOptions); }
+        catch (JsonException) { return null; }
+    }
+
+    /// <summary>Whether the folder holds a complete data set of this spec from this generator version.</summary>
+    public static bool IsComplete(string root, SyntheticDatasetSpec spec)
+    {
+        var m = ReadManifest(root);
+        return m is not null && m.GeneratorVersion == GeneratorVersion && m.Spec == spec;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    private static byte[] HashScene(string name, RgbImage image, RawMask mask)
+    {
+        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        h.AppendData(System.Text.Encoding.UTF8.GetBytes(name));
+        h.AppendData(image.Pixels);
+        h.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(mask.Values.AsSpan()));
+        return h.GetHashAndReset();
+    }
+
+    private static string Fingerprint(byte[][] hashes)
+    {
+        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var x in hashes) h.AppendData(x);
+        return Convert.ToHexString(h.GetHashAndReset()).ToLowerInvariant();
+    }
+}
+
+/// <summary>What <c>synthetic.json</c> records: generator version, spec, and a SHA-256 over every scene's pixels and labels.</summary>
+public sealed record SyntheticManifest(int GeneratorVersion, SyntheticDatasetSpec Spec, string Fingerprint);
