@@ -9,7 +9,7 @@ public static class EmbeddedData
     public static string Ensure()
     {
         string root = EmbeddedDataset.DefaultRoot;
-        if (EmbeddedDataset.ReadManifest(root) == SyntheticDatasetSpec.Default) return root;
+        if (EmbeddedDataset.IsReady(root)) return root;
         AnsiConsole.MarkupLineInterpolated($"No --data given: generating the embedded synthetic data set in [bold]{root}[/] (once).");
         var spec = SyntheticDatasetSpec.Default;
         return ConsoleProgress.Run("Generating synthetic desert", spec.TotalCount, p => EmbeddedDataset.Ensure(root, spec, p));

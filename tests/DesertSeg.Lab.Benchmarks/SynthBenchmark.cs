@@ -39,8 +39,8 @@ public sealed class SynthBenchmark : IBenchmark
             {
                 string folder = SyntheticFalconWriter.SplitFolder(root, split);
                 var stats = new SceneStatistics();
-                foreach (var img in Directory.GetFiles(Path.Combine(folder, SyntheticFalconWriter.ImagesFolder), "*.png"))
-                    stats.Add(ImageFiles.ReadRgb(img), MaskFiles.ReadRaw(Path.Combine(folder, SyntheticFalconWriter.MasksFolder, Path.GetFileName(img))));
+                foreach (var img in Directory.GetFiles(Path.Combine(folder, FalconLayout.Images), "*.png"))
+                    stats.Add(ImageFiles.ReadRgb(img), MaskFiles.ReadRaw(Path.Combine(folder, FalconLayout.Masks, Path.GetFileName(img))));
                 Console.WriteLine($"{split} ({SyntheticFalconWriter.EnvironmentOf(split).Name} environment, {stats.Images} images):");
                 PrintStats(stats, training);
                 var real = RealSampleMean(training ? "train" : "test");

@@ -22,12 +22,12 @@ public static class SynthCommand
         command.SetAction(r => CommandGuard.Run(() =>
         {
             var spec = defaults with { TrainCount = r.GetValue(train), ValCount = r.GetValue(val), TestCount = r.GetValue(test), Seed = r.GetValue(seed) };
-            if (spec.TrainCount < 0 || spec.ValCount < 0 || spec.TestCount < 0 || spec.TotalCount == 0)
-                throw new ArgumentException("--train, --val and --test must be >= 0 and not all 0.");
+            spec.Validate();
+            if (spec.TotalCount == 0) throw new ArgumentException("--train, --val and --test are all 0: nothing to generate.");
             string root = Path.GetFullPath(r.GetValue(outDir) ?? EmbeddedDataset.DefaultRoot);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             ConsoleProgress.Run($"Generating {spec.TotalCount} scenes", spec.TotalCount,
-                progress => EmbeddedDataset.Generate(root, spec, progress));
+                progress => SyntheticFalconWriter.Write(root, spec, progress));
             AnsiConsole.MarkupLineInterpolated($"Wrote {spec.TrainCount} train, {spec.ValCount} val, {spec.TestCount} test scenes (seed {spec.Seed}) to [bold]{root}[/] in {clock.Elapsed.TotalSeconds:F1} s.");
             return CommandGuard.Ok;
         }));

@@ -24,8 +24,8 @@ public class LearningRateScheduleTests
         var schedule = new LearningRateSchedule(TotalEpochs: 60);
         for (int e = 0; e < 60; e++)
         {
-            Assert.Equal(OriginalDecoder(e), schedule.DecoderFactor(e), 15);
-            Assert.Equal(OriginalEncoder(e), schedule.EncoderFactor(e), 15);
+            Assert.Equal(OriginalDecoder(e), schedule.DecoderFactor(e), 12);
+            Assert.Equal(OriginalEncoder(e), schedule.EncoderFactor(e), 12);
             Assert.Equal(e < 5, schedule.EncoderFrozen(e));
         }
     }

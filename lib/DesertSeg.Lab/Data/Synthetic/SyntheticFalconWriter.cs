@@ -15,10 +15,6 @@ namespace DesertSeg.Lab.Data.Synthetic;
 /// </summary>
 public static class SyntheticFalconWriter
 {
-    public const string TrainingFolder = "Offroad_Segmentation_Training_Dataset";
-    public const string TestFolder = "Offroad_Segmentation_testImages";
-    public const string ImagesFolder = "Color_Images";
-    public const string MasksFolder = "Segmentation";
     public const string ManifestFileName = "synthetic.json";
 
     /// <summary>Present while a generation runs (and after one was interrupted): marks the folder as the writer's own.</summary>
@@ -34,9 +30,9 @@ public static class SyntheticFalconWriter
     /// <summary>The folder holding a split's Color_Images and Segmentation folders.</summary>
     public static string SplitFolder(string root, Split split) => split switch
     {
-        Split.Train => Path.Combine(root, TrainingFolder, "train"),
-        Split.Val => Path.Combine(root, TrainingFolder, "val"),
-        _ => Path.Combine(root, TestFolder),
+        Split.Train => Path.Combine(root, FalconLayout.TrainingRoot, "train"),
+        Split.Val => Path.Combine(root, FalconLayout.TrainingRoot, "val"),
+        _ => Path.Combine(root, FalconLayout.TestRoot),
     };
 
     /// <summary>File name of the index-th scene of a split (the same for image and mask).</summary>
@@ -79,7 +75,7 @@ public static class SyntheticFalconWriter
         // and a real data set must never be overwritten or mixed with synthetic scenes.
         bool ours = File.Exists(manifestPath) || File.Exists(partialPath);
         var folders = new[] { Split.Train, Split.Val, Split.Test }
-            .SelectMany(split => new[] { ImagesFolder, MasksFolder }.Select(f => (split, Path.Combine(SplitFolder(root, split), f))))
+            .SelectMany(split => new[] { FalconLayout.Images, FalconLayout.Masks }.Select(f => (split, Path.Combine(SplitFolder(root, split), f))))
             .ToList();
         if (!ours)
         {
@@ -109,8 +105,8 @@ public static class SyntheticFalconWriter
             var (split, index) = jobs[j];
             var (image, mask) = generator.Render(EnvironmentOf(split), SceneSeed(spec, split, index));
             string folder = SplitFolder(root, split), name = FileName(spec, split, index);
-            ImageFiles.WriteRgb(Path.Combine(folder, ImagesFolder, name), image);
-            MaskFiles.WriteRaw(Path.Combine(folder, MasksFolder, name), mask);
+            ImageFiles.WriteRgb(Path.Combine(folder, FalconLayout.Images, name), image);
+            MaskFiles.WriteRaw(Path.Combine(folder, FalconLayout.Masks, name), mask);
             hashes[j] = HashScene(name, image, mask);
             progress?.Report(Interlocked.Increment(ref done));
         });
