@@ -1,5 +1,9 @@
 using System.CommandLine;
 using DesertSeg.Cli.Commands;
+using Spectre.Console;
+
+// Redirected output (CI logs, files) has no terminal width; 80 columns would wrap every table.
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 140;
 
 // desertseg: the workspace's command line. Every command prints clear errors (file and problem),
 // never a stack trace, and exits non-zero when something went wrong.
