@@ -7,6 +7,11 @@ using static TorchSharp.torch;
 
 namespace DesertSeg.Lab.Tests.Models;
 
+/// <summary>Resident memory is process-wide: these tests must not overlap with any other test.</summary>
+[CollectionDefinition(nameof(ProcessMemoryCollection), DisableParallelization = true)]
+public class ProcessMemoryCollection;
+
+[Collection(nameof(ProcessMemoryCollection))]
 public class DisposeDisciplineTests
 {
     // glibc raises its mmap threshold each time a large block is freed, after which tensor-sized
