@@ -1,5 +1,4 @@
 using DesertSeg.Lab.Data;
-using Spectre.Console;
 
 namespace DesertSeg.Cli;
 
@@ -34,6 +33,6 @@ public static class CommandGuard
         return Failed;
     }
 
-    public static void Error(string message) =>
-        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {message}");
+    /// <summary>One error line on standard error, never wrapped, so that a long file path stays whole.</summary>
+    public static void Error(string message) => Console.Error.WriteLine($"error: {message}");
 }

@@ -1,3 +1,4 @@
+using DesertSeg.Lab.IO;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;

@@ -7,7 +7,7 @@ namespace DesertSeg.Lab.IO;
 public static class AtomicFile
 {
     /// <summary>Calls <paramref name="write"/> with a temporary path, then moves it over <paramref name="path"/>.</summary>
-    public static void Write(string path, Action<string> write)
+    public static void WriteThroughTempPath(string path, Action<string> write)
     {
         string full = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(full)!;
@@ -26,7 +26,18 @@ public static class AtomicFile
         }
     }
 
-    public static void WriteAllText(string path, string text) => Write(path, t => File.WriteAllText(t, text));
+    /// <summary>
+    /// Streams the content into the temporary file and flushes it to disk before the rename, so that a
+    /// crash or a full disk during a save can never destroy the last good checkpoint.
+    /// </summary>
+    public static void Write(string path, Action<Stream> write) => WriteThroughTempPath(path, temp =>
+    {
+        using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+        write(stream);
+        stream.Flush(flushToDisk: true);
+    });
 
-    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, t => File.WriteAllBytes(t, bytes));
+    public static void WriteAllText(string path, string text) => WriteThroughTempPath(path, t => File.WriteAllText(t, text));
+
+    public static void WriteAllBytes(string path, byte[] bytes) => WriteThroughTempPath(path, t => File.WriteAllBytes(t, bytes));
 }

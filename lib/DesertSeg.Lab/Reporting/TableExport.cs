@@ -9,7 +9,7 @@ namespace DesertSeg.Lab.Reporting;
 public static class TableExport
 {
     public static void SaveCsv(DataFrame frame, string path) =>
-        AtomicFile.Write(path, temp => DataFrame.SaveCsv(frame, temp, cultureInfo: CultureInfo.InvariantCulture));
+        AtomicFile.WriteThroughTempPath(path, temp => DataFrame.SaveCsv(frame, temp, cultureInfo: CultureInfo.InvariantCulture));
 
     public static void SaveMarkdown(DataFrame frame, string path, string? title = null) =>
         AtomicFile.WriteAllText(path, ToMarkdown(frame, title));
