@@ -38,5 +38,17 @@ public sealed record DataSplit(
         return this;
     }
 
+    /// <summary>
+    /// At most <paramref name="count"/> pairs, evenly spaced over the split (so a small subset still spans
+    /// the whole sequence of frames); the split itself when it has no more than that.
+    /// </summary>
+    public DataSplit Subset(int? count)
+    {
+        if (count is not { } n || n >= Pairs.Count) return this;
+        if (n <= 0) throw new ArgumentException($"A subset of split '{Name}' needs at least one pair, got {n}.");
+        var chosen = Enumerable.Range(0, n).Select(i => Pairs[(int)((long)i * Pairs.Count / n)]).ToList();
+        return this with { Pairs = chosen };
+    }
+
     private static string More(int count) => count > 1 ? $" (and {count - 1} more files like it)." : ".";
 }

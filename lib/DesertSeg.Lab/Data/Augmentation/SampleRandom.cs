@@ -11,6 +11,7 @@ public sealed class SampleRandom
     // Domain tags keep the shuffle stream of (seed, epoch) apart from the stream of sample 0 of that epoch.
     private const ulong SampleStream = 0x5A4D_504C_4553_0001; // "SAMPLES"
     private const ulong ShuffleStream = 0x5348_5546_464C_0002; // "SHUFFL"
+    private const ulong TorchStream = 0x544F_5243_4800_0003;   // "TORCH"
 
     private ulong _s0, _s1, _s2, _s3;
 
@@ -30,6 +31,13 @@ public sealed class SampleRandom
     /// <summary>The stream that shuffles the sample order of an epoch.</summary>
     public static SampleRandom ForShuffle(long seed, int epoch) =>
         new(Derive((ulong)seed, ShuffleStream, (ulong)(uint)epoch, 0));
+
+    /// <summary>
+    /// A seed for torch's own generator in an epoch (dropout draws from it): seeding it per epoch makes a
+    /// resumed epoch draw exactly what an uninterrupted run drew.
+    /// </summary>
+    public static long TorchSeed(long seed, int epoch) =>
+        (long)(Derive((ulong)seed, TorchStream, (ulong)(uint)epoch, 0) >> 1);
 
     /// <summary>Chains the SplitMix64 finaliser over the parts, so that nearby inputs give unrelated seeds.</summary>
     private static ulong Derive(ulong seed, ulong stream, ulong epoch, ulong index)

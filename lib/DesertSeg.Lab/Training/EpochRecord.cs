@@ -1,0 +1,38 @@
+namespace DesertSeg.Lab.Training;
+
+/// <summary>One epoch of a run's history (what item 5 of the training issue lists, per epoch).</summary>
+public sealed record EpochRecord(
+    int Epoch,
+    double TrainLoss,
+    double TrainCrossEntropy,
+    double TrainDice,
+    double ValLoss,
+    double ValMeanIoU,
+    double ValPixelAccuracy,
+    IReadOnlyList<double?> ValClassIoU,
+    double? TestMeanIoU,
+    double EncoderLr,
+    double DecoderLr,
+    double HeadLr,
+    bool EncoderFrozen,
+    bool Best,
+    double Seconds,
+    double ImagesPerSecond)
+{
+    /// <summary>The record without its timings: what must match between an interrupted-and-resumed run and an uninterrupted one.</summary>
+    public EpochRecord WithoutTimings() => this with { Seconds = 0, ImagesPerSecond = 0 };
+}
+
+/// <summary>A run's state on disk, rewritten after every epoch.</summary>
+public enum RunState { Running, Finished, Failed }
+
+/// <summary>The summary a run folder keeps in status.json.</summary>
+public sealed record RunStatus(
+    RunState State,
+    int EpochsDone,
+    int Epochs,
+    int? BestEpoch,
+    double? BestValMeanIoU,
+    string ModelSelection,
+    string? Message,
+    DateTimeOffset Updated);

@@ -1,0 +1,84 @@
+using DesertSeg.Lab.Losses;
+using DesertSeg.Lab.Models;
+
+namespace DesertSeg.Lab.Training;
+
+/// <summary>
+/// The report's training phases as data, each at three scales:
+/// <list type="bullet">
+/// <item><c>full</c>: the report's settings (ResNet-101, 512x896, batch 4, the original epochs and learning rates). For a CUDA machine.</item>
+/// <item><c>quick</c>: the same pipeline on 2 CPU cores: ResNet-18 at 144x256 (9:16 kept, sides divisible by 16), batch 8, a few epochs, a shortened schedule.</item>
+/// <item><c>smoke</c>: a minute-long run on a handful of images, for tests and notebook checks.</item>
+/// </list>
+/// Phase 2: square 512x512, 10 classes, 50 epochs. Phase 3: 512x896, 10 classes, 100 epochs.
+/// Phase 5: 7 classes, initialised from Phase 3 without its head, 60 epochs. Phase 4 is Phase 5 with the
+/// "extreme" colour augmentation (the report compares it with Phase 5: 0.4386 vs 0.4435).
+/// </summary>
+public static class PhaseCatalog
+{
+    public static readonly string[] Phases = ["2", "3", "4", "5"];
+    public static readonly string[] Scales = ["full", "quick", "smoke"];
+
+    public static RunConfig Get(string phase, string scale)
+    {
+        phase = phase.Trim().TrimStart('p', 'P').Replace("hase", "");
+        if (!Phases.Contains(phase)) throw new ArgumentException($"Unknown phase '{phase}'. Phases: {string.Join(", ", Phases)}.");
+        if (!Scales.Contains(scale)) throw new ArgumentException($"Unknown scale '{scale}'. Scales: {string.Join(", ", Scales)}.");
+        var size = Size(scale, square: phase == "2");
+        bool tenClass = phase is "2" or "3";
+        int epochs = Epochs(phase, scale);
+        return new RunConfig(
+            Phase: phase,
+            Scale: scale,
+            Description: Describe(phase),
+            Model: new ModelConfig(scale == "full" ? "resnet101" : "resnet18", tenClass ? 10 : 7),
+            ClassScheme: tenClass ? "10-class" : "7-class",
+            Height: size.Height,
+            Width: size.Width,
+            Epochs: epochs,
+            BatchSize: scale switch { "full" => 4, "quick" => 8, _ => 4 },
+            Augmentation: phase == "4" ? "extreme" : "table3",
+            Loss: new LossConfig("code"),
+            Optimizer: Optimizer(scale),
+            Schedule: Schedule(scale, epochs),
+            InitFromPhase: phase is "4" or "5" ? "3" : null,
+            TrainImages: scale == "smoke" ? 16 : null,
+            ValImages: scale == "smoke" ? 8 : null);
+    }
+
+    private static (int Height, int Width) Size(string scale, bool square) => scale switch
+    {
+        "full" => square ? (512, 512) : (512, 896),
+        _ => square ? (144, 144) : (144, 256),
+    };
+
+    private static int Epochs(string phase, string scale) => (phase, scale) switch
+    {
+        ("2", "full") => 50,
+        ("3", "full") => 100,
+        (_, "full") => 60,
+        ("3", "quick") => 8,
+        (_, "quick") => 6,
+        _ => 2,
+    };
+
+    /// <summary>
+    /// Quick and smoke runs start from a random encoder (no ImageNet weights are downloaded), so their
+    /// learning rates are ten times the report's; the three-group ratios stay as the original's.
+    /// </summary>
+    private static OptimizerConfig Optimizer(string scale) =>
+        scale == "full" ? new OptimizerConfig() : new OptimizerConfig(EncoderLr: 3e-4, DecoderLr: 1e-3, HeadLr: 3e-3);
+
+    /// <summary>The original schedule at full scale; shortened warm-up and freeze (1 epoch each) for the short runs.</summary>
+    private static LearningRateSchedule Schedule(string scale, int epochs) => scale == "full"
+        ? new LearningRateSchedule(epochs)
+        : new LearningRateSchedule(epochs, WarmupEpochs: 1, EncoderFrozenEpochs: epochs > 2 ? 1 : 0, EncoderWarmupEpochs: 1);
+
+    private static string Describe(string phase) => phase switch
+    {
+        "2" => "Phase 2 baseline: square crops, 10 classes",
+        "3" => "Phase 3: native 9:16 aspect ratio, 10 classes",
+        "4" => "Phase 4: Phase 5 with extreme colour augmentation",
+        _ => "Phase 5: 7 classes (absent classes ignored), transferred from Phase 3",
+    };
+}

@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DesertSeg.Lab.Losses;
+using DesertSeg.Lab.Models;
+
+namespace DesertSeg.Lab.Training;
+
+/// <summary>AdamW with the original's three parameter groups, in this order: encoder, decoder, head.</summary>
+public sealed record OptimizerConfig(
+    double EncoderLr = 3e-5,
+    double DecoderLr = 1e-4,
+    double HeadLr = 3e-4,
+    double WeightDecay = 0.01,
+    double GradientClipNorm = 1.0);
+
+/// <summary>Which split picks the "best" checkpoint.</summary>
+public enum ModelSelection
+{
+    /// <summary>The validation split (the workspace's default: no test data in training decisions).</summary>
+    Validation,
+
+    /// <summary>
+    /// The original's behaviour, for comparison only: the test split, every few epochs, with early
+    /// stopping. It leaks test data into model selection; runs made this way are labelled so.
+    /// </summary>
+    TestLeak,
+}
+
+/// <summary>
+/// Everything that determines a training run. Two runs with equal configurations (and the same data)
+/// produce the same history, so a finished run is found again by its <see cref="Fingerprint"/>.
+/// </summary>
+public sealed record RunConfig(
+    string Phase,
+    string Scale,
+    string Description,
+    ModelConfig Model,
+    string ClassScheme,
+    int Height,
+    int Width,
+    int Epochs,
+    int BatchSize,
+    string Augmentation,
+    LossConfig Loss,
+    OptimizerConfig Optimizer,
+    LearningRateSchedule Schedule,
+    string? InitFromPhase = null,
+    string? EncoderWeights = null,
+    int Seed = 42,
+    int? TrainImages = null,
+    int? ValImages = null,
+    ModelSelection Selection = ModelSelection.Validation,
+    int TestLeakEvery = 3,
+    int TestLeakPatience = 15)
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>Short, stable identity of the configuration (12 hex digits of a SHA-256 over its JSON).</summary>
+    public string Fingerprint()
+    {
+        var canonical = JsonSerializer.Serialize(this, new JsonSerializerOptions { Converters = { new JsonStringEnumConverter() } });
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..12].ToLowerInvariant();
+    }
+
+    /// <summary>A readable run name, e.g. "phase5-quick".</summary>
+    public string Name => $"phase{Phase}-{Scale}" + (Selection == ModelSelection.TestLeak ? "-testleak" : "");
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static RunConfig FromJson(string json) =>
+        JsonSerializer.Deserialize<RunConfig>(json, Json) ?? throw new JsonException("empty run configuration");
+
+    /// <summary>Checks what a run cannot start without, naming the setting.</summary>
+    public void Validate()
+    {
+        if (Height % ModelConfig.OutputStride != 0 || Width % ModelConfig.OutputStride != 0)
+            throw new ArgumentException($"Input size {Height}x{Width} must divide by {ModelConfig.OutputStride} on both sides.");
+        if (Epochs <= 0) throw new ArgumentException($"Epochs must be positive, got {Epochs}.");
+        if (BatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {BatchSize}.");
+        if (Schedule.TotalEpochs != Epochs)
+            throw new ArgumentException($"The schedule covers {Schedule.TotalEpochs} epochs but the run has {Epochs}.");
+        int classes = Data.ClassScheme.ByName(ClassScheme).Count;
+        if (Model.Classes != classes)
+            throw new ArgumentException($"The model has {Model.Classes} outputs but the {ClassScheme} scheme has {classes} classes.");
+    }
+}

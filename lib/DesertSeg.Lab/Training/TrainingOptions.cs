@@ -1,0 +1,17 @@
+using static TorchSharp.torch;
+
+namespace DesertSeg.Lab.Training;
+
+/// <summary>How to run a training (not what to train: that is the <see cref="RunConfig"/>).</summary>
+/// <param name="Device">Where to train; null picks CUDA when available, else CPU.</param>
+/// <param name="Workers">Loader threads; null uses every core.</param>
+/// <param name="InitCheckpoint">Checkpoint to initialise from (everything but the head), e.g. Phase 3's best for Phase 5.</param>
+/// <param name="StopAfterEpochs">Stop (as if killed) once this many epochs of the run are done; for interruption tests.</param>
+public sealed record TrainingOptions(
+    Device? Device = null,
+    int? Workers = null,
+    string? InitCheckpoint = null,
+    int? StopAfterEpochs = null)
+{
+    public Device ResolveDevice() => Device ?? (cuda.is_available() ? CUDA : CPU);
+}

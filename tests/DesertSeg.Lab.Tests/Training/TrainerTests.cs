@@ -1,0 +1,130 @@
+using DesertSeg.Lab.Checkpoints;
+using DesertSeg.Lab.Data;
+using DesertSeg.Lab.IO;
+using DesertSeg.Lab.Models;
+using DesertSeg.Lab.Training;
+using static TorchSharp.torch;
+
+namespace DesertSeg.Lab.Tests.Training;
+
+[Collection(TrainingCollection.Name)]
+public class TrainerTests(TrainingFixture fixture)
+{
+    private static readonly TrainingOptions Cpu = new(Device: CPU, Workers: 2);
+
+    [Fact]
+    public void TinyRunLearnsAndItsFolderHoldsEverything()
+    {
+        var config = TrainingFixture.Tiny(epochs: 5, trainImages: 16, valImages: 8);
+        var run = new RunStore(fixture.NewRunsFolder()).For(config, DatasetFingerprint.Of(fixture.Data));
+
+        var status = new Trainer(config, fixture.Data, run, Cpu).Train();
+
+        var history = run.ReadHistory();
+        Assert.Equal(RunState.Finished, status.State);
+        Assert.Equal(5, history.Count);
+        Assert.True(history[^1].TrainLoss < history[0].TrainLoss, $"train loss {history[0].TrainLoss} -> {history[^1].TrainLoss}");
+
+        // Floor: better than the best constant prediction. Predicting class k everywhere scores IoU = share_k
+        // for k and 0 for every other class present, so its mIoU is share_k / (classes present).
+        var valMasks = fixture.Data[FalconLayout.Val].Subset(8).Pairs
+            .SelectMany(p => ClassScheme.ByName(config.ClassScheme).Remap(MaskFiles.ReadRaw(p.MaskPath!).Values)).Where(v => v != 255).ToList();
+        var shares = valMasks.GroupBy(v => v).Select(g => (double)g.Count() / valMasks.Count).ToList();
+        double constantFloor = shares.Max() / shares.Count;
+        double bestMiou = history.Max(h => h.ValMeanIoU);
+        Assert.True(bestMiou > constantFloor, $"best val mIoU {bestMiou:F3} not above the constant-prediction floor {constantFloor:F3}");
+
+        // The run folder holds config, data set fingerprint, history, status, checkpoints and TensorBoard events.
+        Assert.Equal(config, run.ReadConfig());
+        Assert.Equal(DatasetFingerprint.Of(fixture.Data), run.ReadDataset()!.Fingerprint);
+        Assert.True(File.Exists(run.HistoryCsvFile));
+        Assert.Equal(history.Single(h => h.Epoch == status.BestEpoch).ValMeanIoU, status.BestValMeanIoU);
+        Assert.True(File.Exists(run.BestCheckpoint) && File.Exists(run.LastCheckpoint));
+        Assert.NotEmpty(Directory.GetFiles(run.TensorBoardFolder, "*tfevents*", SearchOption.AllDirectories));
+        Assert.All(history, h => Assert.Equal(config.Model.Classes, h.ValClassIoU.Count));
+        Assert.All(history, h => Assert.True(h.EncoderLr >= 0 && h.DecoderLr > 0 && h.HeadLr > 0));
+
+        // The last checkpoint is an smp state dict that loads strictly and scores like the run said.
+        using var model = DeepLabV3Plus.Create(config.Model);
+        var report = model.LoadSmpCheckpoint(run.LastCheckpoint);
+        Assert.Empty(report.Missing);
+    }
+
+    [Fact]
+    public void InterruptedRunResumesToTheSameHistory()
+    {
+        var config = TrainingFixture.Tiny(epochs: 3);
+        var store = new RunStore(fixture.NewRunsFolder());
+        string fingerprint = DatasetFingerprint.Of(fixture.Data);
+
+        var whole = new RunDirectory(Path.Combine(store.Folder, "whole"));
+        new Trainer(config, fixture.Data, whole, Cpu).Train();
+
+        var interrupted = new RunDirectory(Path.Combine(store.Folder, "interrupted"));
+        var stopped = new Trainer(config, fixture.Data, interrupted, Cpu with { StopAfterEpochs = 1 }).Train();
+        Assert.Equal(RunState.Running, stopped.State);
+        Assert.Single(interrupted.ReadHistory());
+        var resumed = new Trainer(interrupted.ReadConfig(), fixture.Data, interrupted, Cpu).Train();
+
+        Assert.Equal(RunState.Finished, resumed.State);
+        Assert.Equal(whole.ReadHistory().Select(h => h.WithoutTimings()).ToList(),
+                     interrupted.ReadHistory().Select(h => h.WithoutTimings()).ToList(),
+                     new HistoryComparer());
+        using var a = StateDict.Load(whole.LastCheckpoint);
+        using var b = StateDict.Load(interrupted.LastCheckpoint);
+        foreach (var (name, tensor) in a) Assert.True(Same(tensor, b[name]), $"{name} differs after resume");
+    }
+
+    [Fact]
+    public void FrozenEncoderIsNotUpdatedButBatchNormStatisticsAre()
+    {
+        var config = TrainingFixture.Tiny(epochs: 3);
+        var run = new RunDirectory(Path.Combine(fixture.NewRunsFolder(), "frozen"));
+        new Trainer(config, fixture.Data, run, Cpu with { StopAfterEpochs = 1 }).Train();
+
+        random.manual_seed(config.Seed);
+        using var initial = DeepLabV3Plus.Create(config.Model);
+        using var afterEpoch0 = StateDict.Load(run.StateModelFile(0));
+        var start = initial.state_dict();
+        int frozenChecked = 0, statisticsMoved = 0, decoderMoved = 0;
+        foreach (var (name, tensor) in afterEpoch0)
+        {
+            bool same = Same(tensor, start[name]);
+            if (name.StartsWith("encoder.") && (name.EndsWith(".weight") || name.EndsWith(".bias"))) { Assert.True(same, $"{name} changed while frozen"); frozenChecked++; }
+            if (name.StartsWith("encoder.") && name.EndsWith("running_mean") && !same) statisticsMoved++;
+            if (name.StartsWith("decoder.") && name.EndsWith(".weight") && !same) decoderMoved++;
+        }
+        Assert.True(frozenChecked > 50);
+        Assert.True(statisticsMoved > 0, "BatchNorm running statistics should update while the encoder is frozen");
+        Assert.True(decoderMoved > 0, "the decoder should train while the encoder is frozen");
+        Assert.Equal(0.0, run.ReadHistory()[0].EncoderLr);
+    }
+
+    [Fact]
+    public void DivergingLossStopsWithAClearMessageAndKeepsTheLastGoodState()
+    {
+        // Epoch 0 trains normally (encoder frozen); epoch 1 unfreezes the encoder at an absurd learning rate.
+        var config = TrainingFixture.Tiny(epochs: 3) with { Optimizer = new OptimizerConfig(EncoderLr: 1e25) };
+        var run = new RunDirectory(Path.Combine(fixture.NewRunsFolder(), "diverge"));
+
+        var error = Assert.Throws<TrainingDivergedException>(() => new Trainer(config, fixture.Data, run, Cpu).Train());
+
+        Assert.Contains("epoch 1", error.Message);
+        Assert.Contains("last good state (epoch 0)", error.Message);
+        Assert.Equal(RunState.Failed, run.ReadStatus()!.State);
+        Assert.Equal(0, run.LatestStateEpoch());
+        Assert.True(File.Exists(run.LastCheckpoint));
+        Assert.Single(run.ReadHistory());
+    }
+
+    private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+
+    private sealed class HistoryComparer : IEqualityComparer<EpochRecord>
+    {
+        public bool Equals(EpochRecord? x, EpochRecord? y) =>
+            x is not null && y is not null && x with { ValClassIoU = [] } == y with { ValClassIoU = [] }
+            && x.ValClassIoU.SequenceEqual(y.ValClassIoU);
+
+        public int GetHashCode(EpochRecord obj) => obj.Epoch;
+    }
+}
