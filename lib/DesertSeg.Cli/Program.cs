@@ -11,5 +11,6 @@ var root = new RootCommand("DesertSeg.Lab: off-road desert segmentation workspac
 {
     SynthCommand.Create(),
     AuditCommand.Create(),
+    TrainCommand.Create(),
 };
 return root.Parse(args).Invoke();
