@@ -14,7 +14,7 @@ public static class CommandGuard
         {
             return body();
         }
-        catch (DataFormatException e)
+        catch (Exception e) when (e is DataFormatException or Lab.Checkpoints.CheckpointException or Lab.Training.TrainingDivergedException)
         {
             Error(e.Message);
         }

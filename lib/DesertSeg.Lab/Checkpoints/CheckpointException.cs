@@ -5,7 +5,7 @@ namespace DesertSeg.Lab.Checkpoints;
 public sealed class CheckpointException : Exception
 {
     /// <summary>The file concerned (or a description of the in-memory source).</summary>
-    public string Source { get; }
+    public string CheckpointPath { get; }
 
     /// <summary>What matched and what did not, when the failure is a mismatch with the model; null when
     /// the file itself could not be read.</summary>
@@ -14,13 +14,13 @@ public sealed class CheckpointException : Exception
     public CheckpointException(string source, string message, Exception? inner = null)
         : base($"{source}: {message}", inner)
     {
-        Source = source;
+        CheckpointPath = source;
     }
 
     public CheckpointException(LoadReport report, string what)
         : base($"{report.Source}: {what} does not match the model.\n{report.Describe(maxNamesPerList: 50)}")
     {
-        Source = report.Source;
+        CheckpointPath = report.Source;
         Report = report;
     }
 }

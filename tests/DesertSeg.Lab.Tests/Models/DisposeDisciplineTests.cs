@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using DesertSeg.Lab.Losses;
 using DesertSeg.Lab.Models;
 using TorchSharp;
@@ -18,16 +17,12 @@ public class DisposeDisciplineTests
     // allocations come from the heap, fragment, and RSS keeps climbing for a few hundred steps even
     // though every tensor is freed (measured: +390 MB then +210 MB over two runs of 30 R18 steps, with a
     // constant live-tensor count; flat with MALLOC_MMAP_THRESHOLD_=131072). Pinning the threshold, as
-    // that variable does, makes RSS reflect what is actually held.
-    private const int MallocMmapThreshold = -3; // M_MMAP_THRESHOLD in malloc.h
-
-    [DllImport("libc", EntryPoint = "mallopt")]
-    private static extern int Mallopt(int parameter, int value);
+    // that variable does (NativeMemory, which the trainer applies too), makes RSS reflect what is actually held.
 
     [Fact]
     public void FiftyTrainingStepsLeaveProcessMemoryFlat()
     {
-        if (OperatingSystem.IsLinux()) Mallopt(MallocMmapThreshold, 128 * 1024);
+        DesertSeg.Lab.IO.NativeMemory.ReturnFreedMemoryToSystem();
         manual_seed(0);
         using var model = DeepLabV3Plus.Create(new ModelConfig("resnet18", 3));
         using var loss = new SegmentationLoss(new LossConfig("uniform"), ["a", "b", "c"]);
