@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text;
+using DesertSeg.Lab.Reporting.Charts;
+using Microsoft.Data.Analysis;
+using Microsoft.DotNet.Interactive.Formatting;
+using Plotly.NET;
+
+namespace DesertSeg.Lab.Notebooks;
+
+/// <summary>
+/// The one call a notebook makes first: <c>Notebook.Setup()</c>. It teaches the kernel to show Plotly
+/// charts (plotly.js carried inside the first chart's output, so charts render offline) and DataFrames,
+/// and prints what the workspace will run on. Figure export is one line: <c>Notebook.Export(chart, "name")</c>.
+/// </summary>
+public static class Notebook
+{
+    private static int _chartCount;
+    private static bool _plotlyLoaded;
+
+    /// <summary>Where exported figures go (report/figures in the workspace).</summary>
+    public static string FiguresFolder => Path.Combine(Workspace.Root, "report", "figures");
+
+    /// <summary>Registers the formatters and prints the environment; call it in the first cell of every notebook.</summary>
+    public static void Setup()
+    {
+        // Every notebook run from the top carries plotly.js in its first chart again.
+        _plotlyLoaded = false;
+        Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml(chart)), HtmlFormatter.MimeType);
+        Formatter.Register<DataFrame>((frame, writer) => writer.Write(TableHtml(frame)), HtmlFormatter.MimeType);
+        TorchSharp.torch.set_num_threads(System.Environment.ProcessorCount);
+        Console.WriteLine(Environment());
+    }
+
+    /// <summary>What the workspace runs on: device, threads, TorchSharp and data locations.</summary>
+    public static string Environment()
+    {
+        bool cuda = TorchSharp.torch.cuda.is_available();
+        return $"DesertSeg.Lab at {Workspace.Root}\n" +
+               $"device: {(cuda ? "CUDA" : "CPU")}, torch threads {TorchSharp.torch.get_num_threads()}, {System.Environment.ProcessorCount} cores, " +
+               $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, .NET {System.Environment.Version}\n" +
+               $"embedded data: {Data.Synthetic.EmbeddedDataset.DefaultRoot}\nruns: {Workspace.RunsFolder}";
+    }
+
+    /// <summary>Saves the chart shown as figures (default PNG and HTML; "svg" too) under report/figures, and returns the paths.</summary>
+    public static IReadOnlyList<string> Export(GenericChart chart, string name, params string[] formats)
+    {
+        if (formats.Length == 0) formats = ["png", "html"];
+        var paths = formats.Select(f => Path.Combine(FiguresFolder, $"{name}.{f.TrimStart('.').ToLowerInvariant()}")).ToList();
+        foreach (var path in paths) ChartImageExport.Save(chart, path);
+        return paths;
+    }
+
+    private static string ChartHtml(GenericChart chart)
+    {
+        var html = new StringBuilder();
+        if (!_plotlyLoaded)
+        {
+            html.Append(PlotlyScript.GlobalScriptTags);
+            _plotlyLoaded = true;
+        }
+        html.Append(PlotlyScript.DrawFragment(chart, $"desertseg-chart-{Interlocked.Increment(ref _chartCount)}-{Guid.NewGuid():N}"));
+        return html.ToString();
+    }
+
+    /// <summary>A DataFrame as an HTML table (first 100 rows).</summary>
+    public static string TableHtml(DataFrame frame, int maxRows = 100)
+    {
+        var html = new StringBuilder("<table><thead><tr>");
+        foreach (var column in frame.Columns) html.Append("<th>").Append(WebUtility.HtmlEncode(column.Name)).Append("</th>");
+        html.Append("</tr></thead><tbody>");
+        foreach (var row in frame.Rows.Take(maxRows))
+        {
+            html.Append("<tr>");
+            foreach (var value in row)
+                html.Append("<td>").Append(WebUtility.HtmlEncode(value switch
+                {
+                    double d => d.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
+                    float f => f.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
+                    null => "",
+                    _ => value.ToString() ?? "",
+                })).Append("</td>");
+            html.Append("</tr>");
+        }
+        html.Append("</tbody></table>");
+        if (frame.Rows.Count > maxRows) html.Append($"<p>({frame.Rows.Count - maxRows} more rows)</p>");
+        return html.ToString();
+    }
+}
