@@ -8,9 +8,10 @@ namespace DesertSeg.Lab.Tests.Data;
 public class DatasetAuditorTests
 {
     /// <summary>Class shares and mean RGB computed here straight from the files, independently of the auditor.</summary>
-    private static (Dictionary<int, long> Values, double[] MeanRgb) Independent(DataSplit split)
+    private static (Dictionary<int, long> Values, double[] MeanRgb, Dictionary<int, double[]> ClassRgbSums) Independent(DataSplit split)
     {
         var values = new Dictionary<int, long>();
+        var classSums = new Dictionary<int, double[]>();
         double r = 0, g = 0, b = 0; long n = 0;
         foreach (var pair in split.Pairs)
         {
@@ -27,9 +28,12 @@ public class DatasetAuditorTests
                 {
                     var px = img.At<Vec3b>(y, x);
                     b += px.Item0; g += px.Item1; r += px.Item2; n++;
+                    int v = mask.At<ushort>(y, x);
+                    if (!classSums.TryGetValue(v, out var sums)) classSums[v] = sums = new double[3];
+                    sums[0] += px.Item2; sums[1] += px.Item1; sums[2] += px.Item0;
                 }
         }
-        return (values, [r / n, g / n, b / n]);
+        return (values, [r / n, g / n, b / n], classSums);
     }
 
     [Fact]
@@ -43,7 +47,7 @@ public class DatasetAuditorTests
 
         foreach (var split in dataset.Splits)
         {
-            var (values, mean) = Independent(split);
+            var (values, mean, classSums) = Independent(split);
             var result = audit[split.Name];
             long total = values.Values.Sum();
             foreach (var c in FalconClass.All)
@@ -51,6 +55,8 @@ public class DatasetAuditorTests
                 long expected = values.GetValueOrDefault(c.RawValue);
                 Assert.Equal(expected, result[c.Name].Pixels);
                 Assert.Equal((double)expected / total, result[c.Name].Share, 12);
+                if (expected == 0) Assert.Null(result[c.Name].MeanRgb);
+                else for (int ch = 0; ch < 3; ch++) Assert.Equal(classSums[c.RawValue][ch] / expected, result[c.Name].MeanRgb![ch], 9);
             }
             for (int ch = 0; ch < 3; ch++) Assert.Equal(mean[ch], result.MeanRgb[ch], 9);
             Assert.Equal(split.Pairs.Count * 16L * 9 * 3, result.RgbHistograms.Sum(h => h.Sum()));

@@ -68,6 +68,17 @@ public sealed record DatasetAudit(string Root, IReadOnlyList<SplitAudit> Splits)
         return frame;
     }
 
+    /// <summary>Mean colour of each class per split (report 1.4: grey mossy training rocks, brown test sandstone).</summary>
+    public DataFrame ClassColorFrame()
+    {
+        var withMasks = Splits.Where(s => s.HasMasks).ToList();
+        var frame = new DataFrame(new StringDataFrameColumn("Class", FalconClass.All.Select(c => c.Name)));
+        foreach (var split in withMasks)
+            frame.Columns.Add(new StringDataFrameColumn($"{split.Split} mean RGB", split.Classes.Select(c =>
+                c.MeanRgb is { } m ? $"[{m[0]:F0}, {m[1]:F0}, {m[2]:F0}]" : "")));
+        return frame;
+    }
+
     /// <summary>Figure 2's data: per split and channel, the share of pixels in each of the 256 intensity bins.</summary>
     public DataFrame HistogramFrame()
     {

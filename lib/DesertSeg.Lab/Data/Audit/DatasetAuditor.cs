@@ -55,8 +55,9 @@ public static class DatasetAuditor
 
         long classified = FalconClass.All.Sum(c => total.ValueCounts[c.RawValue]);
         var classes = FalconClass.All
-            .Select(c => new ClassPixels(c, total.ValueCounts[c.RawValue],
-                classified > 0 ? (double)total.ValueCounts[c.RawValue] / classified : 0))
+            .Select((c, k) => new ClassPixels(c, total.ValueCounts[c.RawValue],
+                classified > 0 ? (double)total.ValueCounts[c.RawValue] / classified : 0,
+                MeanColor(total.ClassColorSums[k], total.ValueCounts[c.RawValue])))
             .ToList();
         var values = new SortedDictionary<int, long>();
         for (int v = 0; v < total.ValueCounts.Length; v++)
@@ -71,12 +72,17 @@ public static class DatasetAuditor
             total.Histograms, problems);
     }
 
+    /// <summary>Mean RGB of a class's pixels, or null when it has none (or its images could not be read).</summary>
+    private static double[]? MeanColor(long[] sums, long pixels) =>
+        pixels > 0 && sums.Sum() > 0 ? [sums[0] / (double)pixels, sums[1] / (double)pixels, sums[2] / (double)pixels] : null;
+
     /// <summary>Statistics of the files one worker has read; merged at the end.</summary>
     private sealed class Accumulator
     {
         public readonly long[] ValueCounts = new long[ushort.MaxValue + 1];
         public readonly long[] ChannelSums = new long[3];
         public readonly long[][] Histograms = [new long[256], new long[256], new long[256]];
+        public readonly long[][] ClassColorSums = FalconClass.All.Select(_ => new long[3]).ToArray();
         public readonly Dictionary<string, int> ImageSizes = [];
         public readonly Dictionary<string, int> MaskFormats = [];
         public readonly List<AuditProblem> Problems = [];
@@ -85,21 +91,22 @@ public static class DatasetAuditor
 
         public void Add(string? imagePath, string? maskPath)
         {
-            (int W, int H)? imageSize = null, maskSize = null;
-            if (imagePath is not null) imageSize = Try(imagePath, () => AddImage(imagePath));
-            if (maskPath is not null) maskSize = Try(maskPath, () => AddMask(maskPath));
-            if (imageSize is { } i && maskSize is { } m && i != m)
+            RawMask? mask = null;
+            if (maskPath is not null) mask = Try(maskPath, () => ReadMask(maskPath));
+            (int W, int H)? imageSize = imagePath is null ? null : Try(imagePath, () => AddImage(imagePath, mask));
+            if (imageSize is { } i && mask is not null && (mask.Width, mask.Height) != i)
                 Problems.Add(new AuditProblem(maskPath!,
-                    $"mask is {m.W}x{m.H} but its image {Path.GetFileName(imagePath)} is {i.W}x{i.H}."));
+                    $"mask is {mask.Width}x{mask.Height} but its image {Path.GetFileName(imagePath)} is {i.W}x{i.H}."));
         }
 
-        private (int, int)? Try(string path, Func<(int, int)> read)
+        private T? Try<T>(string path, Func<T> read)
         {
             try { return read(); }
-            catch (DataFormatException e) { Problems.Add(new AuditProblem(e.Path, e.Problem)); return null; }
+            catch (DataFormatException e) { Problems.Add(new AuditProblem(e.Path, e.Problem)); return default; }
         }
 
-        private unsafe (int, int) AddImage(string path)
+        /// <summary>Histograms and sums of an image; with a mask of the same size, also each class's colour sums.</summary>
+        private unsafe (int, int)? AddImage(string path, RawMask? mask)
         {
             using var bgr = ImageFiles.ReadMat(path, ImreadModes.Color);
             using var continuous = bgr.IsContinuous() ? null : bgr.Clone();
@@ -108,11 +115,19 @@ public static class DatasetAuditor
             byte* p = (byte*)mat.Data;
             long[] hb = Histograms[2], hg = Histograms[1], hr = Histograms[0];
             long sb = 0, sg = 0, sr = 0;
+            bool byClass = mask is not null && mask.Width == mat.Cols && mask.Height == mat.Rows;
+            var lut = ClassScheme.TenClass.LookUpTable;
+            ushort[]? values = mask?.Values;
             for (long i = 0; i < n; i++, p += 3)
             {
                 byte b = p[0], g = p[1], r = p[2];
                 hb[b]++; hg[g]++; hr[r]++;
                 sb += b; sg += g; sr += r;
+                if (byClass)
+                {
+                    int k = lut[Math.Min((int)values![i], FalconClass.MaxRawValue)];
+                    if (k != ClassScheme.Ignore) { var sums = ClassColorSums[k]; sums[0] += r; sums[1] += g; sums[2] += b; }
+                }
             }
             ChannelSums[0] += sr; ChannelSums[1] += sg; ChannelSums[2] += sb;
             ImagePixels += n;
@@ -121,14 +136,14 @@ public static class DatasetAuditor
             return (mat.Cols, mat.Rows);
         }
 
-        private (int, int) AddMask(string path)
+        private RawMask ReadMask(string path)
         {
             using var mat = ImageFiles.ReadMat(path, ImreadModes.Unchanged);
             Count(MaskFormats, MaskFiles.FormatOf(mat));
             var mask = MaskFiles.FromMat(path, mat);
             foreach (ushort v in mask.Values) ValueCounts[v]++;
             MasksRead++;
-            return (mask.Width, mask.Height);
+            return mask;
         }
 
         public void Merge(Accumulator other)
@@ -138,6 +153,7 @@ public static class DatasetAuditor
             {
                 ChannelSums[c] += other.ChannelSums[c];
                 for (int b = 0; b < 256; b++) Histograms[c][b] += other.Histograms[c][b];
+                for (int k = 0; k < ClassColorSums.Length; k++) ClassColorSums[k][c] += other.ClassColorSums[k][c];
             }
             foreach (var (k, v) in other.ImageSizes) Count(ImageSizes, k, v);
             foreach (var (k, v) in other.MaskFormats) Count(MaskFormats, k, v);

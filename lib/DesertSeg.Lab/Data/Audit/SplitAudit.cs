@@ -6,8 +6,8 @@ public sealed record AuditProblem(string Path, string Problem)
     public override string ToString() => $"{Path}: {Problem}";
 }
 
-/// <summary>Pixels of one class in one split.</summary>
-public sealed record ClassPixels(FalconClass Class, long Pixels, double Share)
+/// <summary>Pixels of one class in one split, and their mean colour (the report's "grey, mossy" vs "brown" rocks).</summary>
+public sealed record ClassPixels(FalconClass Class, long Pixels, double Share, double[]? MeanRgb)
 {
     /// <summary>Share in percent, as Table 1 gives it.</summary>
     public double Percent => Share * 100;

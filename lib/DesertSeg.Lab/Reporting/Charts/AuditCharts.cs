@@ -94,4 +94,28 @@ public static class AuditCharts
             .WithAxisTitles("Channel", "Mean intensity")
             .WithSize(Width: 700, Height: 400);
     }
+
+    /// <summary>
+    /// Each class's mean colour per split as swatches (one bar per class and split, painted in that colour):
+    /// the domain gap in colour, class by class.
+    /// </summary>
+    public static GenericChart ClassColors(DatasetAudit audit)
+    {
+        var bars = audit.Splits.Where(s => s.HasMasks && s.ImagesRead > 0).Select(split =>
+        {
+            var classes = split.Classes;
+            return Chart.Column<double, string, string>(
+                values: classes.Select(c => c.MeanRgb is null ? 0.0 : 1.0),
+                Keys: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(classes.Select(c => c.Class.Name), true),
+                Name: split.Split,
+                MultiText: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(classes.Select(c =>
+                    c.MeanRgb is { } m ? $"{split.Split}<br>{m[0]:F0},{m[1]:F0},{m[2]:F0}" : ""), true),
+                MarkerColor: Color.fromColors(classes.Select(c => c.MeanRgb is { } m
+                    ? Color.fromRGB((int)m[0], (int)m[1], (int)m[2]) : Color.fromString("white"))));
+        });
+        return Chart.Combine(bars)
+            .WithTitle("Mean colour of each class per split (bars left to right: splits in order)")
+            .WithAxisTitles("Class", "")
+            .WithSize(Width: 1000, Height: 380);
+    }
 }
