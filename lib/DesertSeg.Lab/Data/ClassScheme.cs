@@ -19,17 +19,27 @@ public sealed class ClassScheme
     public static ClassScheme SevenClass { get; } = new("7-class",
         FalconClass.All.Where(c => c.Name is not ("Ground Clutter" or "Flowers" or "Logs")).ToList());
 
+    /// <summary>
+    /// The report's "10-cls + merge similar" alternative (Table 2): seven outputs, with the three classes
+    /// absent from test merged into look-alikes instead of ignored. The report names only Flowers -> Dry
+    /// Grass; Ground Clutter -> Landscape and Logs -> Trees are this workspace's choice.
+    /// </summary>
+    public static ClassScheme SevenClassMerged { get; } = new("7-class-merged", SevenClass.Classes,
+        new Dictionary<string, string> { ["Ground Clutter"] = "Landscape", ["Flowers"] = "Dry Grass", ["Logs"] = "Trees" });
+
     /// <summary>The schemes by name, for configurations and the command line.</summary>
     public static ClassScheme ByName(string name) => name.Trim().ToLowerInvariant() switch
     {
         "10" or "10-class" or "ten" => TenClass,
         "7" or "7-class" or "seven" => SevenClass,
-        _ => throw new ArgumentException($"Unknown class scheme '{name}'. Use '10-class' or '7-class'."),
+        "7-class-merged" or "merged" => SevenClassMerged,
+        _ => throw new ArgumentException($"Unknown class scheme '{name}'. Use '10-class', '7-class' or '7-class-merged'."),
     };
 
     private readonly byte[] _lut;
 
-    public ClassScheme(string name, IReadOnlyList<FalconClass> classes)
+    /// <param name="merged">Classes trained as another one: raw value of the key class maps to the value class's index.</param>
+    public ClassScheme(string name, IReadOnlyList<FalconClass> classes, IReadOnlyDictionary<string, string>? merged = null)
     {
         if (classes.Count is 0 or >= Ignore)
             throw new ArgumentException($"A class scheme needs 1..254 classes, got {classes.Count}.");
@@ -39,7 +49,17 @@ public sealed class ClassScheme
         _lut = new byte[FalconClass.MaxRawValue + 1];
         Array.Fill(_lut, Ignore);
         for (int i = 0; i < classes.Count; i++) _lut[classes[i].RawValue] = (byte)i;
+        Merged = merged ?? new Dictionary<string, string>();
+        foreach (var (from, into) in Merged)
+        {
+            int target = IndexOf(into);
+            if (target < 0) throw new ArgumentException($"Cannot merge {from} into {into}: {into} is not a class of '{name}'.");
+            _lut[FalconClass.ByName(from).RawValue] = (byte)target;
+        }
     }
+
+    /// <summary>Classes this scheme trains as another class (empty for the plain schemes).</summary>
+    public IReadOnlyDictionary<string, string> Merged { get; }
 
     public string Name { get; }
 

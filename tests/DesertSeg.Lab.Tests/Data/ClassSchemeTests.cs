@@ -64,4 +64,13 @@ public class ClassSchemeTests
         var e = Assert.Throws<ArgumentException>(() => ClassScheme.ByName("5-class"));
         Assert.Contains("5-class", e.Message);
     }
+
+    [Fact]
+    public void MergedSchemeTrainsAbsentClassesAsLookAlikes()
+    {
+        var merged = ClassScheme.SevenClassMerged;
+        ushort[] raw = [550, 600, 700, 800];
+        Assert.Equal(["Landscape", "Dry Grass", "Trees", "Rocks"], merged.Remap(raw).Select(i => merged.Classes[i].Name));
+        Assert.Equal(ClassScheme.SevenClass.ClassNames, merged.ClassNames);
+    }
 }

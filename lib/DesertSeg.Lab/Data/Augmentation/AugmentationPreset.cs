@@ -25,12 +25,16 @@ public sealed record AugmentationPreset(string Name, IReadOnlyList<Transform> Tr
     /// <summary>No augmentation: resize to the output size and normalise (validation, test, and un-augmented training).</summary>
     public static AugmentationPreset None { get; } = new("none", [new Resize()], Normalization.ImageNet);
 
-    public static IReadOnlyList<string> Names { get; } = ["table3", "extreme", "none"];
+    /// <summary>Table 3 plus ChannelShuffle and ToGray: one of the report's failed ideas (Table 9, "ChShuffle+ToGray").</summary>
+    public static AugmentationPreset ShuffleGray { get; } = new("shuffle-gray", ShuffleGrayTransforms(), Normalization.ImageNet);
+
+    public static IReadOnlyList<string> Names { get; } = ["table3", "extreme", "shuffle-gray", "none"];
 
     public static AugmentationPreset ByName(string name) => name.Trim().ToLowerInvariant() switch
     {
         "table3" or "table-3" or "default" => Table3,
         "extreme" => Extreme,
+        "shuffle-gray" => ShuffleGray,
         "none" or "eval" => None,
         _ => throw new ArgumentException($"Unknown augmentation preset '{name}'. Known: {string.Join(", ", Names)}."),
     };
@@ -57,6 +61,14 @@ public sealed record AugmentationPreset(string Name, IReadOnlyList<Transform> Tr
             new ChannelShuffle(P: 0.5),
             new ToGray(P: 0.2),
         ]);
+        return transforms;
+    }
+
+    private static List<Transform> ShuffleGrayTransforms()
+    {
+        var transforms = Table3Transforms();
+        int afterJitter = transforms.FindIndex(t => t is ColorJitter) + 1;
+        transforms.InsertRange(afterJitter, [new ChannelShuffle(P: 0.5), new ToGray(P: 0.2)]);
         return transforms;
     }
 
