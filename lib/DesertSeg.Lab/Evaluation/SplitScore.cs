@@ -55,7 +55,12 @@ public sealed record SplitScore(
     public SegmentationMetrics Metrics => _metrics ??= Confusion.Metrics();
 
     /// <summary>Everything a table or chart needs to say what these numbers are.</summary>
-    public string Label => $"{Split}: {Method}; scored at {Protocol.Describe(InputHeight, InputWidth)}, {Scheme.Name}";
+    public string Label => $"{Split}: {Method}; scored at {Resolution}, {Scheme.Name}";
+
+    /// <summary>The scoring resolution in words: prediction files are scored as they are.</summary>
+    public string Resolution => Images.Count > 0 && Images[0].PredictionPath is not null
+        ? "the prediction files' own resolution"
+        : Protocol.Describe(InputHeight, InputWidth);
 
     /// <summary>IoU of a class by name; null when the class had neither truth nor prediction pixels.</summary>
     public double? IoU(string className)

@@ -41,7 +41,7 @@ public static class EvaluationExport
         var frame = FailureAnalysis.ValTestFrame(val, test);
         TableExport.SaveCsv(frame, Path.Combine(folder, "table7-val-vs-test.csv"));
         TableExport.SaveMarkdown(frame, Path.Combine(folder, "table7-val-vs-test.md"),
-            $"Table 7: per-class IoU, {val.Split} vs {test.Split} — {test.Method}; {test.Protocol.Describe(test.InputHeight, test.InputWidth)}");
+            $"Table 7: per-class IoU, {val.Split} vs {test.Split} — {test.Method}; {test.Resolution}");
         ChartExport.SaveHtml(EvaluationCharts.ValTestIoU(val, test), Path.Combine(folder, "figure6-val-vs-test.html"));
         return ["table7-val-vs-test.csv", "table7-val-vs-test.md", "figure6-val-vs-test.html"];
     }

@@ -77,7 +77,7 @@ public static class EvaluationCharts
             x: [names[0], names[^1]], y: [s.Metrics.MeanIoU, s.Metrics.MeanIoU],
             Name: $"{s.Split} mean", LineColor: Color.fromString(color), LineDash: StyleParam.DrawingStyle.Dash);
         return Chart.Combine([Bars(val, ValColor), Bars(test, TestColor), MeanLine(val, ValColor), MeanLine(test, TestColor)])
-            .WithTitle($"Per-class IoU, {val.Split} vs {test.Split} ({test.Method}; {test.Protocol.Describe(test.InputHeight, test.InputWidth)})")
+            .WithTitle($"Per-class IoU, {val.Split} vs {test.Split} ({test.Method}; {test.Resolution})")
             .WithAxisTitles("Class", "IoU")
             .WithSize(Width: 950, Height: 460);
     }
