@@ -83,7 +83,8 @@ public static class FailureAnalysis
 
     /// <summary>
     /// Table 7: per-class IoU on validation and test, the gap, the test share of pixels, and the report's
-    /// values beside them. Both scores must use the same class scheme.
+    /// values beside them ("Val" is <paramref name="val"/>'s split, "Test" <paramref name="test"/>'s). Both
+    /// scores must use the same class scheme.
     /// </summary>
     public static DataFrame ValTestFrame(SplitScore val, SplitScore test)
     {
@@ -95,10 +96,10 @@ public static class FailureAnalysis
             ReportedNumbers.ClassIoU.TryGetValue(name, out var r) ? (isVal ? r.Val : r.Test) : null;
         return new DataFrame(
             new StringDataFrameColumn("Class", classes.Select(c => c.Name)),
-            new DoubleDataFrameColumn($"{val.Split} IoU", v.IoU),
-            new DoubleDataFrameColumn($"{test.Split} IoU", t.IoU),
+            new DoubleDataFrameColumn("Val IoU", v.IoU),
+            new DoubleDataFrameColumn("Test IoU", t.IoU),
             new DoubleDataFrameColumn("Gap", Enumerable.Range(0, classes.Count).Select(i => v.IoU[i] - t.IoU[i])),
-            new DoubleDataFrameColumn($"{test.Split} px %", t.TruePixels.Select(p => 100.0 * p / t.Pixels)),
+            new DoubleDataFrameColumn("Test px %", t.TruePixels.Select(p => 100.0 * p / t.Pixels)),
             new DoubleDataFrameColumn("Report val IoU", classes.Select(c => Reported(c.Name, true))),
             new DoubleDataFrameColumn("Report test IoU", classes.Select(c => Reported(c.Name, false))));
     }
