@@ -10,7 +10,10 @@ public static class EvalConsole
     public static void Print(SplitScore score)
     {
         var m = score.Metrics;
-        var table = new Table().Title(Markup.Escape(score.Label))
+        // The label says what the numbers are (split, method, protocol, scheme); printed whole, never wrapped.
+        Console.WriteLine();
+        Console.WriteLine(score.Label);
+        var table = new Table()
             .AddColumn("Class").AddColumn(new TableColumn("IoU").RightAligned()).AddColumn(new TableColumn("Precision").RightAligned())
             .AddColumn(new TableColumn("Recall").RightAligned()).AddColumn(new TableColumn("Truth %").RightAligned())
             .AddColumn(new TableColumn("Predicted %").RightAligned());
