@@ -1,3 +1,4 @@
+using DesertSeg.Lab.Checkpoints;
 using DesertSeg.Lab.Data;
 
 namespace DesertSeg.Cli;
@@ -16,6 +17,11 @@ public static class CommandGuard
         }
         catch (Exception e) when (e is DataFormatException or Lab.Checkpoints.CheckpointException or Lab.Training.TrainingDivergedException)
         {
+            Error(e.Message);
+        }
+        catch (CheckpointException e)
+        {
+            // Its message names the file and every offending key; nothing else is needed.
             Error(e.Message);
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException or KeyNotFoundException)

@@ -12,5 +12,8 @@ var root = new RootCommand("DesertSeg.Lab: off-road desert segmentation workspac
     SynthCommand.Create(),
     AuditCommand.Create(),
     TrainCommand.Create(),
+    PredictCommand.Create(),
+    EvalCommand.Create(),
+    BenchCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -73,4 +73,29 @@ public class ConfusionMatrixTests
         Assert.Equal(0.25, rows[0, 1], 12);
         Assert.True(double.IsNaN(rows[3, 0]));
     }
+
+    [Fact]
+    public void PerImageIoUFollowsTheFormulasAndImagesSumToTheSplit()
+    {
+        // Image A: the hand-built case. Image B: all correct class 3. Image C: every pixel ignored.
+        var a = new ConfusionMatrix(4);
+        a.Add(Pred, Truth);
+        var b = new ConfusionMatrix(4);
+        b.Add([3, 3], [3, 3]);
+        var c = new ConfusionMatrix(4);
+        c.Add([1, 2], [255, 255]);
+        var images = new[] { a, b, c }.Select((m, i) => new ImageScore($"{i}", null, $"{i}.png", null, m)).ToList();
+        var split = new ConfusionMatrix(4);
+        foreach (var image in images) split.Add(image.Confusion);
+
+        Assert.Equal((3 / (5 + 1e-6) + 2 / (4 + 1e-6) + 1 / (3 + 1e-6)) / 3, images[0].MeanIoU!.Value, 12);
+        Assert.Equal(2 / (2 + 1e-6), images[1].MeanIoU!.Value, 12);
+        Assert.Null(images[2].MeanIoU); // nothing labelled: no score, not an error
+        Assert.Equal(11, split.Total);
+        // The split's class-3 IoU comes from summed counts (2 / 2), not from averaging images.
+        Assert.Equal(2 / (2 + 1e-6), split.Metrics().IoU[3]!.Value, 12);
+        var score = new SplitScore("t", ScoringProtocol.Native, Lab.Data.ClassScheme.TenClass, "hand-built", split, images);
+        Assert.Equal(["0", "1"], FailureAnalysis.Worst(score, 5).Select(i => i.Id));
+        Assert.Equal("1", FailureAnalysis.Best(score, 1).Single().Id);
+    }
 }

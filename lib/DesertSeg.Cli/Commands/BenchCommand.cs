@@ -1,0 +1,52 @@
+using System.CommandLine;
+using DesertSeg.Lab.Inference;
+using DesertSeg.Lab.Reporting;
+using Spectre.Console;
+using static TorchSharp.torch;
+
+namespace DesertSeg.Cli.Commands;
+
+/// <summary><c>desertseg bench</c>: Table 6's model and speed figures on this machine, beside the report's.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var model = new InferenceArguments();
+        model.Checkpoint.Required = true;
+        var repeats = new Option<int>("--repeats") { Description = "Timed runs per mode; the median is reported.", DefaultValueFactory = _ => 10 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up runs per mode.", DefaultValueFactory = _ => 2 };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads for LibTorch (default: all cores)." };
+        var command = new Command("bench", "Table 6 on this machine: parameters, model size, ms/image and FPS single-scale and with TTA, peak memory, at the model's input size.");
+        foreach (var o in new Option[] { model.Checkpoint, model.Size, model.TtaScales, model.NoFlip, repeats, warmup, threads }) command.Options.Add(o);
+        command.SetAction(r => CommandGuard.Run(() =>
+        {
+            set_num_threads(r.GetValue(threads) ?? Environment.ProcessorCount);
+            using var predictor = model.LoadPredictor(r);
+            var tta = r.GetValue(model.TtaScales) is { } text
+                ? new TestTimeAugmentation(TestTimeAugmentation.ParseScales(text), !r.GetValue(model.NoFlip))
+                : TestTimeAugmentation.Original with { Flip = !r.GetValue(model.NoFlip) };
+            AnsiConsole.MarkupLineInterpolated($"Timing at {predictor.Height}x{predictor.Width}, batch 1: {r.GetValue(warmup)} warm-up + {r.GetValue(repeats)} timed runs per mode (single scale, {tta}).");
+            var result = SpeedBenchmark.Run(predictor, new BenchmarkOptions(r.GetValue(warmup), r.GetValue(repeats), tta));
+            Print(result);
+            return CommandGuard.Ok;
+        }));
+        return command;
+    }
+
+    private static void Print(BenchmarkResult b)
+    {
+        var table = new Table().Title("Table 6: model and speed")
+            .AddColumn("Metric").AddColumn(new TableColumn("This machine").RightAligned()).AddColumn(new TableColumn("Report").RightAligned());
+        table.AddRow("Model", $"{b.Model.Config.Encoder}, {b.Model.Config.Classes} classes", "resnet101, 7 classes");
+        table.AddRow("Input size", $"{b.Height}x{b.Width}", "512x896");
+        table.AddRow("Parameters", b.Model.TotalParameters.ToString("N0"), ReportedNumbers.Table6.Parameters.ToString("N0"));
+        table.AddRow("Model size", $"{b.Model.SizeMB:F1} MB (float32 state dict)", $"~{ReportedNumbers.Table6.ModelSizeMB:F0} MB");
+        table.AddRow("Inference, single scale", $"{b.MsPerImage:F1} ms/image ({b.Fps:F1} FPS)", $"{ReportedNumbers.Table6.MsPerImage} ms/image (42 FPS)");
+        table.AddRow($"Inference, TTA ({b.TtaPasses} passes)", $"{b.MsPerImageTta:F1} ms/image ({b.FpsTta:F1} FPS)", $"{ReportedNumbers.Table6.MsPerImageTta} ms/image (7.3 FPS)");
+        table.AddRow("Peak process memory", $"{b.PeakWorkingSetBytes / 1e9:F2} GB (working set)", "-");
+        table.AddRow("Peak GPU memory", b.PeakGpuBytes is { } g ? $"{g / 1e9:F2} GB (nvidia-smi, process)" : "- (not on CUDA)", $"~{ReportedNumbers.Table6.PeakVramGB} GB VRAM");
+        table.AddRow("Hardware", $"{b.Device}, {b.Threads} threads, float32", ReportedNumbers.Table6.Hardware);
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"[yellow]The hardware differs from the report's ({Markup.Escape(ReportedNumbers.Table6.Hardware)}): compare the ratio TTA/single ({b.MsPerImageTta / b.MsPerImage:F1}x here, {ReportedNumbers.Table6.MsPerImageTta / ReportedNumbers.Table6.MsPerImage:F1}x there), not the milliseconds.[/]");
+    }
+}

@@ -1,0 +1,173 @@
+using DesertSeg.Lab.Checkpoints;
+using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Data.Augmentation;
+using DesertSeg.Lab.IO;
+using DesertSeg.Lab.Models;
+using OpenCvSharp;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace DesertSeg.Lab.Inference;
+
+/// <summary>How one image is turned into a prediction.</summary>
+/// <param name="Tta">Test-time augmentation; null is a single pass.</param>
+/// <param name="Suppression">Classes never to predict; null suppresses none.</param>
+public sealed record PredictionOptions(TestTimeAugmentation? Tta = null, AbsentClassSuppression? Suppression = null)
+{
+    public static PredictionOptions Plain { get; } = new();
+
+    public TestTimeAugmentation Augmentation => Tta ?? TestTimeAugmentation.None;
+    public AbsentClassSuppression Suppressed => Suppression ?? AbsentClassSuppression.None;
+
+    public override string ToString() => $"{Augmentation}, {Suppressed}";
+}
+
+/// <summary>
+/// A trained model ready to predict: images are resized to the model's input size (bilinear) and
+/// normalised with the ImageNet statistics as the evaluation pipeline does, run (with optional TTA) in
+/// inference mode, and the logits are bilinearly resized (align_corners=False) to whatever size the caller
+/// asks for before argmax — the image's own size for native-resolution predictions.
+/// </summary>
+public sealed class Predictor : IDisposable
+{
+    public Predictor(DeepLabV3Plus model, ClassScheme scheme, int height, int width, Device? device = null, ModelSource? source = null)
+    {
+        if (model.Config.Classes != scheme.Count)
+            throw new ArgumentException($"The model has {model.Config.Classes} outputs but the {scheme.Name} scheme has {scheme.Count} classes.");
+        DeepLabV3Plus.CheckInputShape([1, 3, height, width]);
+        Device = device ?? CPU;
+        Model = model;
+        Model.eval();
+        if (Device.type != DeviceType.CPU) Model.to(Device);
+        Scheme = scheme;
+        Height = height;
+        Width = width;
+        Source = source ?? new ModelSource("(in memory)", model.Config, scheme, height, width, "in memory");
+    }
+
+    /// <summary>Loads a checkpoint (or a run folder's best one) strictly; see <see cref="ModelSource.Resolve(string, ValueTuple{int, int}?)"/>.</summary>
+    public static Predictor Load(string checkpoint, (int Height, int Width)? inputSize = null, Device? device = null)
+    {
+        using var stateDict = StateDict.Load(ModelSource.CheckpointFile(checkpoint));
+        var source = ModelSource.Resolve(stateDict, inputSize);
+        var model = DeepLabV3Plus.Create(source.Model);
+        try
+        {
+            model.LoadSmpStateDict(stateDict, strict: true, source: source.Checkpoint);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        return new Predictor(model, source.Scheme, source.Height, source.Width,
+            device ?? (cuda.is_available() ? CUDA : CPU), source);
+    }
+
+    public DeepLabV3Plus Model { get; }
+    public ClassScheme Scheme { get; }
+    public ModelSource Source { get; }
+    public Device Device { get; }
+
+    /// <summary>Model input height and width.</summary>
+    public int Height { get; }
+    public int Width { get; }
+
+    /// <summary>The normalised input 1 x 3 x Height x Width on the model's device (the evaluation transform: bilinear resize, ImageNet normalisation).</summary>
+    public Tensor Preprocess(RgbImage image)
+    {
+        var chw = new float[3 * Height * Width];
+        using (var rgb = ImageFiles.FromBytes(image.Pixels, image.Width, image.Height, MatType.CV_8UC3))
+        {
+            if (image.Width == Width && image.Height == Height)
+            {
+                Normalization.ImageNet.ToChw(rgb, chw);
+            }
+            else
+            {
+                using var resized = new Mat();
+                Cv2.Resize(rgb, resized, new OpenCvSharp.Size(Width, Height), 0, 0, InterpolationFlags.Linear);
+                Normalization.ImageNet.ToChw(resized, chw);
+            }
+        }
+        var input = tensor(chw, [1, 3, Height, Width], ScalarType.Float32);
+        if (Device.type == DeviceType.CPU) return input;
+        using (input) return input.to(Device);
+    }
+
+    /// <summary>
+    /// Logits at the input size for a preprocessed batch: one forward pass, or the sum of the TTA passes
+    /// (each resized back to the input size, bilinear, align_corners=False). Call under inference mode.
+    /// </summary>
+    public Tensor InputLogits(Tensor input, TestTimeAugmentation? tta = null)
+    {
+        tta ??= TestTimeAugmentation.None;
+        using var scope = NewDisposeScope();
+        int h = (int)input.shape[2], w = (int)input.shape[3];
+        Tensor? sum = null;
+        foreach (var (sh, sw) in tta.TtaSizes(h, w))
+        {
+            var scaled = sh == h && sw == w ? input : F.interpolate(input, size: [sh, sw], mode: InterpolationMode.Bilinear, align_corners: false);
+            Accumulate(ref sum, Resize(Model.call(scaled), h, w));
+            if (tta.Flip) Accumulate(ref sum, Resize(Model.call(scaled.flip(3)).flip(3), h, w));
+        }
+        return sum!.MoveToOuterDisposeScope();
+    }
+
+    private static void Accumulate(ref Tensor? sum, Tensor logits)
+    {
+        if (sum is null) sum = logits;
+        else sum.add_(logits);
+    }
+
+    /// <summary>Bilinear resize of logits (align_corners=False); the tensor itself when the size already matches.</summary>
+    public static Tensor Resize(Tensor logits, int height, int width) =>
+        logits.shape[2] == height && logits.shape[3] == width
+            ? logits
+            : F.interpolate(logits, size: [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
+
+    /// <summary>Logits 1 x C x <paramref name="height"/> x <paramref name="width"/> for an image (on the model's device).</summary>
+    public Tensor LogitsAt(RgbImage image, int height, int width, TestTimeAugmentation? tta = null)
+    {
+        using var mode = inference_mode();
+        using var scope = NewDisposeScope();
+        var logits = InputLogits(Preprocess(image), tta);
+        return Resize(logits, height, width).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Class indices (row-major, <paramref name="height"/> x <paramref name="width"/>) after suppression and argmax.</summary>
+    public byte[] PredictIndices(RgbImage image, int height, int width, PredictionOptions? options = null)
+    {
+        options ??= PredictionOptions.Plain;
+        using var mode = inference_mode();
+        using var scope = NewDisposeScope();
+        var logits = LogitsAt(image, height, width, options.Augmentation);
+        return Argmax(logits, options.Suppressed);
+    }
+
+    /// <summary>Class indices at the image's own size (logits upsampled before argmax).</summary>
+    public byte[] PredictIndices(RgbImage image, PredictionOptions? options = null) =>
+        PredictIndices(image, image.Height, image.Width, options);
+
+    /// <summary>The prediction at the image's own size as raw class values (the ground-truth format).</summary>
+    public RawMask PredictRaw(RgbImage image, PredictionOptions? options = null)
+    {
+        var indices = PredictIndices(image, options);
+        var raw = new RawMask(image.Width, image.Height);
+        Scheme.ToRaw(indices, raw.Values);
+        return raw;
+    }
+
+    /// <summary>Argmax over classes of 1 x C x H x W logits after suppression, as bytes.</summary>
+    public byte[] Argmax(Tensor logits, AbsentClassSuppression? suppression = null)
+    {
+        using var scope = NewDisposeScope();
+        var masked = (suppression ?? AbsentClassSuppression.None).Apply(logits, Scheme);
+        return masked.argmax(1).to(ScalarType.Byte).cpu().data<byte>().ToArray();
+    }
+
+    public override string ToString() => Source.ToString();
+
+    public void Dispose() => Model.Dispose();
+}
