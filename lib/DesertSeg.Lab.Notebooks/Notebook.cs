@@ -1,5 +1,5 @@
-using System.Net;
 using System.Text;
+using DesertSeg.Lab.Reporting;
 using DesertSeg.Lab.Reporting.Charts;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;
@@ -26,7 +26,7 @@ public static class Notebook
         // Every notebook run from the top carries plotly.js in its first chart again.
         _plotlyLoaded = false;
         Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml(chart)), HtmlFormatter.MimeType);
-        Formatter.Register<DataFrame>((frame, writer) => writer.Write(TableHtml(frame)), HtmlFormatter.MimeType);
+        Formatter.Register<DataFrame>((frame, writer) => writer.Write(TableExport.ToHtml(frame, maxRows: 100)), HtmlFormatter.MimeType);
         TorchSharp.torch.set_num_threads(System.Environment.ProcessorCount);
         Console.WriteLine(Environment());
     }
@@ -59,30 +59,6 @@ public static class Notebook
             _plotlyLoaded = true;
         }
         html.Append(PlotlyScript.DrawFragment(chart, $"desertseg-chart-{Interlocked.Increment(ref _chartCount)}-{Guid.NewGuid():N}"));
-        return html.ToString();
-    }
-
-    /// <summary>A DataFrame as an HTML table (first 100 rows).</summary>
-    public static string TableHtml(DataFrame frame, int maxRows = 100)
-    {
-        var html = new StringBuilder("<table><thead><tr>");
-        foreach (var column in frame.Columns) html.Append("<th>").Append(WebUtility.HtmlEncode(column.Name)).Append("</th>");
-        html.Append("</tr></thead><tbody>");
-        foreach (var row in frame.Rows.Take(maxRows))
-        {
-            html.Append("<tr>");
-            foreach (var value in row)
-                html.Append("<td>").Append(WebUtility.HtmlEncode(value switch
-                {
-                    double d => d.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
-                    float f => f.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
-                    null => "",
-                    _ => value.ToString() ?? "",
-                })).Append("</td>");
-            html.Append("</tr>");
-        }
-        html.Append("</tbody></table>");
-        if (frame.Rows.Count > maxRows) html.Append($"<p>({frame.Rows.Count - maxRows} more rows)</p>");
         return html.ToString();
     }
 }

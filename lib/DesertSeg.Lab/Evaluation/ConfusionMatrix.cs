@@ -68,6 +68,19 @@ public sealed class ConfusionMatrix
         for (int i = 0; i < _counts.Length; i++) _counts[i] += other._counts[i];
     }
 
+    /// <summary>The counts, row-major by truth (for saving a score).</summary>
+    public long[] Counts() => (long[])_counts.Clone();
+
+    /// <summary>A matrix with the given row-major counts (as <see cref="Counts"/> returns them).</summary>
+    public static ConfusionMatrix FromCounts(int classCount, IReadOnlyList<long> counts)
+    {
+        var m = new ConfusionMatrix(classCount);
+        if (counts.Count != m._counts.Length)
+            throw new ArgumentException($"{counts.Count} counts do not make a {classCount}x{classCount} confusion matrix.");
+        for (int i = 0; i < counts.Count; i++) m._counts[i] = counts[i];
+        return m;
+    }
+
     /// <summary>The counts as a [truth, prediction] array.</summary>
     public long[,] ToArray()
     {

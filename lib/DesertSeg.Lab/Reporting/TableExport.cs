@@ -26,6 +26,23 @@ public static class TableExport
         return md.ToString();
     }
 
+    /// <summary>An HTML table of the frame (first <paramref name="maxRows"/> rows).</summary>
+    public static string ToHtml(DataFrame frame, int maxRows = 200)
+    {
+        var html = new StringBuilder("<table><thead><tr>");
+        foreach (var column in frame.Columns) html.Append("<th>").Append(System.Net.WebUtility.HtmlEncode(column.Name)).Append("</th>");
+        html.Append("</tr></thead><tbody>");
+        foreach (var row in frame.Rows.Take(maxRows))
+        {
+            html.Append("<tr>");
+            foreach (var value in row) html.Append("<td>").Append(System.Net.WebUtility.HtmlEncode(Format(value))).Append("</td>");
+            html.Append("</tr>");
+        }
+        html.Append("</tbody></table>");
+        if (frame.Rows.Count > maxRows) html.Append($"<p>({frame.Rows.Count - maxRows} more rows)</p>");
+        return html.ToString();
+    }
+
     private static string Format(object? value) => value switch
     {
         null => "",

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Diagnostics;
+using DesertSeg.Lab;
+using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Training;
+using Spectre.Console;
+
+namespace DesertSeg.Cli.Commands;
+
+/// <summary><c>desertseg reproduce</c>: every phase in dependency order, then report/ with every table and figure.</summary>
+public static class ReproduceCommand
+{
+    public static Command Create()
+    {
+        var scale = new Option<string>("--scale") { Description = "quick (2 CPU cores, ~15 min), full (report settings, CUDA) or smoke (minutes, for checks).", DefaultValueFactory = _ => "quick" };
+        var data = new Option<string?>("--data") { Description = "Data set folder (Falcon layout). Default: the embedded synthetic data set." };
+        var outDir = new Option<string?>("--out") { Description = "Report folder (default: report/ in the workspace)." };
+        var runs = new Option<string?>("--runs") { Description = "Runs folder (default: runs/ in the workspace, or DESERTSEG_RUNS)." };
+        var force = new Option<bool>("--force") { Description = "Retrain every phase even if finished runs exist." };
+        var noPng = new Option<bool>("--no-png") { Description = "Skip PNG figures (no browser needed); HTML figures are always written." };
+        var command = new Command("reproduce", "Reproduce the report: train every phase (reusing finished runs), score, benchmark, and write report/ (tables as Markdown+CSV, figures as PNG+HTML, index.html).")
+        {
+            scale, data, outDir, runs, force, noPng,
+        };
+        command.SetAction(r => CommandGuard.Run(() =>
+        {
+            var clock = Stopwatch.StartNew();
+            var dataset = FalconDataset.Open(r.GetValue(data) ?? EmbeddedData.Ensure());
+            var store = r.GetValue(runs) is { } folder ? new RunStore(folder) : RunStore.Default;
+            string report = r.GetValue(outDir) ?? Path.Combine(Workspace.Root, "report");
+            var log = new TimedLog(clock);
+            using var study = new Lab.Study.Study(dataset, r.GetValue(scale)!, store, observer: new EpochLineObserver(log), force: r.GetValue(force), log: log);
+            var output = new Lab.Study.ReportWriter(study, report).Write(pngFigures: !r.GetValue(noPng));
+            AnsiConsole.MarkupLineInterpolated($"Report: [bold]{output.Index}[/] ({output.Tables.Count} tables, {output.Figures.Count} figures) in {clock.Elapsed.TotalMinutes:F1} min.");
+            return CommandGuard.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>Progress lines prefixed with the elapsed time, so a long reproduction shows where it is.</summary>
+    private sealed class TimedLog(Stopwatch clock) : TextWriter
+    {
+        public override System.Text.Encoding Encoding => Console.Out.Encoding;
+        public override void WriteLine(string? value) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {value}");
+        public override void Write(char value) => Console.Write(value);
+    }
+}

@@ -1,0 +1,163 @@
+using System.Net;
+using System.Text;
+using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Evaluation;
+using DesertSeg.Lab.IO;
+using DesertSeg.Lab.Reporting;
+using DesertSeg.Lab.Reporting.Charts;
+using DesertSeg.Lab.Training;
+using Microsoft.Data.Analysis;
+using Plotly.NET;
+
+namespace DesertSeg.Lab.Study;
+
+/// <summary>What <see cref="ReportWriter.Write"/> produced.</summary>
+public sealed record ReportOutput(string Folder, IReadOnlyList<string> Tables, IReadOnlyList<string> Figures, string Index);
+
+/// <summary>
+/// Runs the whole study in dependency order (each phase trained once, then reused) and writes
+/// <c>report/</c>: every table of the report as Markdown and CSV, every figure as PNG and self-contained
+/// HTML, and an index.html that shows them with the measured numbers beside the report's.
+/// </summary>
+public sealed class ReportWriter(Study study, string folder)
+{
+    private readonly List<(string Title, string Name, string Note, DataFrame Frame)> _tables = [];
+    private readonly List<(string Title, string Name, string Note)> _figures = [];
+    private readonly List<(string Title, string Name, IReadOnlyList<GalleryItem> Items)> _galleries = [];
+
+    public string Folder { get; } = Path.GetFullPath(folder);
+    private string TablesFolder => Path.Combine(Folder, "tables");
+    private string FiguresFolder => Path.Combine(Folder, "figures");
+
+    /// <summary>Every phase the report's tables need, in dependency order.</summary>
+    public static readonly string[] Phases = ["3", "2", "5", "4", "5-merge", "5-rocks8", "5-shuffle-gray"];
+
+    public ReportOutput Write(bool pngFigures = true)
+    {
+        Directory.CreateDirectory(TablesFolder);
+        Directory.CreateDirectory(FiguresFolder);
+        var log = study.Log;
+
+        log.WriteLine("Auditing the data set (Table 1, Figures 2 and 3)");
+        var audit = study.Audit();
+        Table("Table 1: class distribution (% of labelled pixels)", "table1-class-distribution", StudyTables.Table1(study),
+            "Measured on this data set; the report's columns are the real Falcon data set's.");
+        Table("Data audit per split", "audit-summary", audit.SummaryFrame(), "Pairs, sizes, mask formats, unknown values, absent classes, mean RGB.");
+        Table("Mean colour of each class", "class-colours", audit.ClassColorFrame(), "The geological difference of report 1.4, measured.");
+        Figure("Figure 2: RGB distributions (train solid, test dashed)", "figure2-rgb-histograms", AuditCharts.RgbHistograms(audit), pngFigures);
+        Figure("Figure 3: class distribution per split", "figure3-class-distribution", AuditCharts.ClassDistribution(audit), pngFigures);
+        Figure("Mean colour of each class per split", "class-colours", AuditCharts.ClassColors(audit), pngFigures);
+
+        foreach (var phase in Phases)
+        {
+            log.WriteLine($"Phase {phase}: {study.Config(phase).Description}");
+            study.Phase(phase);
+        }
+
+        log.WriteLine("Scoring (native resolution) and benchmarking");
+        var table8 = StudyTables.Table8Rows(study);
+        Table("Table 8: ablation — what improved what", "table8-ablation", StudyTables.Frame(table8),
+            "Test scores at native resolution; 10-class rows with the test split's absent classes suppressed where marked.");
+        Table("Table 2: strategies for the classes absent from test", "table2-absent-classes", StudyTables.Frame(StudyTables.Table2Rows(study)),
+            "Merging maps Ground Clutter -> Landscape, Flowers -> Dry Grass, Logs -> Trees (the report names only Flowers -> Dry Grass).");
+        Table("Table 9: failed domain-gap mitigations", "table9-failed-ideas", StudyTables.Frame(StudyTables.Table9Rows(study)),
+            "OHEM and CutMix are not implemented in this workspace, so they have no row.");
+        var bench = study.Bench("5");
+        Table("Table 6: final model", "table6-final-model", StudyTables.Table6(study, bench),
+            "Measured on this machine at this scale; the report used an RTX 5050 with bf16 at 512x896.");
+        Table("Table 7: per-class IoU, validation vs test", "table7-per-class-iou", StudyTables.Table7(study),
+            "Final (Phase 5) model; test with multi-scale TTA, as the report's Table 7.");
+        Table("Table 10: diminishing returns", "table10-diminishing-returns", StudyTables.Table10(study, bench),
+            "Training hours are this machine's wall time for this scale; the TTA row is inference time over the test split.");
+
+        var p5 = study.Phase("5").Directory.ReadHistory();
+        var testTta = study.Score("5", FalconLayout.Test, Study.Tta);
+        Figure("Figure 5a: Phase 5 training and validation loss", "figure5-loss", TrainingCharts.Loss(p5), pngFigures);
+        Figure("Figure 5b: Phase 5 validation mIoU, test mIoU dashed", "figure5-miou",
+            TrainingCharts.MeanIoU(p5, study.Score("5", FalconLayout.Test).Metrics.MeanIoU), pngFigures);
+        Figure("Figure 5c: learning rate per parameter group", "figure5-learning-rate", TrainingCharts.LearningRates(p5), pngFigures);
+        Figure("Figure 6: per-class IoU, validation vs test", "figure6-val-vs-test",
+            EvaluationCharts.ValTestIoU(study.Score("5", FalconLayout.Val), testTta), pngFigures);
+        Figure("Figure 7: ablation, measured vs report", "figure7-ablation",
+            TrainingCharts.Ablation(table8.Select(r => (r.Config, r.Test, r.ReportTest)).ToList()), pngFigures);
+        var p3Test = study.Score("3", FalconLayout.Test);
+        Figure("Confusion matrix: Phase 3 (10 classes) on test, no suppression", "confusion-phase3-test", EvaluationCharts.ConfusionHeatmap(p3Test), pngFigures,
+            $"Test Rocks predicted as Ground Clutter: {FailureAnalysis.Share(p3Test, "Rocks", "Ground Clutter"):P0} (report: {ReportedNumbers.TestRocksAsGroundClutter:P0}).");
+        Figure("Confusion matrix: Phase 5 (7 classes) on test, TTA", "confusion-phase5-test", EvaluationCharts.ConfusionHeatmap(testTta), pngFigures);
+        Table("Where test Rocks pixels go (Phase 3, 10 classes, no suppression)", "rocks-phase3-test", FailureAnalysis.WhereClassGoes(p3Test, "Rocks"),
+            "One row of the normalised confusion matrix.");
+
+        log.WriteLine("Failure and success examples (Figures 8 and 9)");
+        var predictor = study.Predictor("5");
+        Gallery("Figure 8: worst test images (Phase 5, TTA)", "figure8-failures", FailureAnalysis.Gallery(FailureAnalysis.Worst(testTta, 3), predictor, Study.Tta));
+        Gallery("Figure 9: best test images (Phase 5, TTA)", "figure9-successes", FailureAnalysis.Gallery(FailureAnalysis.Best(testTta, 3), predictor, Study.Tta));
+
+        string index = Path.Combine(Folder, "index.html");
+        AtomicFile.WriteAllText(index, IndexHtml(pngFigures));
+        return new ReportOutput(Folder,
+            _tables.Select(t => Path.Combine(TablesFolder, t.Name + ".md")).ToList(),
+            _figures.Select(f => Path.Combine(FiguresFolder, f.Name + ".html")).ToList(), index);
+    }
+
+    private void Table(string title, string name, DataFrame frame, string note)
+    {
+        TableExport.SaveCsv(frame, Path.Combine(TablesFolder, name + ".csv"));
+        TableExport.SaveMarkdown(frame, Path.Combine(TablesFolder, name + ".md"), title);
+        _tables.Add((title, name, note, frame));
+    }
+
+    private void Figure(string title, string name, GenericChart chart, bool png, string note = "")
+    {
+        ChartExport.SaveHtml(chart, Path.Combine(FiguresFolder, name + ".html"));
+        if (png) ChartImageExport.Save(chart, Path.Combine(FiguresFolder, name + ".png"));
+        _figures.Add((title, name, note));
+    }
+
+    private void Gallery(string title, string name, IReadOnlyList<GalleryItem> items)
+    {
+        AtomicFile.WriteAllText(Path.Combine(FiguresFolder, name + ".html"), EvaluationCharts.GalleryPage(title, items));
+        for (int i = 0; i < items.Count; i++)
+            AtomicFile.WriteAllBytes(Path.Combine(FiguresFolder, $"{name}-{i + 1}.png"), items[i].ToPng());
+        _galleries.Add((title, name, items));
+    }
+
+    private string IndexHtml(bool png)
+    {
+        string E(string s) => WebUtility.HtmlEncode(s);
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>DesertSeg.Lab report</title><style>")
+            .Append("body{font-family:sans-serif;max-width:1100px;margin:auto;padding:1em}table{border-collapse:collapse;margin:.5em 0}")
+            .Append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}")
+            .Append("figure{margin:1.5em 0}img{max-width:100%}.note{color:#555}</style></head><body>");
+        html.Append("<h1>Off-road desert segmentation: the report, reproduced</h1>");
+        html.Append($"<p>Scale <b>{E(study.Scale)}</b> on <code>{E(study.Data.Root)}</code> (data fingerprint {E(study.DatasetFingerprint)}), written {DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz}. ")
+            .Append("Every <i>measured</i> number comes from the runs listed below; <i>report</i> columns are the original report's figures on the real Falcon data set. ")
+            .Append("Scores are at native resolution (logits upsampled before argmax) unless a table says otherwise.</p>");
+        html.Append("<h2>Runs</h2><ul>");
+        foreach (var phase in Phases)
+        {
+            var run = study.Phase(phase);
+            var status = run.Directory.ReadStatus();
+            html.Append($"<li>{E(run.Config.Name)}: {E(run.Config.Description)}, {run.Config.Model.Encoder} {run.Config.Height}x{run.Config.Width}, ")
+                .Append($"{run.Config.Epochs} epochs, best val mIoU (input size) {status?.BestValMeanIoU:F4} — <code>{E(run.Directory.Path)}</code></li>");
+        }
+        html.Append("</ul><h2>Tables</h2>");
+        foreach (var (title, name, note, frame) in _tables)
+            html.Append($"<h3>{E(title)}</h3><p class=\"note\">{E(note)} (<a href=\"tables/{name}.md\">md</a>, <a href=\"tables/{name}.csv\">csv</a>)</p>")
+                .Append(TableExport.ToHtml(frame));
+        html.Append("<h2>Figures</h2>");
+        foreach (var (title, name, note) in _figures)
+        {
+            html.Append($"<figure><figcaption><b>{E(title)}</b> <a href=\"figures/{name}.html\">interactive</a> {E(note)}</figcaption>");
+            if (png) html.Append($"<img src=\"figures/{name}.png\" alt=\"{E(title)}\"/>");
+            html.Append("</figure>");
+        }
+        foreach (var (title, name, items) in _galleries)
+        {
+            html.Append($"<h3>{E(title)}</h3>");
+            for (int i = 0; i < items.Count; i++)
+                html.Append($"<figure><img src=\"figures/{name}-{i + 1}.png\" alt=\"{E(items[i].Id)}\"/><figcaption>{E(items[i].Caption)}</figcaption></figure>");
+        }
+        return html.Append("</body></html>").ToString();
+    }
+}

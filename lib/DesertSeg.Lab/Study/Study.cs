@@ -1,0 +1,113 @@
+using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Data.Audit;
+using DesertSeg.Lab.Evaluation;
+using DesertSeg.Lab.Inference;
+using DesertSeg.Lab.Training;
+
+namespace DesertSeg.Lab.Study;
+
+/// <summary>
+/// The report's study on one data set at one scale: the audit, the trained phases, and their scores,
+/// each computed once and reused (runs by configuration, scores from the run folders), so that notebooks
+/// and <c>reproduce</c> step through it cheaply the second time. Everything the tables and figures show
+/// comes from here.
+/// </summary>
+public sealed class Study : IDisposable
+{
+    private readonly PhaseRunner _runner;
+    private readonly bool _force;
+    private readonly HashSet<string> _forced = [];
+    private readonly Dictionary<string, PhaseRun> _runs = [];
+    private readonly Dictionary<string, Predictor> _predictors = [];
+    private readonly Dictionary<string, SplitScore> _scores = [];
+    private DatasetAudit? _audit;
+
+    /// <param name="data">The data set (Falcon layout with train, val and test).</param>
+    /// <param name="scale">full, quick or smoke (see <see cref="PhaseCatalog"/>).</param>
+    /// <param name="force">Retrain each phase once in this study even if a finished run exists.</param>
+    public Study(FalconDataset data, string scale, RunStore? store = null, TrainingOptions? options = null,
+        ITrainingObserver? observer = null, bool force = false, TextWriter? log = null)
+    {
+        Data = data;
+        Scale = scale;
+        Log = log ?? TextWriter.Null;
+        DatasetFingerprint = Lab.Data.DatasetFingerprint.Of(data);
+        _runner = new PhaseRunner(store ?? RunStore.Default, data, options, observer);
+        _force = force;
+    }
+
+    public FalconDataset Data { get; }
+    public string Scale { get; }
+    public string DatasetFingerprint { get; }
+    public TextWriter Log { get; }
+
+    /// <summary>The configuration of a phase or variant at this study's scale.</summary>
+    public RunConfig Config(string phase) => PhaseCatalog.Get(phase, Scale);
+
+    /// <summary>The data audit of every split (computed once).</summary>
+    public DatasetAudit Audit() => _audit ??= DatasetAuditor.Audit(Data);
+
+    /// <summary>The test split's absent classes, from its audit: the knowledge behind the report's suppression trick.</summary>
+    public AbsentClassSuppression AbsentInTest() => AbsentClassSuppression.FromAudit(Audit()[FalconLayout.Test]);
+
+    /// <summary>A finished run of the phase (trained, resumed or reused).</summary>
+    public PhaseRun Phase(string phase)
+    {
+        if (_runs.TryGetValue(phase, out var known)) return known;
+        var config = Config(phase);
+        // Dependencies first, so that a forced study retrains Phase 3 before the phases built on it.
+        if (PhaseRunner.DependencyOf(config) is { } dependency) Phase(dependency.Phase);
+        bool force = _force && _forced.Add(phase);
+        var run = _runner.Ensure(config, force);
+        Log.WriteLine($"{config.Name}: {run.Outcome.ToString().ToLowerInvariant()} ({run.Directory.Path})");
+        return _runs[phase] = run;
+    }
+
+    /// <summary>The predictor of a phase's best checkpoint (kept for the study's lifetime).</summary>
+    public Predictor Predictor(string phase)
+    {
+        if (_predictors.TryGetValue(phase, out var known)) return known;
+        return _predictors[phase] = Inference.Predictor.Load(Phase(phase).Directory.Path);
+    }
+
+    /// <summary>
+    /// A phase's score on a split (native resolution unless asked otherwise), read from the run folder's
+    /// cache when this exact score was computed before.
+    /// </summary>
+    public SplitScore Score(string phase, string split, PredictionOptions? prediction = null,
+        ScoringProtocol protocol = ScoringProtocol.Native)
+    {
+        var run = Phase(phase);
+        var options = new ScoringOptions(protocol, prediction);
+        string key = ScoreCache.Key(run.Directory.BestCheckpoint, DatasetFingerprint, split, options);
+        if (_scores.TryGetValue(key, out var known)) return known;
+        string folder = Path.Combine(run.Directory.Path, "evaluations");
+        var score = ScoreCache.Read(folder, key);
+        if (score is null)
+        {
+            score = SplitScorer.Score(Predictor(phase), Data[split], options);
+            ScoreCache.Write(folder, key, score);
+            Log.WriteLine($"{run.Config.Name}: scored {score.Label}: mIoU {score.Metrics.MeanIoU:F4}");
+        }
+        return _scores[key] = score;
+    }
+
+    /// <summary>Prediction with the original's TTA (0.75/1.0/1.25, flip).</summary>
+    public static PredictionOptions Tta { get; } = new(TestTimeAugmentation.Original);
+
+    /// <summary>Prediction with the test split's absent classes suppressed.</summary>
+    public PredictionOptions Suppressed => new(Suppression: AbsentInTest());
+
+    /// <summary>Both: TTA and suppression.</summary>
+    public PredictionOptions SuppressedTta => new(TestTimeAugmentation.Original, AbsentInTest());
+
+    /// <summary>Speed and memory of a phase's model at its input size (Table 6), single scale and with TTA.</summary>
+    public BenchmarkResult Bench(string phase, int repeats = 5) =>
+        SpeedBenchmark.Run(Predictor(phase), new BenchmarkOptions(Warmup: 1, Repeats: repeats, Tta: TestTimeAugmentation.Original));
+
+    public void Dispose()
+    {
+        foreach (var p in _predictors.Values) p.Dispose();
+        _predictors.Clear();
+    }
+}
