@@ -17,8 +17,24 @@ public static class Notebook
     private static int _chartCount;
     private static bool _plotlyLoaded;
 
-    /// <summary>Where exported figures go (report/figures in the workspace).</summary>
-    public static string FiguresFolder => Path.Combine(Workspace.Root, "report", "figures");
+    /// <summary>Where exported figures go: report/figures in the workspace, or DESERTSEG_FIGURES.</summary>
+    public static string FiguresFolder => System.Environment.GetEnvironmentVariable("DESERTSEG_FIGURES") is { Length: > 0 } folder
+        ? Path.GetFullPath(folder)
+        : Path.Combine(Workspace.Root, "report", "figures");
+
+    /// <summary>
+    /// Setup, then the study every notebook steps through: the data set (the embedded synthetic desert,
+    /// generated on first use, unless <paramref name="dataPath"/> names another), at a scale, with finished
+    /// runs reused unless <paramref name="force"/>. Training prints one line per epoch.
+    /// </summary>
+    public static Study.Study Start(string scale = "quick", string? dataPath = null, bool force = false)
+    {
+        Setup();
+        string root = dataPath ?? Data.Synthetic.EmbeddedDataset.Ensure(progress: new Progress<int>(n => { if (n % 32 == 0) Console.WriteLine($"generated {n} scenes"); }));
+        var data = Data.FalconDataset.Open(root);
+        Console.WriteLine($"data: {data.Root} ({string.Join(", ", data.Splits.Select(s => $"{s.Name} {s.Count}"))}); scale: {scale}");
+        return new Study.Study(data, scale, observer: new Training.EpochLineObserver(Console.Out), force: force, log: Console.Out);
+    }
 
     /// <summary>Registers the formatters and prints the environment; call it in the first cell of every notebook.</summary>
     public static void Setup()

@@ -50,7 +50,7 @@ public sealed class ReportWriter(Study study, string folder)
 
         foreach (var phase in Phases)
         {
-            log.WriteLine($"Phase {phase}: {study.Config(phase).Description}");
+            log.WriteLine(study.Config(phase).Description);
             study.Phase(phase);
         }
 

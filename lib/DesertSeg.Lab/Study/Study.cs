@@ -20,6 +20,7 @@ public sealed class Study : IDisposable
     private readonly Dictionary<string, PhaseRun> _runs = [];
     private readonly Dictionary<string, Predictor> _predictors = [];
     private readonly Dictionary<string, SplitScore> _scores = [];
+    private readonly Dictionary<string, RunConfig> _custom = [];
     private DatasetAudit? _audit;
 
     /// <param name="data">The data set (Falcon layout with train, val and test).</param>
@@ -41,8 +42,19 @@ public sealed class Study : IDisposable
     public string DatasetFingerprint { get; }
     public TextWriter Log { get; }
 
-    /// <summary>The configuration of a phase or variant at this study's scale.</summary>
-    public RunConfig Config(string phase) => PhaseCatalog.Get(phase, Scale);
+    /// <summary>The configuration of a phase or variant at this study's scale (or one added with <see cref="Add"/>).</summary>
+    public RunConfig Config(string phase) => _custom.TryGetValue(phase, out var custom) ? custom : PhaseCatalog.Get(phase, Scale);
+
+    /// <summary>
+    /// Adds an experiment of your own under a name (e.g. Phase 5 with other class weights), so that
+    /// <see cref="Phase"/> trains it once and <see cref="Score"/> scores it like the report's phases.
+    /// </summary>
+    public string Add(string name, RunConfig config)
+    {
+        config.Validate();
+        _custom[name] = config with { Phase = name };
+        return name;
+    }
 
     /// <summary>The data audit of every split (computed once).</summary>
     public DatasetAudit Audit() => _audit ??= DatasetAuditor.Audit(Data);

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.Json;
+using DesertSeg.Lab.Evaluation;
+using DesertSeg.Lab.Tests.Cli;
+using DesertSeg.Lab.Training;
+
+namespace DesertSeg.Lab.Tests.Notebooks;
+
+/// <summary>`reproduce` at smoke scale writes every table and figure from its own runs, and a second pass reuses them.</summary>
+[Collection(SmokeStudyCollection.Name)]
+public class ReproduceTests(SmokeStudyFixture fixture)
+{
+    private static readonly string[] Tables =
+    [
+        "table1-class-distribution", "table2-absent-classes", "table6-final-model", "table7-per-class-iou",
+        "table8-ablation", "table9-failed-ideas", "table10-diminishing-returns",
+    ];
+
+    private static readonly string[] Figures =
+    [
+        "figure2-rgb-histograms", "figure3-class-distribution", "figure5-loss", "figure5-miou", "figure5-learning-rate",
+        "figure6-val-vs-test", "figure7-ablation", "confusion-phase3-test", "confusion-phase5-test",
+    ];
+
+    [Fact]
+    public void WritesEveryTableAndFigureFromItsRunsThenReusesThem()
+    {
+        using var output = new TempFolder("desertseg-report");
+        string[] args = ["reproduce", "--scale", "smoke", "--data", fixture.DataPath, "--runs", fixture.RunsFolder, "--out", output.Path];
+
+        var first = CliRunner.Run(args);
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        foreach (var table in Tables)
+        {
+            Assert.True(File.Exists(output.Combine("tables", table + ".md")), $"{table}.md missing");
+            Assert.True(File.Exists(output.Combine("tables", table + ".csv")), $"{table}.csv missing");
+        }
+        foreach (var figure in Figures)
+        {
+            Assert.True(new FileInfo(output.Combine("figures", figure + ".png")).Length > 5000, $"{figure}.png missing or empty");
+            Assert.Contains("Plotly.newPlot", File.ReadAllText(output.Combine("figures", figure + ".html")));
+        }
+        Assert.True(File.Exists(output.Combine("figures", "figure8-failures-1.png")));
+        Assert.True(File.Exists(output.Combine("figures", "figure9-successes-1.png")));
+        string index = File.ReadAllText(output.Combine("index.html"));
+        Assert.All(Tables.Concat(Figures), name => Assert.Contains(name, index));
+
+        // The numbers come from the runs: training hours from the run histories, test scores from the
+        // scores saved in the run folders, parameters from the model.
+        var store = new RunStore(fixture.RunsFolder);
+        var runs = store.List().ToDictionary(r => r.ReadConfig().Phase);
+        var table10 = Csv(output.Combine("tables", "table10-diminishing-returns.csv"));
+        double p3Hours = runs["3"].ReadHistory().Sum(h => h.Seconds) / 3600;
+        Assert.Equal(Math.Round(p3Hours, 3), double.Parse(table10[1][1], CultureInfo.InvariantCulture), 3);
+        var table8 = Csv(output.Combine("tables", "table8-ablation.csv"));
+        double p5Test = double.Parse(table8.Single(r => r[0].StartsWith("Phase 5: ")).ElementAt(2), CultureInfo.InvariantCulture);
+        Assert.Contains(Math.Round(p5Test, 4), SavedTestScores(runs["5"]));
+        var table6 = File.ReadAllText(output.Combine("tables", "table6-final-model.md"));
+        Assert.Contains("12,330,839", table6); // ResNet-18, 7 classes at smoke scale
+
+        var second = CliRunner.Run(args);
+
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.DoesNotContain("epoch   0:", second.Output);          // nothing retrained
+        Assert.Equal(ReportPhases, Count(second.Output, ": reused ("));
+        Assert.DoesNotContain(": scored ", second.Output);            // every score read back from the run folders
+    }
+
+    private static int ReportPhases => Lab.Study.ReportWriter.Phases.Length;
+
+    private static int Count(string text, string what) => (text.Length - text.Replace(what, "").Length) / what.Length;
+
+    private static List<string[]> Csv(string path) => File.ReadAllLines(path).Select(l => l.Split(',')).ToList();
+
+    private static IEnumerable<double> SavedTestScores(RunDirectory run) =>
+        Directory.GetFiles(Path.Combine(run.Path, "evaluations"), "*.json")
+            .Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement)
+            .Where(e => e.GetProperty("Split").GetString() == "test")
+            .Select(e => ConfusionMatrix.FromCounts(7, e.GetProperty("Counts").EnumerateArray().Select(c => c.GetInt64()).ToList()).Metrics().MeanIoU)
+            .Select(m => Math.Round(m, 4));
+}

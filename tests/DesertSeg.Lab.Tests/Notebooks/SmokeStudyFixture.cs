@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using DesertSeg.Lab.Data.Synthetic;
+
+namespace DesertSeg.Lab.Tests.Notebooks;
+
+/// <summary>
+/// The study at smoke scale, shared by the notebook and reproduce tests: the notebook library built in
+/// Release (what the notebooks' #r loads), the dotnet-repl tool restored, a small synthetic data set, and
+/// one runs folder, so a phase trained by one test is reused by the next, as in a user's session.
+/// </summary>
+public sealed class SmokeStudyFixture : IDisposable
+{
+    private readonly TempFolder _folder = new("desertseg-notebooks");
+
+    public SmokeStudyFixture()
+    {
+        Root = Workspace.Root;
+        Run("dotnet", "build lib/DesertSeg.Lab.Notebooks/DesertSeg.Lab.Notebooks.csproj -c Release -nologo -v quiet", TimeSpan.FromMinutes(5));
+        Run("dotnet", "tool restore", TimeSpan.FromMinutes(3));
+        DataPath = _folder.Combine("data");
+        SyntheticFalconWriter.Write(DataPath, new SyntheticDatasetSpec(24, 8, 8, Seed: 11, Width: 480, Height: 270));
+        RunsFolder = _folder.Combine("runs");
+        FiguresFolder = _folder.Combine("figures");
+        ArtifactsFolder = Path.Combine(Root, "artifacts", "notebooks");
+        Directory.CreateDirectory(ArtifactsFolder);
+    }
+
+    public string Root { get; }
+    public string DataPath { get; }
+    public string RunsFolder { get; }
+    public string FiguresFolder { get; }
+
+    /// <summary>The executed notebooks (.ipynb with their outputs) are kept here as the run's artifacts.</summary>
+    public string ArtifactsFolder { get; }
+
+    /// <summary>Runs a notebook top to bottom in the real .NET Interactive kernel (dotnet-repl) at smoke scale.</summary>
+    public (int ExitCode, string Output, string Executed) Execute(string notebook)
+    {
+        string executed = Path.Combine(ArtifactsFolder, Path.GetFileNameWithoutExtension(notebook) + ".ipynb");
+        if (File.Exists(executed)) File.Delete(executed);
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "dotnet-repl", "--run", Path.Combine(Root, "notebooks", notebook), "--exit-after-run",
+                     "--output-format", "ipynb", "--output-path", executed, "--working-dir", Path.Combine(Root, "notebooks") })
+            start.ArgumentList.Add(arg);
+        start.Environment["DESERTSEG_SCALE"] = "smoke";
+        start.Environment["DESERTSEG_DATA_PATH"] = DataPath;
+        start.Environment["DESERTSEG_RUNS"] = RunsFolder;
+        start.Environment["DESERTSEG_FIGURES"] = FiguresFolder;
+        start.Environment["DESERTSEG_SKIP_BUILD"] = "1";
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(6))) { process.Kill(true); throw new TimeoutException($"{notebook} ran over 6 minutes."); }
+        return (process.ExitCode, stdout + stderr.Result, executed);
+    }
+
+    private void Run(string file, string arguments, TimeSpan limit)
+    {
+        var start = new ProcessStartInfo(file, arguments) { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(limit) || process.ExitCode != 0)
+            throw new InvalidOperationException($"`{file} {arguments}` failed:\n{stdout}\n{stderr.Result}");
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
