@@ -38,7 +38,8 @@ public sealed class SmokeStudyFixture : IDisposable
     {
         string executed = Path.Combine(ArtifactsFolder, Path.GetFileNameWithoutExtension(notebook) + ".ipynb");
         if (File.Exists(executed)) File.Delete(executed);
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        // The kernel resolves the notebooks' relative #load and #r paths against its working folder, as VS Code does.
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.Combine(Root, "notebooks"), RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "dotnet-repl", "--run", Path.Combine(Root, "notebooks", notebook), "--exit-after-run",
                      "--output-format", "ipynb", "--output-path", executed, "--working-dir", Path.Combine(Root, "notebooks") })
             start.ArgumentList.Add(arg);
