@@ -89,6 +89,7 @@ public sealed class Trainer
         var schedule = _config.Schedule;
         var groups = optimizer.ParamGroups.ToList();
         double[] baseLr = [_config.Optimizer.EncoderLr, _config.Optimizer.DecoderLr, _config.Optimizer.HeadLr];
+        // TorchSharp 0.107's SummaryWriter is not IDisposable; it writes every event to its file as it is added.
         var tensorboard = torch.utils.tensorboard.SummaryWriter(_run.TensorBoardFolder, createRunName: false);
         _observer.RunStarted(_run, _config, startEpoch, trainLoader.BatchesPerEpoch);
 
