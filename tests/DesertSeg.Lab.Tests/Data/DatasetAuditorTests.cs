@@ -16,15 +16,16 @@ public class DatasetAuditorTests
         foreach (var pair in split.Pairs)
         {
             using var mask = Cv2.ImRead(pair.MaskPath!, ImreadModes.Unchanged);
-            for (int y = 0; y < mask.Rows; y++)
-                for (int x = 0; x < mask.Cols; x++)
+            int rows = mask.Rows, cols = mask.Cols;
+            for (int y = 0; y < rows; y++)
+                for (int x = 0; x < cols; x++)
                 {
                     int v = mask.At<ushort>(y, x);
                     values[v] = values.GetValueOrDefault(v) + 1;
                 }
             using var img = Cv2.ImRead(pair.ImagePath, ImreadModes.Color);
-            for (int y = 0; y < img.Rows; y++)
-                for (int x = 0; x < img.Cols; x++)
+            for (int y = 0; y < rows; y++)
+                for (int x = 0; x < cols; x++)
                 {
                     var px = img.At<Vec3b>(y, x);
                     b += px.Item0; g += px.Item1; r += px.Item2; n++;
