@@ -8,7 +8,7 @@ namespace DesertSeg.Lab.Tests.Reporting;
 public class ChartImageExportTests
 {
     private static Plotly.NET.GenericChart RedBars() =>
-        Chart.Column<double, string, string>([3, 1, 2], Keys: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(["a", "b", "c"], true),
+        Chart.Column<double, string, string>([3, 1, 2], Keys: ChartStyle.Strings(["a", "b", "c"]),
             MarkerColor: Plotly.NET.Color.fromString("#ff0000")).WithTitle("export test");
 
     [Fact]

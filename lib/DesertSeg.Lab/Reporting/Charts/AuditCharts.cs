@@ -28,7 +28,7 @@ public static class AuditCharts
         var bars = audit.Splits.Where(s => s.HasMasks)
             .Select(s => Chart.Column<double, string, string>(
                 values: s.Classes.Select(c => c.Percent),
-                Keys: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(names, true),
+                Keys: ChartStyle.Strings(names),
                 Name: s.Split,
                 MarkerColor: Color.fromString(ColorOf(s.Split))))
             .ToList();
@@ -43,7 +43,7 @@ public static class AuditCharts
                     Name: $"absent in {to}",
                     MarkerColor: Color.fromString("red"),
                     MarkerSymbol: StyleParam.MarkerSymbol.X,
-                    MultiText: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(absent.Select(_ => "absent"), true),
+                    MultiText: ChartStyle.Strings(absent.Select(_ => "absent")),
                     TextPosition: StyleParam.TextPosition.TopCenter));
             }
         }
@@ -83,11 +83,11 @@ public static class AuditCharts
     {
         string[] channels = ["R", "G", "B"];
         var bars = audit.Splits.Where(s => s.ImagesRead > 0)
-            .Select(s => Chart.Column<double, string, string>(s.MeanRgb, Keys: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(channels, true), Name: s.Split,
+            .Select(s => Chart.Column<double, string, string>(s.MeanRgb, Keys: ChartStyle.Strings(channels), Name: s.Split,
                 MarkerColor: Color.fromString(ColorOf(s.Split))))
-            .Append(Chart.Column<double, string, string>(ReportedNumbers.MeanRgbTrain, Keys: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(channels, true), Name: "report train",
+            .Append(Chart.Column<double, string, string>(ReportedNumbers.MeanRgbTrain, Keys: ChartStyle.Strings(channels), Name: "report train",
                 MarkerColor: Color.fromString("#9acd9a")))
-            .Append(Chart.Column<double, string, string>(ReportedNumbers.MeanRgbTest, Keys: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(channels, true), Name: "report test",
+            .Append(Chart.Column<double, string, string>(ReportedNumbers.MeanRgbTest, Keys: ChartStyle.Strings(channels), Name: "report test",
                 MarkerColor: Color.fromString("#e9a3a3")));
         return Chart.Combine(bars)
             .WithTitle("Mean RGB per split, with the report's values")
@@ -106,10 +106,10 @@ public static class AuditCharts
             var classes = split.Classes;
             return Chart.Column<double, string, string>(
                 values: classes.Select(c => c.MeanRgb is null ? 0.0 : 1.0),
-                Keys: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(classes.Select(c => c.Class.Name), true),
+                Keys: ChartStyle.Strings(classes.Select(c => c.Class.Name)),
                 Name: split.Split,
-                MultiText: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(classes.Select(c =>
-                    c.MeanRgb is { } m ? $"{split.Split}<br>{m[0]:F0},{m[1]:F0},{m[2]:F0}" : ""), true),
+                MultiText: ChartStyle.Strings(classes.Select(c =>
+                    c.MeanRgb is { } m ? $"{split.Split}<br>{m[0]:F0},{m[1]:F0},{m[2]:F0}" : "")),
                 MarkerColor: Color.fromColors(classes.Select(c => c.MeanRgb is { } m
                     ? Color.fromRGB((int)m[0], (int)m[1], (int)m[2]) : Color.fromString("white"))));
         });

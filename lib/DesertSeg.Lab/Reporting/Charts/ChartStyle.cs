@@ -13,4 +13,7 @@ public static class ChartStyle
     /// <summary>Sets both axis titles.</summary>
     public static GenericChart WithAxisTitles(this GenericChart chart, string x, string y) =>
         chart.WithXAxisStyle<double, double, double>(TitleText: x).WithYAxisStyle<double, double, double>(TitleText: y);
+
+    /// <summary>Category keys or per-point texts for Plotly.NET.CSharp's optional arguments.</summary>
+    public static Optional<IEnumerable<string>> Strings(IEnumerable<string> values) => new(values, true);
 }

@@ -30,8 +30,8 @@ public static class EvaluationCharts
         var rowLabels = order.Select(t => double.IsNaN(rows[t, 0]) ? $"{names[t]} (no pixels)" : names[t]);
         var chart = Chart.Heatmap<double, string, string, string>(
             zData: z,
-            X: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(names, true),
-            Y: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(rowLabels, true),
+            X: ChartStyle.Strings(names),
+            Y: ChartStyle.Strings(rowLabels),
             ColorScale: StyleParam.Colorscale.Viridis);
         chart = WithTraceProperty(chart, "texttemplate", "%{z:.2f}");
         chart = WithTraceProperty(chart, "zmin", 0.0);
@@ -49,12 +49,12 @@ public static class EvaluationCharts
         var bars = new List<GenericChart>
         {
             Chart.Column<double, string, string>(score.Metrics.IoU.Select(v => v ?? 0),
-                Keys: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(names, true), Name: $"{score.Split} (mIoU {score.Metrics.MeanIoU:F3})",
+                Keys: ChartStyle.Strings(names), Name: $"{score.Split} (mIoU {score.Metrics.MeanIoU:F3})",
                 MarkerColor: Color.fromString(TestColor)),
         };
         if (withReport)
             bars.Add(Chart.Column<double, string, string>(names.Select(n => ReportedNumbers.ClassIoU.TryGetValue(n, out var r) ? r.Test : 0),
-                Keys: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(names, true), Name: "report test (R101, TTA)",
+                Keys: ChartStyle.Strings(names), Name: "report test (R101, TTA)",
                 MarkerColor: Color.fromString(ReportColor)));
         return Chart.Combine(bars)
             .WithTitle($"Per-class IoU — {score.Label}")
@@ -70,7 +70,7 @@ public static class EvaluationCharts
         if (val.Scheme != test.Scheme)
             throw new ArgumentException($"Validation is scored in the {val.Scheme.Name} scheme, test in {test.Scheme.Name}.");
         var names = val.Scheme.ClassNames;
-        var keys = new Plotly.NET.CSharp.Optional<IEnumerable<string>>(names, true);
+        var keys = ChartStyle.Strings(names);
         GenericChart Bars(SplitScore s, string color) => Chart.Column<double, string, string>(s.Metrics.IoU.Select(v => v ?? 0), Keys: keys,
             Name: $"{s.Split} (mIoU {s.Metrics.MeanIoU:F3})", MarkerColor: Color.fromString(color));
         GenericChart MeanLine(SplitScore s, string color) => Chart.Line<string, double, string>(

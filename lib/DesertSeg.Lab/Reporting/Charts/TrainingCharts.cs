@@ -42,7 +42,7 @@ public static class TrainingCharts
     /// <summary>Measured test mIoU of each configuration beside the report's (Figure 7).</summary>
     public static GenericChart Ablation(IReadOnlyList<(string Config, double? Measured, double? Reported)> rows, string title = "Ablation: test mIoU")
     {
-        var keys = new Plotly.NET.CSharp.Optional<IEnumerable<string>>(rows.Select(r => r.Config), true);
+        var keys = ChartStyle.Strings(rows.Select(r => r.Config));
         return Chart.Combine([
                 Chart.Bar<double, string, string>(rows.Select(r => r.Measured ?? 0), Keys: keys, Name: "measured (this workspace)",
                     MarkerColor: Color.fromString("#4682b4")),
