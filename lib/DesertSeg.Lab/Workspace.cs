@@ -18,6 +18,19 @@ public static class Workspace
     public static string RunsFolder => Environment.GetEnvironmentVariable("DESERTSEG_RUNS") is { Length: > 0 } runs
         ? Path.GetFullPath(runs) : Path.Combine(Root, "runs");
 
+    /// <summary>
+    /// The real Falcon sample images shipped beside the workspace (<c>../shared/falcon-samples</c>, or
+    /// <c>shared/falcon-samples</c> inside it), or null where there are none (a user's own clone).
+    /// </summary>
+    public static string? FalconSamplesFolder =>
+        new[] { Path.Combine(Root, "..", "shared", "falcon-samples"), Path.Combine(Root, "shared", "falcon-samples") }
+            .Select(Path.GetFullPath).FirstOrDefault(Directory.Exists);
+
+    /// <summary>The Color_Images folder of a split of the real samples ("train" or "test"), or null.</summary>
+    public static string? FalconSampleImages(string split) =>
+        FalconSamplesFolder is { } samples && Directory.Exists(Path.Combine(samples, split, "Color_Images"))
+            ? Path.Combine(samples, split, "Color_Images") : null;
+
     private static string FindRoot()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory, Path.GetDirectoryName(typeof(Workspace).Assembly.Location) })

@@ -19,14 +19,15 @@ public sealed class LoaderBenchmark : IBenchmark
 
     public string Description => "Table-3 loader images/s, 960x540 PNGs -> 512x896 and 144x256 tensors, 0/1/2 workers, per-stage split";
 
-    private const string RealImages = "/work/shared/falcon-samples/test/Color_Images";
 
     public void Run(string[] args)
     {
         int epochs = IntArg(args, "--epochs", 3);
         int batchSize = IntArg(args, "--batch", 4);
         int openCvThreads = IntArg(args, "--opencv-threads", -1);
-        string images = StringArg(args, "--images", RealImages);
+        string images = Array.IndexOf(args, "--images") >= 0 ? StringArg(args, "--images", "")
+            : Workspace.FalconSampleImages("test")
+              ?? throw new ArgumentException("No shared/falcon-samples beside the workspace: pass --images DIR (960x540 PNGs).");
         if (openCvThreads >= 0) Cv2.SetNumThreads(openCvThreads);
 
         string root = Path.Combine(Path.GetTempPath(), $"desertseg-loader-bench-{Guid.NewGuid():N}");

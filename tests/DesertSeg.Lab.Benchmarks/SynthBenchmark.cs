@@ -75,21 +75,13 @@ public sealed class SynthBenchmark : IBenchmark
         catch (IOException) { return "n/a"; }
     }
 
-    /// <summary>Mean RGB of the real sample images of a split, looking for shared/falcon-samples above the working folder.</summary>
+    /// <summary>Mean RGB of the real sample images of a split (shared/falcon-samples beside the workspace), or null.</summary>
     private static (double R, double G, double B, int N)? RealSampleMean(string split)
     {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir != null; dir = dir.Parent)
-        {
-            foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared", "falcon-samples"), Path.Combine(dir.FullName, "..", "shared", "falcon-samples") })
-            {
-                string images = Path.Combine(candidate, split, "Color_Images");
-                if (!Directory.Exists(images)) continue;
-                var stats = new SceneStatistics();
-                foreach (var f in Directory.GetFiles(images, "*.png")) stats.AddImage(ImageFiles.ReadRgb(f));
-                var m = stats.MeanRgb;
-                return (m.R, m.G, m.B, stats.Images);
-            }
-        }
-        return null;
+        if (Workspace.FalconSampleImages(split) is not { } images) return null;
+        var stats = new SceneStatistics();
+        foreach (var f in Directory.GetFiles(images, "*.png")) stats.AddImage(ImageFiles.ReadRgb(f));
+        var m = stats.MeanRgb;
+        return (m.R, m.G, m.B, stats.Images);
     }
 }

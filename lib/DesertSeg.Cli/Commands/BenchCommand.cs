@@ -37,15 +37,7 @@ public static class BenchCommand
     {
         var table = new Table().Title("Table 6: model and speed")
             .AddColumn("Metric").AddColumn(new TableColumn("This machine").RightAligned()).AddColumn(new TableColumn("Report").RightAligned());
-        table.AddRow("Model", $"{b.Model.Config.Encoder}, {b.Model.Config.Classes} classes", "resnet101, 7 classes");
-        table.AddRow("Input size", $"{b.Height}x{b.Width}", "512x896");
-        table.AddRow("Parameters", b.Model.TotalParameters.ToString("N0"), ReportedNumbers.Table6.Parameters.ToString("N0"));
-        table.AddRow("Model size", $"{b.Model.SizeMB:F1} MB (float32 state dict)", $"~{ReportedNumbers.Table6.ModelSizeMB:F0} MB");
-        table.AddRow("Inference, single scale", $"{b.MsPerImage:F1} ms/image ({b.Fps:F1} FPS)", $"{ReportedNumbers.Table6.MsPerImage} ms/image (42 FPS)");
-        table.AddRow($"Inference, TTA ({b.TtaPasses} passes)", $"{b.MsPerImageTta:F1} ms/image ({b.FpsTta:F1} FPS)", $"{ReportedNumbers.Table6.MsPerImageTta} ms/image (7.3 FPS)");
-        table.AddRow("Peak process memory", $"{b.PeakWorkingSetBytes / 1e9:F2} GB (working set)", "-");
-        table.AddRow("Peak GPU memory", b.PeakGpuBytes is { } g ? $"{g / 1e9:F2} GB (nvidia-smi, process)" : "- (not on CUDA)", $"~{ReportedNumbers.Table6.PeakVramGB} GB VRAM");
-        table.AddRow("Hardware", $"{b.Device}, {b.Threads} threads, float32", ReportedNumbers.Table6.Hardware);
+        foreach (var (metric, measured, report) in b.Table6Rows()) table.AddRow(Markup.Escape(metric), Markup.Escape(measured), Markup.Escape(report));
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"[yellow]The hardware differs from the report's ({Markup.Escape(ReportedNumbers.Table6.Hardware)}): compare the ratio TTA/single ({b.MsPerImageTta / b.MsPerImage:F1}x here, {ReportedNumbers.Table6.MsPerImageTta / ReportedNumbers.Table6.MsPerImage:F1}x there), not the milliseconds.[/]");
     }

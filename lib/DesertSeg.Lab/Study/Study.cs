@@ -59,6 +59,14 @@ public sealed class Study : IDisposable
     /// <summary>The data audit of every split (computed once).</summary>
     public DatasetAudit Audit() => _audit ??= DatasetAuditor.Audit(Data);
 
+    /// <summary>
+    /// The audit of the real Falcon test samples shipped beside the workspace (images only: colour
+    /// statistics to hold the synthetic test desert against), or null where there are none.
+    /// </summary>
+    public SplitAudit? RealTestSamples() => Workspace.FalconSampleImages(FalconLayout.Test) is { } images
+        ? DatasetAuditor.AuditSplit(FalconDataset.Open(images).Splits[0])
+        : null;
+
     /// <summary>The test split's absent classes, from its audit: the knowledge behind the report's suppression trick.</summary>
     public AbsentClassSuppression AbsentInTest() => AbsentClassSuppression.FromAudit(Audit()[FalconLayout.Test]);
 

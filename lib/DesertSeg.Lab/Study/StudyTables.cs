@@ -3,6 +3,7 @@ using DesertSeg.Lab.Evaluation;
 using DesertSeg.Lab.Inference;
 using DesertSeg.Lab.Reporting;
 using Microsoft.Data.Analysis;
+using R = DesertSeg.Lab.Reporting.ReportedNumbers.Ablation;
 
 namespace DesertSeg.Lab.Study;
 
@@ -22,30 +23,30 @@ public static class StudyTables
     /// <summary>Table 8's rows: the path from the Phase 2 baseline to Phase 5 + TTA, and Phase 4.</summary>
     public static IReadOnlyList<AblationRow> Table8Rows(Study s) =>
     [
-        new("Phase 2: square input, 10 classes (+ suppression)", Val(s, "2"), s.Score("2", FalconLayout.Test, s.Suppressed).Metrics.MeanIoU, 0.6487, 0.43),
-        new("Phase 3: 9:16 input, 10 classes", Val(s, "3"), s.Score("3", FalconLayout.Test).Metrics.MeanIoU, 0.6834, 0.310),
-        new("Phase 3 + absent-class suppression", null, s.Score("3", FalconLayout.Test, s.Suppressed).Metrics.MeanIoU, null, 0.4401),
-        new("Phase 5: 7-class model", Val(s, "5"), s.Score("5", FalconLayout.Test).Metrics.MeanIoU, 0.7459, 0.4435),
-        new("Phase 5 + multi-scale TTA", null, s.Score("5", FalconLayout.Test, Study.Tta).Metrics.MeanIoU, null, 0.4475),
-        new("Phase 4: + extreme colour augmentation", Val(s, "4"), s.Score("4", FalconLayout.Test).Metrics.MeanIoU, null, 0.4386),
+        new("Phase 2: square input, 10 classes (+ suppression)", Val(s, "2"), s.Score("2", FalconLayout.Test, s.Suppressed).Metrics.MeanIoU, R.Phase2Val, R.Phase2Test),
+        new("Phase 3: 9:16 input, 10 classes", Val(s, "3"), s.Score("3", FalconLayout.Test).Metrics.MeanIoU, R.Phase3Val, R.Phase3Test),
+        new("Phase 3 + absent-class suppression", null, s.Score("3", FalconLayout.Test, s.Suppressed).Metrics.MeanIoU, null, R.Phase3SuppressedTest),
+        new("Phase 5: 7-class model", Val(s, "5"), s.Score("5", FalconLayout.Test).Metrics.MeanIoU, R.Phase5Val, R.Phase5Test),
+        new("Phase 5 + multi-scale TTA", null, s.Score("5", FalconLayout.Test, Study.Tta).Metrics.MeanIoU, null, R.Phase5TtaTest),
+        new("Phase 4: + extreme colour augmentation", Val(s, "4"), s.Score("4", FalconLayout.Test).Metrics.MeanIoU, null, R.ExtremeAugmentationTest),
     ];
 
     /// <summary>Table 2's rows: three ways of handling the classes absent from test.</summary>
     public static IReadOnlyList<AblationRow> Table2Rows(Study s) =>
     [
-        new("10-cls + suppress (Phase 3)", Val(s, "3"), s.Score("3", FalconLayout.Test, s.Suppressed).Metrics.MeanIoU, null, 0.4401),
-        new("10-cls + merge similar (absent classes merged into look-alikes)", Val(s, "5-merge"), s.Score("5-merge", FalconLayout.Test).Metrics.MeanIoU, null, 0.4380),
-        new("7-cls + ignore (Phase 5)", Val(s, "5"), s.Score("5", FalconLayout.Test).Metrics.MeanIoU, null, 0.4435),
+        new("10-cls + suppress (Phase 3)", Val(s, "3"), s.Score("3", FalconLayout.Test, s.Suppressed).Metrics.MeanIoU, null, R.Phase3SuppressedTest),
+        new("10-cls + merge similar (absent classes merged into look-alikes)", Val(s, "5-merge"), s.Score("5-merge", FalconLayout.Test).Metrics.MeanIoU, null, R.MergedClassesTest),
+        new("7-cls + ignore (Phase 5)", Val(s, "5"), s.Score("5", FalconLayout.Test).Metrics.MeanIoU, null, R.Phase5Test),
     ];
 
     /// <summary>Table 9's rows: the report's failed ideas this workspace implements (OHEM and CutMix are not implemented).</summary>
     public static IReadOnlyList<AblationRow> Table9Rows(Study s) =>
     [
-        new("Phase 5 (reference)", Val(s, "5"), s.Score("5", FalconLayout.Test).Metrics.MeanIoU, 0.7459, 0.4435),
-        new("Extreme colour augmentation (Phase 4)", Val(s, "4"), s.Score("4", FalconLayout.Test).Metrics.MeanIoU, null, 0.4386),
-        new("Class merging", Val(s, "5-merge"), s.Score("5-merge", FalconLayout.Test).Metrics.MeanIoU, null, 0.4380),
-        new("Rocks weight 8x", Val(s, "5-rocks8"), s.Score("5-rocks8", FalconLayout.Test).Metrics.MeanIoU, null, 0.44),
-        new("ChannelShuffle + ToGray", Val(s, "5-shuffle-gray"), s.Score("5-shuffle-gray", FalconLayout.Test).Metrics.MeanIoU, null, 0.44),
+        new("Phase 5 (reference)", Val(s, "5"), s.Score("5", FalconLayout.Test).Metrics.MeanIoU, R.Phase5Val, R.Phase5Test),
+        new("Extreme colour augmentation (Phase 4)", Val(s, "4"), s.Score("4", FalconLayout.Test).Metrics.MeanIoU, null, R.ExtremeAugmentationTest),
+        new("Class merging", Val(s, "5-merge"), s.Score("5-merge", FalconLayout.Test).Metrics.MeanIoU, null, R.MergedClassesTest),
+        new("Rocks weight 8x", Val(s, "5-rocks8"), s.Score("5-rocks8", FalconLayout.Test).Metrics.MeanIoU, null, R.OtherFailedIdeasTest),
+        new("ChannelShuffle + ToGray", Val(s, "5-shuffle-gray"), s.Score("5-shuffle-gray", FalconLayout.Test).Metrics.MeanIoU, null, R.OtherFailedIdeasTest),
     ];
 
     public static DataFrame Frame(IReadOnlyList<AblationRow> rows)
@@ -74,14 +75,9 @@ public static class StudyTables
             ("Validation mIoU", $"{Val(s, "5"):F4}", $"{ReportedNumbers.Table6.ValMeanIoU:F4}"),
             ("Test mIoU (single scale)", $"{test:F4}", $"{ReportedNumbers.Table6.TestMeanIoU:F4}"),
             ("Test mIoU (multi-scale TTA)", $"{testTta:F4}", $"{ReportedNumbers.Table6.TestMeanIoUTta:F4}"),
-            ("TTA improvement", $"{testTta - test:+0.0000;-0.0000}", "+0.0040"),
-            ("Parameters", $"{bench.Model.TotalParameters:N0}", $"{ReportedNumbers.Table6.Parameters:N0}"),
-            ("Model size", $"{bench.Model.SizeMB:F1} MB", $"~{ReportedNumbers.Table6.ModelSizeMB} MB"),
-            ("Inference (single scale)", $"{bench.MsPerImage:F1} ms/image ({bench.Fps:F1} FPS)", $"{ReportedNumbers.Table6.MsPerImage} ms/image (42 FPS)"),
-            ("Inference (multi-scale TTA)", $"{bench.MsPerImageTta:F1} ms/image ({bench.FpsTta:F1} FPS)", $"{ReportedNumbers.Table6.MsPerImageTta} ms/image (7.3 FPS)"),
-            ($"Training time ({run.Config.Epochs} epochs)", Hours(history.Sum(h => h.Seconds)), "~3.5 h (60 epochs)"),
-            ("Peak memory", bench.PeakGpuBytes is { } gpu ? $"{gpu / 1e9:F2} GB GPU" : $"{bench.PeakWorkingSetBytes / 1e9:F2} GB process", $"~{ReportedNumbers.Table6.PeakVramGB} GB VRAM"),
-            ("Hardware and input", $"{bench.Device}, {bench.Threads} threads, fp32, {bench.Height}x{bench.Width}, {run.Config.Model.Encoder}", ReportedNumbers.Table6.Hardware),
+            ("TTA improvement", $"{testTta - test:+0.0000;-0.0000}", $"{R.Phase5TtaTest - R.Phase5Test:+0.0000}"),
+            ($"Training time ({run.Config.Epochs} epochs)", Hours(history.Sum(h => h.Seconds)), $"~{ReportedNumbers.Hours.Phase5} h (60 epochs)"),
+            .. bench.Table6Rows(),
         ];
         return new DataFrame(
             new StringDataFrameColumn("Metric", rows.Select(r => r.Metric)),
@@ -113,11 +109,11 @@ public static class StudyTables
     {
         (string Label, string Phase, PredictionOptions? Options, double ReportHours, double ReportTest)[] phases =
         [
-            ("Phase 2 (baseline)", "2", s.Suppressed, 1.5, 0.43),
-            ("Phase 3 (aspect + epochs)", "3", s.Suppressed, 5.5, 0.440),
-            ("Phase 4 (extreme aug)", "4", null, 3.0, 0.439),
-            ("Phase 5 (7-class)", "5", null, 3.5, 0.444),
-            ("+ MS-TTA (inference)", "5", Study.Tta, 0.04, 0.448),
+            ("Phase 2 (baseline)", "2", s.Suppressed, ReportedNumbers.Hours.Phase2, R.Phase2Test),
+            ("Phase 3 (aspect + epochs)", "3", s.Suppressed, ReportedNumbers.Hours.Phase3, R.Phase3SuppressedTest),
+            ("Phase 4 (extreme aug)", "4", null, ReportedNumbers.Hours.Phase4, R.ExtremeAugmentationTest),
+            ("Phase 5 (7-class)", "5", null, ReportedNumbers.Hours.Phase5, R.Phase5Test),
+            ("+ MS-TTA (inference)", "5", Study.Tta, ReportedNumbers.Hours.Tta, R.Phase5TtaTest),
         ];
         var tests = phases.Select(p => s.Score(p.Phase, FalconLayout.Test, p.Options).Metrics.MeanIoU).ToList();
         var hours = phases.Select(p => p.Options == Study.Tta

@@ -7,7 +7,7 @@ namespace DesertSeg.Lab.Tests.Cli;
 /// <summary>The audit command on good and bad input: clear messages naming files, exit codes, no stack traces.</summary>
 public class AuditCommandTests
 {
-    private static void AssertCleanFailure(CliRunner.Result result, params string[] expected)
+    private static void AssertCleanFailure(ChildProcess.Result result, params string[] expected)
     {
         Assert.True(result.ExitCode != 0, result.ToString());
         foreach (var text in expected) Assert.Contains(text, result.Output);

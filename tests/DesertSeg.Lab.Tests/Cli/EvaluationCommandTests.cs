@@ -8,7 +8,7 @@ namespace DesertSeg.Lab.Tests.Cli;
 /// <summary>predict, eval and bench through the real command line, on a tiny random-weight run folder.</summary>
 public class EvaluationCommandTests(TinyModel model) : IClassFixture<TinyModel>
 {
-    private static void AssertCleanFailure(CliRunner.Result result, params string[] expected)
+    private static void AssertCleanFailure(ChildProcess.Result result, params string[] expected)
     {
         Assert.True(result.ExitCode != 0, result.ToString());
         foreach (var text in expected) Assert.Contains(text, result.Output);

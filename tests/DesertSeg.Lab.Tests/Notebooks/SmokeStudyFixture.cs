@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DesertSeg.Lab.Data.Synthetic;
 
 namespace DesertSeg.Lab.Tests.Notebooks;
@@ -39,30 +38,23 @@ public sealed class SmokeStudyFixture : IDisposable
         string executed = Path.Combine(ArtifactsFolder, Path.GetFileNameWithoutExtension(notebook) + ".ipynb");
         if (File.Exists(executed)) File.Delete(executed);
         // The kernel resolves the notebooks' relative #load and #r paths against its working folder, as VS Code does.
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.Combine(Root, "notebooks"), RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "dotnet-repl", "--run", Path.Combine(Root, "notebooks", notebook), "--exit-after-run",
-                     "--output-format", "ipynb", "--output-path", executed, "--working-dir", Path.Combine(Root, "notebooks") })
-            start.ArgumentList.Add(arg);
-        start.Environment["DESERTSEG_SCALE"] = "smoke";
-        start.Environment["DESERTSEG_DATA_PATH"] = DataPath;
-        start.Environment["DESERTSEG_RUNS"] = RunsFolder;
-        start.Environment["DESERTSEG_FIGURES"] = FiguresFolder;
-        start.Environment["DESERTSEG_SKIP_BUILD"] = "1";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(6))) { process.Kill(true); throw new TimeoutException($"{notebook} ran over 6 minutes."); }
-        return (process.ExitCode, stdout + stderr.Result, executed);
+        string notebooks = Path.Combine(Root, "notebooks");
+        var result = ChildProcess.Run("dotnet",
+            ["dotnet-repl", "--run", Path.Combine(notebooks, notebook), "--exit-after-run", "--output-format", "ipynb", "--output-path", executed],
+            notebooks,
+            new Dictionary<string, string?>
+            {
+                ["DESERTSEG_SCALE"] = "smoke", ["DESERTSEG_DATA_PATH"] = DataPath, ["DESERTSEG_RUNS"] = RunsFolder,
+                ["DESERTSEG_FIGURES"] = FiguresFolder, ["DESERTSEG_SKIP_BUILD"] = "1",
+            },
+            TimeSpan.FromMinutes(6));
+        return (result.ExitCode, result.Output, executed);
     }
 
     private void Run(string file, string arguments, TimeSpan limit)
     {
-        var start = new ProcessStartInfo(file, arguments) { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(limit) || process.ExitCode != 0)
-            throw new InvalidOperationException($"`{file} {arguments}` failed:\n{stdout}\n{stderr.Result}");
+        var result = ChildProcess.Run(file, arguments.Split(' '), Root, limit: limit);
+        if (result.ExitCode != 0) throw new InvalidOperationException($"`{file} {arguments}` failed:\n{result.Output}");
     }
 
     public void Dispose() => _folder.Dispose();

@@ -30,8 +30,8 @@ public static class SyntheticFalconWriter
     /// <summary>The folder holding a split's Color_Images and Segmentation folders.</summary>
     public static string SplitFolder(string root, Split split) => split switch
     {
-        Split.Train => Path.Combine(root, FalconLayout.TrainingRoot, "train"),
-        Split.Val => Path.Combine(root, FalconLayout.TrainingRoot, "val"),
+        Split.Train => Path.Combine(root, FalconLayout.TrainingRoot, FalconLayout.Train),
+        Split.Val => Path.Combine(root, FalconLayout.TrainingRoot, FalconLayout.Val),
         _ => Path.Combine(root, FalconLayout.TestRoot),
     };
 
