@@ -1,3 +1,4 @@
+using DesertSeg.Lab.IO;
 using DesertSeg.Lab.Checkpoints;
 using DesertSeg.Lab.Data;
 
@@ -13,9 +14,20 @@ public static class CommandGuard
     {
         try
         {
+            NativeLibraries.EnsureLoaded();
             return body();
         }
-        catch (Exception e) when (e is DataFormatException or Lab.Checkpoints.CheckpointException or Lab.Training.TrainingDivergedException)
+        catch (NativeLibraryException e)
+        {
+            Error(e.Message);
+        }
+        catch (AggregateException e) when (Environment.GetEnvironmentVariable("DESERTSEG_DEBUG") is null)
+        {
+            // Parallel work that failed on several threads: each distinct reason once.
+            foreach (var reason in e.Flatten().InnerExceptions.Select(NativeLibraryException.Reason).Distinct())
+                Error(reason);
+        }
+        catch (Exception e) when (e is DataFormatException or Lab.Checkpoints.CheckpointException or Lab.Training.TrainingDivergedException or Lab.Training.MissingEncoderWeightsException)
         {
             Error(e.Message);
         }
@@ -34,7 +46,7 @@ public static class CommandGuard
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("DESERTSEG_DEBUG") is null)
         {
-            Error($"unexpected {e.GetType().Name}: {e.Message} (set DESERTSEG_DEBUG=1 to see where it happened)");
+            Error($"unexpected {e.GetType().Name}: {NativeLibraryException.Reason(e)} (set DESERTSEG_DEBUG=1 to see where it happened)");
         }
         return Failed;
     }

@@ -25,16 +25,29 @@ public static class Notebook
     /// <summary>
     /// Setup, then the study every notebook steps through: the data set (the embedded synthetic desert,
     /// generated on first use, unless <paramref name="dataPath"/> names another), at a scale, with finished
-    /// runs reused unless <paramref name="force"/>. Training prints one line per epoch.
+    /// runs reused unless <paramref name="force"/>, and the encoder starting from ImageNet weights
+    /// (<paramref name="encoderWeights"/>: a torchvision ResNet checkpoint; null uses the built-in
+    /// resnet18-imagenet at quick and smoke scale). The environment variables DESERTSEG_SCALE,
+    /// DESERTSEG_DATA_PATH and DESERTSEG_ENCODER_WEIGHTS override the parameter cell (headless runs and tests);
+    /// DESERTSEG_FROM_SCRATCH=1 allows an encoder without ImageNet weights. Training prints one line per epoch.
     /// </summary>
-    public static Study.Study Start(string scale = "quick", string? dataPath = null, bool force = false)
+    /// <exception cref="Training.MissingEncoderWeightsException">Full scale without ImageNet weights: the message says how to get them.</exception>
+    public static Studies.Study Start(string scale = "quick", string? dataPath = null, bool force = false, string? encoderWeights = null)
     {
         Setup();
+        scale = Env("DESERTSEG_SCALE") ?? scale;
+        dataPath = Env("DESERTSEG_DATA_PATH") ?? dataPath;
+        encoderWeights = Env("DESERTSEG_ENCODER_WEIGHTS") ?? encoderWeights;
         string root = dataPath ?? Data.Synthetic.EmbeddedDataset.Ensure(progress: new Progress<int>(n => { if (n % 32 == 0) Console.WriteLine($"generated {n} scenes"); }));
         var data = Data.FalconDataset.Open(root);
-        Console.WriteLine($"data: {data.Root} ({string.Join(", ", data.Splits.Select(s => $"{s.Name} {s.Count}"))}); scale: {scale}");
-        return new Study.Study(data, scale, observer: new Training.EpochLineObserver(Console.Out), force: force, log: Console.Out);
+        var options = new Training.TrainingOptions(EncoderWeightsFile: encoderWeights, FromScratch: Env("DESERTSEG_FROM_SCRATCH") == "1");
+        var study = new Studies.Study(data, scale, options: options, observer: new Training.EpochLineObserver(Console.Out), force: force, log: Console.Out);
+        Console.WriteLine($"data: {data.Root} ({string.Join(", ", data.Splits.Select(s => $"{s.Name} {s.Count}"))}); scale: {scale}; " +
+                          $"encoder weights: {study.CheckEncoderWeights()}");
+        return study;
     }
+
+    private static string? Env(string name) => System.Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 
     /// <summary>Registers the formatters and prints the environment; call it in the first cell of every notebook.</summary>
     public static void Setup()

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using DesertSeg.Lab;
 using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Reporting.Charts;
+using DesertSeg.Lab.Studies;
 using DesertSeg.Lab.Training;
 using Spectre.Console;
 
@@ -17,20 +19,30 @@ public static class ReproduceCommand
         var outDir = new Option<string?>("--out") { Description = "Report folder (default: report/ in the workspace)." };
         var runs = new Option<string?>("--runs") { Description = "Runs folder (default: runs/ in the workspace, or DESERTSEG_RUNS)." };
         var force = new Option<bool>("--force") { Description = "Retrain every phase even if finished runs exist." };
-        var noPng = new Option<bool>("--no-png") { Description = "Skip PNG figures (no browser needed); HTML figures are always written." };
+        var noPng = new Option<bool>("--no-png") { Description = "Skip PNG figures (no browser needed); HTML figures are always written. Without a browser this is automatic." };
+        var weights = EncoderWeightsOptions.Create();
         var command = new Command("reproduce", "Reproduce the report: train every phase (reusing finished runs), score, benchmark, and write report/ (tables as Markdown+CSV, figures as PNG+HTML, index.html).")
         {
-            scale, data, outDir, runs, force, noPng,
+            scale, data, outDir, runs, force, noPng, weights.File, weights.FromScratch,
         };
         command.SetAction(r => CommandGuard.Run(() =>
         {
             var clock = Stopwatch.StartNew();
+            // Decided before any work: a missing browser must not fail the job after the training.
+            bool png = !r.GetValue(noPng);
+            if (png && ChartImageExport.FindBrowser() is null)
+            {
+                png = false;
+                AnsiConsole.MarkupLine("[yellow]notice:[/] no Chromium/Chrome/Edge found: figures are written as interactive HTML only. PNG/SVG export needs one (Debian: apt-get install chromium; or set DESERTSEG_CHROMIUM).");
+            }
+            var options = new TrainingOptions(EncoderWeightsFile: r.GetValue(weights.File), FromScratch: r.GetValue(weights.FromScratch));
             var dataset = FalconDataset.Open(r.GetValue(data) ?? EmbeddedData.Ensure());
             var store = r.GetValue(runs) is { } folder ? new RunStore(folder) : RunStore.Default;
             string report = r.GetValue(outDir) ?? Path.Combine(Workspace.Root, "report");
             var log = new TimedLog(clock);
-            using var study = new Lab.Study.Study(dataset, r.GetValue(scale)!, store, observer: new EpochLineObserver(log), force: r.GetValue(force), log: log);
-            var output = new Lab.Study.ReportWriter(study, report).Write(pngFigures: !r.GetValue(noPng));
+            using var study = new Study(dataset, r.GetValue(scale)!, store, options, new EpochLineObserver(log), r.GetValue(force), log);
+            study.CheckEncoderWeights();
+            var output = new ReportWriter(study, report).Write(pngFigures: png);
             AnsiConsole.MarkupLineInterpolated($"Report: [bold]{output.Index}[/] ({output.Tables.Count} tables, {output.Figures.Count} figures) in {clock.Elapsed.TotalMinutes:F1} min.");
             return CommandGuard.Ok;
         }));

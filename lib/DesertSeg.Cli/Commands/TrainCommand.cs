@@ -10,48 +10,53 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var phase = new Option<string>("--phase") { Description = "Report phase: 2, 3, 4 or 5.", Required = true };
+        var phase = new Option<string?>("--phase") { Description = $"Report phase: {string.Join(", ", PhaseCatalog.Phases)}, or a variant: {string.Join(", ", PhaseCatalog.Variants)}." };
         var scale = new Option<string>("--scale") { Description = "full (report settings, for CUDA), quick (2 CPU cores) or smoke (a minute).", DefaultValueFactory = _ => "quick" };
         var data = new Option<string?>("--data") { Description = "Data set folder (Falcon layout). Default: the embedded synthetic data set." };
-        var resume = new Option<string?>("--resume") { Description = "Continue an interrupted run (its folder, or its name under runs/)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue an interrupted run in its own folder (its path, or its name under runs/); needs no --phase." };
         var force = new Option<bool>("--force") { Description = "Train again even if a finished run of this configuration exists." };
-        var encoderWeights = new Option<string?>("--encoder-weights") { Description = "torchvision ResNet ImageNet checkpoint (.pth or .safetensors) to initialise the encoder." };
+        var weights = EncoderWeightsOptions.Create();
         var selectOnTest = new Option<bool>("--select-on-test") { Description = "Reproduce the original's model selection on the TEST split (leaks test data; for comparison only)." };
         var epochs = new Option<int?>("--epochs") { Description = "Override the phase's number of epochs (the schedule is rebuilt for it)." };
         var workers = new Option<int?>("--workers") { Description = "Data loader threads (default: all cores)." };
         var runs = new Option<string?>("--runs") { Description = "Runs folder (default: runs/ in the workspace, or DESERTSEG_RUNS)." };
         var command = new Command("train", "Train a phase of the report (e.g. train --phase 5 --scale quick). Finished runs are reused; interrupted ones resume.")
         {
-            phase, scale, data, resume, force, encoderWeights, selectOnTest, epochs, workers, runs,
+            phase, scale, data, resume, force, weights.File, weights.FromScratch, selectOnTest, epochs, workers, runs,
         };
         command.SetAction(r => CommandGuard.Run(() =>
         {
             var store = r.GetValue(runs) is { } folder ? new RunStore(folder) : RunStore.Default;
-            RunConfig config;
+            var options = new TrainingOptions(Workers: r.GetValue(workers)) with
+            {
+                EncoderWeightsFile = r.GetValue(weights.File),
+                FromScratch = r.GetValue(weights.FromScratch),
+            };
             if (r.GetValue(resume) is { } name)
             {
-                config = store.Open(name).ReadConfig();
+                var run = store.Open(name);
+                // The run continues on the data it was trained on, unless told otherwise.
+                string? root = r.GetValue(data) ?? run.ReadDataset()?.Root;
+                return Train(runner => runner.Resume(run), new PhaseRunner(store, OpenData(root), options));
             }
-            else
+            if (r.GetValue(phase) is not { } phaseText)
+                throw new ArgumentException("Give the phase to train (--phase 5) or the run to continue (--resume runs/NAME).");
+            var config = PhaseCatalog.Get(PhaseCatalog.Parse(phaseText), r.GetValue(scale)!);
+            if (r.GetValue(epochs) is { } e) config = config with { Epochs = e, Schedule = config.Schedule with { TotalEpochs = e } };
+            if (r.GetValue(selectOnTest))
             {
-                config = PhaseCatalog.Get(r.GetValue(phase)!, r.GetValue(scale)!);
-                if (r.GetValue(epochs) is { } e) config = config with { Epochs = e, Schedule = config.Schedule with { TotalEpochs = e } };
-                config = config with
-                {
-                    EncoderWeights = r.GetValue(encoderWeights) is { } w ? Path.GetFullPath(w) : null,
-                    Selection = r.GetValue(selectOnTest) ? ModelSelection.TestLeak : ModelSelection.Validation,
-                };
-            }
-            var dataset = FalconDataset.Open(r.GetValue(data) ?? EmbeddedData.Ensure());
-            var options = new TrainingOptions(Workers: r.GetValue(workers));
-            if (config.Selection == ModelSelection.TestLeak)
+                config = config with { Selection = ModelSelection.TestLeak };
                 AnsiConsole.MarkupLine("[yellow]Model selection on the TEST split (the original's behaviour): the resulting test scores are optimistic.[/]");
-            return Train(store, dataset, config, options, r.GetValue(force));
+            }
+            bool forced = r.GetValue(force);
+            return Train(runner => runner.Ensure(config, forced), new PhaseRunner(store, OpenData(r.GetValue(data)), options));
         }));
         return command;
     }
 
-    private static int Train(RunStore store, FalconDataset dataset, RunConfig config, TrainingOptions options, bool force)
+    private static FalconDataset OpenData(string? folder) => FalconDataset.Open(folder ?? EmbeddedData.Ensure());
+
+    private static int Train(Func<PhaseRunner, PhaseRun> train, PhaseRunner runnerWithoutObserver)
     {
         PhaseRun result = null!;
         AnsiConsole.Progress()
@@ -59,8 +64,7 @@ public static class TrainCommand
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
-                var observer = new ProgressObserver(ctx);
-                result = new PhaseRunner(store, dataset, options, observer).Ensure(config, force);
+                result = train(runnerWithoutObserver.WithObserver(new ProgressObserver(ctx)));
             });
         var status = result.Directory.ReadStatus()!;
         string how = result.Outcome switch
@@ -70,7 +74,7 @@ public static class TrainCommand
             _ => "trained",
         };
         AnsiConsole.MarkupLineInterpolated(
-            $"{result.Config.Name}: {how}. Best epoch {status.BestEpoch}, val mIoU {status.BestValMeanIoU:F4} (selected on {status.ModelSelection}). Run: [bold]{result.Directory.Path}[/]");
+            $"{result.Config.Name}: {how}. Best epoch {status.BestEpoch}, val mIoU {status.BestValMeanIoU:F4} (selected on {status.ModelSelection}). Encoder from {result.Config.EncoderOrigin}. Run: [bold]{result.Directory.Path}[/]");
         return CommandGuard.Ok;
     }
 
@@ -83,7 +87,7 @@ public static class TrainCommand
 
         public void RunStarted(RunDirectory run, RunConfig config, int startEpoch, int stepsPerEpoch)
         {
-            AnsiConsole.MarkupLineInterpolated($"[bold]{config.Name}[/]: {config.Description} ({config.Model.Encoder}, {config.Height}x{config.Width}, batch {config.BatchSize}) -> {run.Path}");
+            AnsiConsole.MarkupLineInterpolated($"[bold]{config.Name}[/]: {config.Description} ({config.Model.Encoder}, {config.Height}x{config.Width}, batch {config.BatchSize}; encoder from {config.EncoderOrigin}) -> {run.Path}");
             _run = ctx.AddTask($"{config.Name}: epochs", maxValue: config.Epochs);
             _run.Value = startEpoch;
             _epoch = ctx.AddTask("epoch", maxValue: stepsPerEpoch);

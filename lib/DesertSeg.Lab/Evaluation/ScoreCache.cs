@@ -8,8 +8,9 @@ namespace DesertSeg.Lab.Evaluation;
 
 /// <summary>
 /// Scores saved beside the model they score (in its run folder), keyed by everything that determines
-/// them: checkpoint file, data set, split, protocol and prediction options. A second pass through the
-/// notebooks or <c>reproduce</c> reads them instead of predicting again.
+/// them: checkpoint file, data set, split, protocol, prediction options and the library build that scored
+/// them. A second pass through the notebooks or <c>reproduce</c> reads them instead of predicting again;
+/// a changed library scores again, so no number computed by older code reaches a report.
 /// </summary>
 public static class ScoreCache
 {
@@ -18,11 +19,17 @@ public static class ScoreCache
     private sealed record Entry(string Key, string Split, ScoringProtocol Protocol, string Scheme, string Method,
         int InputHeight, int InputWidth, long[] Counts, List<ImageEntry> Images);
 
-    /// <summary>The key of a score: changes whenever the checkpoint, data, split, protocol or options do.</summary>
+    /// <summary>
+    /// The library build: the module version id of this assembly, which the compiler derives from the code
+    /// (deterministic builds), so it changes exactly when the library's code does.
+    /// </summary>
+    public static string LibraryVersion { get; } = typeof(ScoreCache).Assembly.ManifestModule.ModuleVersionId.ToString("N");
+
+    /// <summary>The key of a score: changes whenever the checkpoint, data, split, protocol, options or library do.</summary>
     public static string Key(string checkpoint, string datasetFingerprint, string split, ScoringOptions options)
     {
         var info = new FileInfo(checkpoint);
-        string text = $"{info.FullName}|{info.Length}|{info.LastWriteTimeUtc.Ticks}|{datasetFingerprint}|{split}|{options.Protocol}|{options.PredictionOrPlain}|{options.Limit}";
+        string text = $"{info.FullName}|{info.Length}|{info.LastWriteTimeUtc.Ticks}|{datasetFingerprint}|{split}|{options.Protocol}|{options.PredictionOrPlain}|{options.Limit}|{LibraryVersion}";
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
     }
 

@@ -6,6 +6,11 @@ namespace DesertSeg.Lab.Inference;
 /// 32), run plain and horizontally flipped, every pass's logits are bilinearly resized back to the input
 /// size (align_corners=False), summed, and the sum's argmax is the prediction.
 /// </summary>
+/// <remarks>
+/// Scale 1.0 runs at the input size itself. The original rounded it too, which changes nothing at its
+/// 512x896, but at the quick scale's 144x256 it would run the model at 128x256: the rounding belongs to the
+/// other scales only (the input size already divides by the model's stride of 16).
+/// </remarks>
 /// <param name="Scales">Factors of the input size; the original used 0.75, 1.0, 1.25.</param>
 /// <param name="Flip">Also run each scale mirrored left-right (its logits mirrored back).</param>
 public sealed record TestTimeAugmentation(IReadOnlyList<double> Scales, bool Flip)
@@ -23,13 +28,14 @@ public sealed record TestTimeAugmentation(IReadOnlyList<double> Scales, bool Fli
     public bool IsSingleScale => Scales.Count == 1 && Scales[0] == 1.0 && !Flip;
 
     /// <summary>
-    /// The input size of each scale: max(32, round(side * s / 32) * 32), with Python's round (half to
-    /// even) as the original computed it. At 512x896: 384x672, 512x896, 640x1120.
+    /// The input size of each scale: the input size itself for 1.0, else max(32, round(side * s / 32) * 32)
+    /// with Python's round (half to even) as the original computed it. At 512x896: 384x672, 512x896,
+    /// 640x1120; at 144x256: 96x192, 144x256, 192x320.
     /// </summary>
     public IReadOnlyList<(int Height, int Width)> TtaSizes(int height, int width)
     {
         Validate();
-        return Scales.Select(s => (Side(height, s), Side(width, s))).ToList();
+        return Scales.Select(s => s == 1.0 ? (height, width) : (Side(height, s), Side(width, s))).ToList();
     }
 
     private static int Side(int side, double scale) =>

@@ -7,7 +7,8 @@ namespace DesertSeg.Lab.Losses;
 /// <param name="ClassWeights">Name of a <see cref="ClassWeightPresets"/> entry for the CE term.</param>
 /// <param name="CeWeight">Factor of the cross-entropy term.</param>
 /// <param name="DiceWeight">Factor of the Dice term.</param>
-public sealed record LossConfig(string ClassWeights = "code", double CeWeight = 0.5, double DiceWeight = 0.5);
+/// <param name="Ohem">Online hard example mining of the cross-entropy term (Table 9's OHEM), or null for plain CE.</param>
+public sealed record LossConfig(string ClassWeights = "code", double CeWeight = 0.5, double DiceWeight = 0.5, OhemConfig? Ohem = null);
 
 /// <summary>The loss value and its two terms (each unweighted), for logging.</summary>
 public readonly record struct LossTerms(Tensor Total, Tensor CrossEntropy, Tensor Dice);
@@ -15,7 +16,7 @@ public readonly record struct LossTerms(Tensor Total, Tensor CrossEntropy, Tenso
 /// <summary>CeWeight * <see cref="WeightedCrossEntropyLoss"/> + DiceWeight * <see cref="MulticlassDiceLoss"/>.</summary>
 public sealed class SegmentationLoss : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly WeightedCrossEntropyLoss crossEntropy;
+    private readonly nn.Module<Tensor, Tensor, Tensor> crossEntropy;
     private readonly MulticlassDiceLoss dice;
 
     /// <summary>The configuration this loss was built from.</summary>
@@ -26,7 +27,8 @@ public sealed class SegmentationLoss : nn.Module<Tensor, Tensor, Tensor>
     public SegmentationLoss(LossConfig config, IReadOnlyList<string> classNames) : base(nameof(SegmentationLoss))
     {
         Config = config;
-        crossEntropy = new WeightedCrossEntropyLoss(ClassWeightPresets.Get(config.ClassWeights).For(classNames));
+        var weights = ClassWeightPresets.Get(config.ClassWeights).For(classNames);
+        crossEntropy = config.Ohem is { } ohem ? new OhemCrossEntropyLoss(ohem, weights) : new WeightedCrossEntropyLoss(weights);
         dice = new MulticlassDiceLoss();
         RegisterComponents();
     }

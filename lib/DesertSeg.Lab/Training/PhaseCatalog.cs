@@ -14,17 +14,32 @@ namespace DesertSeg.Lab.Training;
 /// Phase 5: 7 classes, initialised from Phase 3 without its head, 60 epochs. Phase 4 is Phase 5 with the
 /// "extreme" colour augmentation (the report compares it with Phase 5: 0.4386 vs 0.4435).
 /// Ablation variants of Phase 5 (Tables 2 and 9): "5-merge" (absent classes merged into look-alikes
-/// instead of ignored), "5-rocks8" (Rocks weight 8), "5-shuffle-gray" (ChannelShuffle + ToGray).
+/// instead of ignored), "5-rocks8" (Rocks weight 8), "5-shuffle-gray" (ChannelShuffle + ToGray),
+/// "5-ohem" (hard-pixel mining of the CE term, MMSegmentation's OHEMPixelSampler) and "5-cutmix"
+/// (CutMix of each batch with probability 0.5, Yun et al.).
+/// Quick and smoke scales start from the workspace's built-in ImageNet ResNet-18 ("resnet18-imagenet");
+/// full scale takes the user's torchvision ResNet-101 weights (see <see cref="PhaseRunner"/>).
 /// </summary>
 public static class PhaseCatalog
 {
     public static readonly string[] Phases = ["2", "3", "4", "5"];
-    public static readonly string[] Variants = ["5-merge", "5-rocks8", "5-shuffle-gray"];
+    public static readonly string[] Variants = ["5-merge", "5-rocks8", "5-shuffle-gray", "5-ohem", "5-cutmix"];
     public static readonly string[] Scales = ["full", "quick", "smoke"];
 
+    /// <summary>Encoder of the quick and smoke scales: ResNet-18 with ImageNet weights that ship with the workspace.</summary>
+    public const string QuickEncoder = "resnet18-imagenet";
+
+    /// <summary>A phase as a user may write it ("5", "phase5", "Phase 5-ohem"): the catalog's name ("5", "5-ohem").</summary>
+    public static string Parse(string text)
+    {
+        text = text.Trim();
+        if (text.StartsWith("phase", StringComparison.OrdinalIgnoreCase)) text = text["phase".Length..].Trim();
+        return text;
+    }
+
+    /// <summary>The configuration of a phase or variant (catalog names: <see cref="Phases"/>, <see cref="Variants"/>) at a scale.</summary>
     public static RunConfig Get(string phase, string scale)
     {
-        phase = phase.Trim().TrimStart('p', 'P').Replace("hase", "");
         if (!Scales.Contains(scale)) throw new ArgumentException($"Unknown scale '{scale}'. Scales: {string.Join(", ", Scales)}.");
         if (Variants.Contains(phase)) return Variant(phase, Get("5", scale));
         if (!Phases.Contains(phase))
@@ -36,7 +51,7 @@ public static class PhaseCatalog
             Phase: phase,
             Scale: scale,
             Description: Describe(phase),
-            Model: new ModelConfig(scale == "full" ? "resnet101" : "resnet18", tenClass ? 10 : 7),
+            Model: new ModelConfig(scale == "full" ? "resnet101" : QuickEncoder, tenClass ? 10 : 7),
             ClassScheme: tenClass ? "10-class" : "7-class",
             Height: size.Height,
             Width: size.Width,
@@ -77,6 +92,8 @@ public static class PhaseCatalog
     {
         "5-merge" => phase5 with { Phase = variant, ClassScheme = "7-class-merged", Description = "Phase 5 with absent classes merged into look-alikes (Table 2)" },
         "5-rocks8" => phase5 with { Phase = variant, Loss = phase5.Loss with { ClassWeights = "code-rocks8" }, Description = "Phase 5 with Rocks weight 8 (Table 9)" },
+        "5-ohem" => phase5 with { Phase = variant, Loss = phase5.Loss with { Ohem = new Losses.OhemConfig() }, Description = "Phase 5 with OHEM on the CE term (Table 9)" },
+        "5-cutmix" => phase5 with { Phase = variant, CutMix = new Data.Augmentation.CutMix(), Description = "Phase 5 with CutMix (Table 9)" },
         _ => phase5 with { Phase = variant, Augmentation = "shuffle-gray", Description = "Phase 5 with ChannelShuffle + ToGray (Table 9)" },
     };
 

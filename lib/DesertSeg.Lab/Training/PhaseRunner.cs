@@ -1,3 +1,5 @@
+using DesertSeg.Lab.Checkpoints;
+using DesertSeg.Lab.Checkpoints.Pretrained;
 using DesertSeg.Lab.Data;
 
 namespace DesertSeg.Lab.Training;
@@ -12,37 +14,86 @@ public sealed record PhaseRun(RunConfig Config, RunDirectory Directory, RunOutco
 /// Runs phases in dependency order and reuses finished work: a configuration already trained on the
 /// same data is found by its run folder and not trained again; an interrupted one is resumed; a phase
 /// that starts from another (Phase 5 from Phase 3) makes sure that one exists first.
+/// Before a configuration is looked up it is bound to what it starts from: the ImageNet encoder weights
+/// (by name and hash) and, for Phases 4/5, the exact checkpoint of its parent run. Those are part of the
+/// run's key, so retraining Phase 3 (or other ImageNet weights) gives new Phase 5 runs, never stale ones.
 /// </summary>
 public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOptions? options = null, ITrainingObserver? observer = null)
 {
     private readonly string _fingerprint = DatasetFingerprint.Of(data);
+    private readonly TrainingOptions _options = options ?? new TrainingOptions();
 
     public RunStore Store => store;
 
-    /// <summary>The run folder <paramref name="config"/> trains into on this data.</summary>
+    /// <summary>The same runner reporting progress to <paramref name="progress"/>.</summary>
+    public PhaseRunner WithObserver(ITrainingObserver progress) => new(store, data, _options, progress);
+
+    /// <summary>The run folder of a configuration that is already bound (see <see cref="Ensure"/>) on this data.</summary>
     public RunDirectory RunFor(RunConfig config) => store.For(config, _fingerprint);
 
-    /// <summary>The configuration a phase's initial checkpoint comes from (same scale, seed and ImageNet weights), or null.</summary>
+    /// <summary>The configuration a phase's initial checkpoint comes from (same scale and seed), or null.</summary>
     public static RunConfig? DependencyOf(RunConfig config) => config.InitFromPhase is { } phase
-        ? PhaseCatalog.Get(phase, config.Scale) with { EncoderWeights = config.EncoderWeights, Seed = config.Seed }
+        ? PhaseCatalog.Get(phase, config.Scale) with { Seed = config.Seed }
         : null;
+
+    /// <summary>
+    /// The ImageNet weights file for a configuration: the user's (<see cref="TrainingOptions.EncoderWeightsFile"/>),
+    /// else the workspace's built-in weights for its encoder, else none when training from scratch was asked for.
+    /// </summary>
+    /// <exception cref="MissingEncoderWeightsException">No weights and no permission to train from scratch.</exception>
+    public string? EncoderWeightsFileFor(RunConfig config)
+    {
+        if (config.FromScratch) return null;
+        if (_options.EncoderWeightsFile is { } file) return Path.GetFullPath(file);
+        if (PretrainedEncoders.All.Any(e => e.Name == config.Model.Encoder && e.HasBuiltInWeights))
+            return PretrainedEncoders.WeightsFile(config.Model.Encoder);
+        if (_options.FromScratch) return null;
+        throw new MissingEncoderWeightsException(config);
+    }
+
+    /// <summary>The configuration with its encoder weights named: by file and hash, or as from scratch.</summary>
+    public RunConfig BindEncoder(RunConfig config)
+    {
+        if (config.EncoderWeights is not null || config.FromScratch) return config;
+        return EncoderWeightsFileFor(config) is { } file
+            ? config with { EncoderWeights = WeightsFile.Of(file) }
+            : config with { FromScratch = true };
+    }
 
     /// <summary>Returns a finished run of <paramref name="config"/>, training (or resuming) it and its dependency as needed.</summary>
     /// <param name="force">Retrain even when a finished run exists (dependencies are still reused).</param>
     public PhaseRun Ensure(RunConfig config, bool force = false, CancellationToken cancellation = default)
     {
+        config = BindEncoder(config);
+        var runOptions = _options with { EncoderWeightsFile = EncoderWeightsFileFor(config) };
+        if (DependencyOf(config) is { } dependency)
+        {
+            var parent = Ensure(dependency with { EncoderWeights = config.EncoderWeights, FromScratch = config.FromScratch }, force: false, cancellation);
+            string init = parent.Directory.BestCheckpoint;
+            config = config with { InitCheckpoint = WeightsFile.Of(init, $"{parent.Directory.Name}/checkpoints/best.safetensors") };
+            runOptions = runOptions with { InitCheckpoint = init };
+        }
+
         var run = RunFor(config);
         var status = run.Exists ? run.ReadStatus() : null;
         if (!force && status?.State == RunState.Finished) return new PhaseRun(config, run, RunOutcome.Reused);
 
-        string? init = null;
-        if (DependencyOf(config) is { } dependency)
-            init = Ensure(dependency, force: false, cancellation).Directory.BestCheckpoint;
-
         bool resume = !force && run.Exists && status?.State != RunState.Failed && run.LatestStateEpoch() is not null;
         if (!resume && run.Exists) Directory.Delete(run.Path, recursive: true);
-        var trainer = new Trainer(config, data, run, (options ?? new TrainingOptions()) with { InitCheckpoint = init }, observer);
-        trainer.Train(cancellation);
+        new Trainer(config, data, run, runOptions, observer).Train(cancellation);
         return new PhaseRun(config, run, resume ? RunOutcome.Resumed : RunOutcome.Trained);
+    }
+
+    /// <summary>Continues an interrupted run in its own folder from its last finished epoch (a finished run is returned as it is).</summary>
+    public PhaseRun Resume(RunDirectory run, CancellationToken cancellation = default)
+    {
+        var config = run.ReadConfig();
+        if (run.ReadDataset() is { } trainedOn && trainedOn.Fingerprint != _fingerprint)
+            throw new DataFormatException(run.Path, $"was trained on other data ({trainedOn.Root}, fingerprint {trainedOn.Fingerprint}) than {data.Root} ({_fingerprint}).");
+        if (run.ReadStatus()?.State == RunState.Finished) return new PhaseRun(config, run, RunOutcome.Reused);
+        if (run.LatestStateEpoch() is null)
+            throw new DataFormatException(run.Path, $"has no finished epoch to resume from; start it again with: train --phase {config.Phase} --scale {config.Scale}.");
+        new Trainer(config, data, run, _options, observer).Train(cancellation);
+        return new PhaseRun(config, run, RunOutcome.Resumed);
     }
 }

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DesertSeg.Lab.Checkpoints;
+using DesertSeg.Lab.Data.Augmentation;
 using DesertSeg.Lab.Losses;
 using DesertSeg.Lab.Models;
 
@@ -15,23 +17,15 @@ public sealed record OptimizerConfig(
     double WeightDecay = 0.01,
     double GradientClipNorm = 1.0);
 
-/// <summary>Which split picks the "best" checkpoint.</summary>
-public enum ModelSelection
-{
-    /// <summary>The validation split (the workspace's default: no test data in training decisions).</summary>
-    Validation,
-
-    /// <summary>
-    /// The original's behaviour, for comparison only: the test split, every few epochs, with early
-    /// stopping. It leaks test data into model selection; runs made this way are labelled so.
-    /// </summary>
-    TestLeak,
-}
-
 /// <summary>
 /// Everything that determines a training run. Two runs with equal configurations (and the same data)
 /// produce the same history, so a finished run is found again by its <see cref="Fingerprint"/>.
 /// </summary>
+/// <param name="InitFromPhase">The phase whose best checkpoint this run starts from (everything but the head).</param>
+/// <param name="InitCheckpoint">That exact checkpoint (name and hash), filled in when the parent run is known.</param>
+/// <param name="EncoderWeights">The ImageNet encoder weights the run (or its parent) started from, by name and hash.</param>
+/// <param name="FromScratch">True when the encoder starts from random weights on purpose (labelled in the run's name).</param>
+/// <param name="CutMix">Batch-level CutMix (Table 9), or null.</param>
 public sealed record RunConfig(
     string Phase,
     string Scale,
@@ -47,7 +41,10 @@ public sealed record RunConfig(
     OptimizerConfig Optimizer,
     LearningRateSchedule Schedule,
     string? InitFromPhase = null,
-    string? EncoderWeights = null,
+    WeightsFile? InitCheckpoint = null,
+    WeightsFile? EncoderWeights = null,
+    bool FromScratch = false,
+    CutMix? CutMix = null,
     int Seed = 42,
     int? TrainImages = null,
     int? ValImages = null,
@@ -68,8 +65,13 @@ public sealed record RunConfig(
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..12].ToLowerInvariant();
     }
 
-    /// <summary>A readable run name, e.g. "phase5-quick".</summary>
-    public string Name => $"phase{Phase}-{Scale}" + (Selection == ModelSelection.TestLeak ? "-testleak" : "");
+    /// <summary>A readable run name, e.g. "phase5-quick"; "-scratch" marks a random encoder, "-testleak" test-set selection.</summary>
+    public string Name => $"phase{Phase}-{Scale}" + (FromScratch ? "-scratch" : "") + (Selection == ModelSelection.TestLeak ? "-testleak" : "");
+
+    /// <summary>Where the encoder's weights came from, in words.</summary>
+    public string EncoderOrigin => FromScratch ? "random (from scratch)"
+        : InitFromPhase is { } phase ? $"Phase {phase}'s checkpoint{(InitCheckpoint is { } c ? $" {c}" : "")}" + (EncoderWeights is { } w ? $", itself from {w}" : "")
+        : EncoderWeights?.ToString() ?? "not set";
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -85,6 +87,8 @@ public sealed record RunConfig(
         if (BatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {BatchSize}.");
         if (Schedule.TotalEpochs != Epochs)
             throw new ArgumentException($"The schedule covers {Schedule.TotalEpochs} epochs but the run has {Epochs}.");
+        if (EncoderWeights is null && !FromScratch && InitFromPhase is null)
+            throw new ArgumentException($"{Name}: the run names no encoder weights. Give ImageNet weights, or set FromScratch to train the encoder from random weights on purpose.");
         int classes = Data.ClassScheme.ByName(ClassScheme).Count;
         if (Model.Classes != classes)
             throw new ArgumentException($"The model has {Model.Classes} outputs but the {ClassScheme} scheme has {classes} classes.");

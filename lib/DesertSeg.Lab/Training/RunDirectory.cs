@@ -86,6 +86,20 @@ public sealed class RunDirectory
             if (System.IO.Path.GetFileName(dir) != $"epoch-{epoch:D4}") Directory.Delete(dir, recursive: true);
     }
 
+    /// <summary>
+    /// Saves epoch <paramref name="epoch"/>'s resumable state (model and optimizer), then updates the user-facing
+    /// checkpoints (last, and best when <paramref name="best"/>), then makes the state current.
+    /// </summary>
+    public void SaveEpochState(Models.DeepLabV3Plus model, SegmentationOptimizer optimizer, int epoch, bool best)
+    {
+        string modelFile = StateModelFile(epoch);
+        Checkpoints.ModelCheckpoints.ExportSafetensors(model, modelFile);
+        AtomicFile.WriteThroughTempPath(StateOptimizerFile(epoch), optimizer.Save);
+        if (best) AtomicFile.WriteThroughTempPath(BestCheckpoint, temp => File.Copy(modelFile, temp, overwrite: true));
+        AtomicFile.WriteThroughTempPath(LastCheckpoint, temp => File.Copy(modelFile, temp, overwrite: true));
+        CommitState(epoch);
+    }
+
     private sealed record LatestState(int Epoch);
 
     private T? ReadJson<T>(string file)

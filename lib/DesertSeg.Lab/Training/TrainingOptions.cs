@@ -7,11 +7,16 @@ namespace DesertSeg.Lab.Training;
 /// <param name="Workers">Loader threads; null uses every core.</param>
 /// <param name="InitCheckpoint">Checkpoint to initialise from (everything but the head), e.g. Phase 3's best for Phase 5.</param>
 /// <param name="StopAfterEpochs">Stop (as if killed) once this many epochs of the run are done; for interruption tests.</param>
+/// <param name="EncoderWeightsFile">torchvision-named ImageNet encoder weights (.pth or .safetensors). Null: the
+/// built-in weights of the configuration's encoder where the workspace ships them (resnet18-imagenet).</param>
+/// <param name="FromScratch">Allow an encoder without ImageNet weights (random initialisation; runs are labelled so).</param>
 public sealed record TrainingOptions(
     Device? Device = null,
     int? Workers = null,
     string? InitCheckpoint = null,
-    int? StopAfterEpochs = null)
+    int? StopAfterEpochs = null,
+    string? EncoderWeightsFile = null,
+    bool FromScratch = false)
 {
     public Device ResolveDevice() => Device ?? (cuda.is_available() ? CUDA : CPU);
 }

@@ -104,6 +104,8 @@ public class EvaluationCommandTests(TinyModel model) : IClassFixture<TinyModel>
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Table 6", result.Output);
+        // The measured model's size (smp's ResNet-18 DeepLabV3+ with 7 classes), beside the report's ResNet-101.
+        Assert.Contains("12,330,839", result.Output);
         Assert.Contains("45,671,255", result.Output);
         Assert.Contains("ms/image", result.Output);
         Assert.Contains("hardware differs", result.Output);

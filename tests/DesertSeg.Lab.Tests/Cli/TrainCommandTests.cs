@@ -1,5 +1,6 @@
 using DesertSeg.Lab.Tests.Training;
 using DesertSeg.Lab.Training;
+using DesertSeg.Lab.Tests;
 
 namespace DesertSeg.Lab.Tests.Cli;
 
@@ -26,15 +27,44 @@ public class TrainCommandTests(TrainingFixture fixture)
     }
 
     [Fact]
+    public void ResumeRunsAsTheReadmeShowsIt()
+    {
+        // The README's command line after "--", with its placeholder run name.
+        string readme = File.ReadAllText(Path.Combine(Lab.Workspace.Root, "README.md"));
+        string line = readme.Split('\n').Single(l => l.Contains("-- train --resume "));
+        var args = line[(line.IndexOf("-- train", StringComparison.Ordinal) + 3)..].Split('#')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["train", "--resume"], args[..2]);
+        Assert.StartsWith("runs/", args[2]);
+
+        string work = fixture.NewRunsFolder();
+        var config = TrainingFixture.Tiny(epochs: 2, trainImages: 8, valImages: 4);
+        var run = new RunDirectory(Path.Combine(work, "runs", config.Name + "-readme"));
+        new Trainer(config, fixture.Data, run, new TrainingOptions(Device: TorchSharp.torch.CPU, Workers: 1, StopAfterEpochs: 1)).Train();
+        Assert.Equal(RunState.Running, run.ReadStatus()!.State);
+
+        args[2] = "runs/" + run.Name;
+        var result = ChildProcess.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "desertseg.dll"), .. args], workingDirectory: work,
+            environment: new Dictionary<string, string?> { ["COLUMNS"] = "200", ["DESERTSEG_DEBUG"] = null });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("resumed and finished", result.Output);
+        Assert.Equal(RunState.Finished, run.ReadStatus()!.State);
+        Assert.Equal([0, 1], run.ReadHistory().Select(h => h.Epoch));
+    }
+
+    [Fact]
     public void BadArgumentsAreClearErrors()
     {
         var phase = CliRunner.Run("train", "--phase", "9", "--data", fixture.Data.Root);
         var resume = CliRunner.Run("train", "--phase", "5", "--resume", "/no/such/run");
+        var neither = CliRunner.Run("train", "--data", fixture.Data.Root);
 
         Assert.NotEqual(0, phase.ExitCode);
         Assert.Contains("Unknown phase '9'", phase.Output);
         Assert.NotEqual(0, resume.ExitCode);
         Assert.Contains("/no/such/run", resume.Output);
-        Assert.DoesNotContain("   at ", phase.Output + resume.Output);
+        Assert.NotEqual(0, neither.ExitCode);
+        Assert.Contains("--resume", neither.Output);
+        Assert.DoesNotContain("   at ", phase.Output + resume.Output + neither.Output);
     }
 }

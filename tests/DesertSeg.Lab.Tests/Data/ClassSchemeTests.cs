@@ -13,14 +13,21 @@ public class ClassSchemeTests
     }
 
     [Fact]
-    public void UnknownAndOutOfRangeValuesBecomeIgnore()
+    public void UnknownValuesBecomeIgnore()
     {
-        // 0 (the starter code's phantom background), values between classes, and values above 10000
-        // (clipped to 10000 first, as the original did: so 65535 becomes Sky, like any value > 10000).
+        // 0 (the starter code's phantom background), values between classes, and negative values.
         ushort[] raw = [0, 1, 99, 101, 255, 650, 7099, 9999];
         Assert.All(ClassScheme.TenClass.Remap(raw), i => Assert.Equal(ClassScheme.Ignore, i));
-        Assert.Equal(9, ClassScheme.TenClass.Map(65535));
         Assert.Equal(ClassScheme.Ignore, ClassScheme.TenClass.Map(-5));
+    }
+
+    [Fact]
+    public void ValuesAbove10000AreClippedToSkyAsTheOriginalDid()
+    {
+        // The original clipped to [0, 10000] before the look-up: anything above 10000 reads as Sky, not ignore.
+        Assert.Equal(9, ClassScheme.TenClass.Map(10001));
+        Assert.Equal(9, ClassScheme.TenClass.Map(65535));
+        Assert.Equal(6, ClassScheme.SevenClass.Map(65535));
     }
 
     [Fact]

@@ -111,9 +111,20 @@ public class ScorerTests
         Assert.Equal(2 * TinyModel.Height * TinyModel.Width, input.Confusion.Total);
         Assert.Contains("native", native.Label);
         Assert.Contains("original's protocol", input.Label);
-        var images = new ConfusionMatrix(10);
-        foreach (var image in native.Images) images.Add(image.Confusion);
-        Assert.Equal(native.Confusion.ToArray(), images.ToArray());
+        // Each image's confusion, counted here by hand from the predictor's own native prediction and the
+        // remapped mask; the split's matrix is their sum.
+        var summed = new long[10, 10];
+        foreach (var pair in test.Pairs)
+        {
+            var predicted = predictor.PredictIndices(ImageFiles.ReadRgb(pair.ImagePath));
+            var truth = ClassScheme.TenClass.Remap(MaskFiles.ReadRaw(pair.MaskPath!).Values);
+            var expected = new long[10, 10];
+            for (int i = 0; i < truth.Length; i++)
+                if (truth[i] != ClassScheme.Ignore) expected[truth[i], predicted[i]]++;
+            Assert.Equal(expected, native.Images.Single(im => im.Id == pair.Id).Confusion.ToArray());
+            for (int t = 0; t < 10; t++) for (int p = 0; p < 10; p++) summed[t, p] += expected[t, p];
+        }
+        Assert.Equal(summed, native.Confusion.ToArray());
         // Suppression: no pixel is predicted as a class absent from the split.
         foreach (var name in AbsentClassSuppression.FromSplit(test).ClassNames)
             Assert.Equal(0, suppressed.Metrics.PredictedPixels[ClassScheme.TenClass.IndexOf(name)]);
@@ -133,8 +144,14 @@ public class ScorerTests
         Assert.Equal(2.0 / 3, (double)goes["Share"][0]!, 6);
         Assert.Equal(2.0 / 3, FailureAnalysis.Share(score, "Rocks", "Ground Clutter")!.Value, 6);
         Assert.Equal("a", FailureAnalysis.Worst(score, 1).Single().Id);
-        var valTest = FailureAnalysis.ValTestFrame(score, score);
-        Assert.Equal(0.0, (double)valTest["Gap"][9]!, 9);
+        // Validation scored perfectly, test as above: Rocks IoU 1 vs 1/3 (one of three rows right), Sky 1 vs 1.
+        var val = PredictionFolderScorer.Score(gt, gt);
+        var valTest = FailureAnalysis.ValTestFrame(val, score);
+        int rocks = ClassScheme.TenClass.IndexOf("Rocks"), sky = ClassScheme.TenClass.IndexOf("Sky");
+        Assert.Equal(1.0 / 3, (double)valTest["Test IoU"][rocks]!, 5);
+        Assert.Equal(2.0 / 3, (double)valTest["Gap"][rocks]!, 5);
+        Assert.Equal(0.0, (double)valTest["Gap"][sky]!, 5);
+        Assert.Equal(50.0, (double)valTest["Test px %"][rocks]!, 9); // 72 of 144 labelled pixels are Rocks
         Assert.Equal(["Class", "Val IoU", "Test IoU", "Gap", "Test px %", "Report val IoU", "Report test IoU"], valTest.Columns.Select(c => c.Name));
         Assert.Equal(0.983, (double)valTest["Report test IoU"][9]!);
         Assert.Equal(10, FailureAnalysis.ConfusionFrame(score).Rows.Count);

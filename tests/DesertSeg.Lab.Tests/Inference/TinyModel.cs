@@ -48,7 +48,8 @@ public sealed class TinyModel : IDisposable
     /// <summary>Writes a run folder of phase <paramref name="phase"/>'s smoke configuration at 32x64 with a random checkpoint.</summary>
     public static string WriteRun(string folder, string phase, int seed)
     {
-        var config = TrainingFixture.Tiny(phase) with { Height = Height, Width = Width };
+        var tiny = TrainingFixture.Tiny(phase);
+        var config = tiny with { Height = Height, Width = Width, Model = tiny.Model with { Encoder = "resnet18" } };
         var run = new RunDirectory(folder);
         run.Initialise(config, new DatasetInfo("(test)", "none", new Dictionary<string, int>()));
         using var model = Create(config.Model.Classes, seed);

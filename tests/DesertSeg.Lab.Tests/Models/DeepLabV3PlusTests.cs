@@ -13,7 +13,7 @@ public class DeepLabV3PlusTests
     [InlineData("resnet50", 7, 26_679_127L)]
     [InlineData("resnet34", 7, 22_438_999L)]
     [InlineData("resnet18", 7, 12_330_839L)]
-    public void ParameterCountsEqualSmp(string encoder, int classes, long expected)
+    public void ParameterCountsEqualTheFactSheet(string encoder, int classes, long expected)
     {
         using var model = DeepLabV3Plus.Create(new ModelConfig(encoder, classes));
         Assert.Equal(expected, model.parameters().Sum(p => p.NumberOfElements));
@@ -25,7 +25,7 @@ public class DeepLabV3PlusTests
     [InlineData("resnet34")]
     [InlineData("resnet50")]
     [InlineData("resnet101")]
-    public void StateDictNamesShapesAndDtypesEqualSmpInOrder(string encoder)
+    public void StateDictNamesShapesAndDtypesEqualThePyTorchMirrorInOrder(string encoder)
     {
         var expected = SmpKeyList.For(encoder);
         Assert.NotEmpty(expected);

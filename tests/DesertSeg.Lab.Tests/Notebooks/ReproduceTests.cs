@@ -25,6 +25,7 @@ public class ReproduceTests(SmokeStudyFixture fixture)
     [Fact]
     public void WritesEveryTableAndFigureFromItsRunsThenReusesThem()
     {
+        Reporting.ChartImageExportTests.RequireBrowser();
         using var output = new TempFolder("desertseg-report");
         string[] args = ["reproduce", "--scale", "smoke", "--data", fixture.DataPath, "--runs", fixture.RunsFolder, "--out", output.Path];
 
@@ -57,7 +58,9 @@ public class ReproduceTests(SmokeStudyFixture fixture)
         double p5Test = double.Parse(table8.Single(r => r[0].StartsWith("Phase 5: ")).ElementAt(2), CultureInfo.InvariantCulture);
         Assert.Contains(Math.Round(p5Test, 4), SavedTestScores(runs["5"]));
         var table6 = File.ReadAllText(output.Combine("tables", "table6-final-model.md"));
-        Assert.Contains("12,330,839", table6); // ResNet-18, 7 classes at smoke scale
+        // resnet18-imagenet with 7 classes: smp's ResNet-18 DeepLabV3+ (12,330,839) plus the third layer4 block
+        // of the ImageNet model (two 3x3 512->512 convs, 2 x 2,359,296, and two BatchNorms, 2 x 1,024).
+        Assert.Contains("17,051,479", table6);
 
         var second = CliRunner.Run(args);
 
@@ -65,9 +68,20 @@ public class ReproduceTests(SmokeStudyFixture fixture)
         Assert.DoesNotContain("epoch   0:", second.Output);          // nothing retrained
         Assert.Equal(ReportPhases, Count(second.Output, ": reused ("));
         Assert.DoesNotContain(": scored ", second.Output);            // every score read back from the run folders
+
+        // Without a browser the job still finishes: HTML figures, no PNG charts, one notice up front.
+        using var noBrowser = new TempFolder("desertseg-report-nobrowser");
+        string[] noBrowserArgs = ["reproduce", "--scale", "smoke", "--data", fixture.DataPath, "--runs", fixture.RunsFolder, "--out", noBrowser.Path];
+        var third = ChildProcess.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "desertseg.dll"), .. noBrowserArgs],
+            environment: new Dictionary<string, string?> { ["COLUMNS"] = "200", ["DESERTSEG_CHROMIUM"] = "none" });
+        Assert.True(third.ExitCode == 0, third.ToString());
+        Assert.Equal(1, Count(third.Output, "PNG/SVG export needs one"));
+        Assert.True(third.Output.IndexOf("PNG/SVG export needs one", StringComparison.Ordinal) < third.Output.IndexOf(": reused (", StringComparison.Ordinal));
+        Assert.All(Figures, f => Assert.True(File.Exists(noBrowser.Combine("figures", f + ".html")), f));
+        Assert.All(Figures, f => Assert.False(File.Exists(noBrowser.Combine("figures", f + ".png")), f));
     }
 
-    private static int ReportPhases => Lab.Study.ReportWriter.Phases.Length;
+    private static int ReportPhases => Lab.Studies.ReportWriter.Phases.Length;
 
     private static int Count(string text, string what) => (text.Length - text.Replace(what, "").Length) / what.Length;
 

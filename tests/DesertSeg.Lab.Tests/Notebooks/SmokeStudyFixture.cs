@@ -15,7 +15,9 @@ public sealed class SmokeStudyFixture : IDisposable
     {
         Root = Workspace.Root;
         Run("dotnet", "build lib/DesertSeg.Lab.Notebooks/DesertSeg.Lab.Notebooks.csproj -c Release -nologo -v quiet", TimeSpan.FromMinutes(5));
-        Run("dotnet", "tool restore", TimeSpan.FromMinutes(3));
+        Run("dotnet", "tool restore", TimeSpan.FromMinutes(3),
+            "The notebook tests run every notebook in the real kernel through dotnet-repl (pinned in dotnet-tools.json), and restoring it failed. " +
+            "Run `dotnet tool restore` in the workspace (it needs NuGet), as .ci/run does.");
         DataPath = _folder.Combine("data");
         SyntheticFalconWriter.Write(DataPath, new SyntheticDatasetSpec(24, 8, 8, Seed: 11, Width: 480, Height: 270));
         RunsFolder = _folder.Combine("runs");
@@ -51,10 +53,10 @@ public sealed class SmokeStudyFixture : IDisposable
         return (result.ExitCode, result.Output, executed);
     }
 
-    private void Run(string file, string arguments, TimeSpan limit)
+    private void Run(string file, string arguments, TimeSpan limit, string? why = null)
     {
         var result = ChildProcess.Run(file, arguments.Split(' '), Root, limit: limit);
-        if (result.ExitCode != 0) throw new InvalidOperationException($"`{file} {arguments}` failed:\n{result.Output}");
+        if (result.ExitCode != 0) throw new InvalidOperationException($"{why}{(why is null ? "" : "\n")}`{file} {arguments}` failed:\n{result.Output}");
     }
 
     public void Dispose() => _folder.Dispose();

@@ -11,10 +11,15 @@ public class ChartImageExportTests
         Chart.Column<double, string, string>([3, 1, 2], Keys: ChartStyle.Strings(["a", "b", "c"]),
             MarkerColor: Plotly.NET.Color.fromString("#ff0000")).WithTitle("export test");
 
+    /// <summary>Fails with what to install when no browser is there: these tests need one.</summary>
+    internal static void RequireBrowser() => Assert.True(ChartImageExport.FindBrowser() is not null,
+        "These tests need Chromium, Chrome or Edge for PNG/SVG export and none was found: install one " +
+        "(Debian: apt-get install chromium, as .ci/run does) or set DESERTSEG_CHROMIUM to its path.");
+
     [Fact]
     public void PngHasTheRequestedSizeAndShowsTheBars()
     {
-        Assert.NotNull(ChartImageExport.FindBrowser());
+        RequireBrowser();
         using var dir = new TempFolder();
         string png = dir.Combine("bars.png");
 
@@ -31,6 +36,7 @@ public class ChartImageExportTests
     [Fact]
     public void SvgAndHtmlAreWritten()
     {
+        RequireBrowser();
         using var dir = new TempFolder();
         ChartImageExport.Save(RedBars(), dir.Combine("bars.svg"));
         ChartImageExport.Save(RedBars(), dir.Combine("bars.html"));

@@ -45,10 +45,15 @@ public class LearningRateScheduleTests
     }
 
     [Fact]
-    public void FloorHoldsWhenCosineReachesZero()
+    public void FloorHoldsWhereTheCosineFallsBelowIt()
     {
-        // With one epoch past warm-up the cosine would hit exactly 0 at the end of a longer schedule.
-        var s = new LearningRateSchedule(TotalEpochs: 7, WarmupEpochs: 5, EncoderFrozenEpochs: 5, EncoderWarmupEpochs: 1);
-        for (int e = 0; e < 7; e++) Assert.True(s.DecoderFactor(e) >= MinRatio);
+        // Decoder cosine over epochs 1..6 (span 6): epoch 5 gives 0.5 * (1 + cos(4/6 pi)) = 0.25, above the floor;
+        // epoch 6 gives 0.5 * (1 + cos(5/6 pi)) = 0.067, below a floor of 0.1, so the floor is the factor.
+        // Encoder cosine over epochs 2..6 (span 4): epoch 6 gives 0.5 * (1 + cos(pi)) = 0 without the floor.
+        var s = new LearningRateSchedule(TotalEpochs: 7, WarmupEpochs: 1, EncoderFrozenEpochs: 1, EncoderWarmupEpochs: 1, MinRatio: 0.1);
+        Assert.Equal(0.25, s.DecoderFactor(5), 12);
+        Assert.Equal(0.1, s.DecoderFactor(6), 12);
+        Assert.Equal(0.5 * (1 + Math.Cos(Math.PI * 3 / 4)), s.EncoderFactor(5), 12);
+        Assert.Equal(0.1, s.EncoderFactor(6), 12);
     }
 }

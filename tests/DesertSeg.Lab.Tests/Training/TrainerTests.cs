@@ -1,5 +1,7 @@
 using DesertSeg.Lab.Checkpoints;
 using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Evaluation;
+using DesertSeg.Lab.Inference;
 using DesertSeg.Lab.IO;
 using DesertSeg.Lab.Models;
 using DesertSeg.Lab.Training;
@@ -44,10 +46,13 @@ public class TrainerTests(TrainingFixture fixture)
         Assert.All(history, h => Assert.Equal(config.Model.Classes, h.ValClassIoU.Count));
         Assert.All(history, h => Assert.True(h.EncoderLr >= 0 && h.DecoderLr > 0 && h.HeadLr > 0));
 
-        // The last checkpoint is an smp state dict that loads strictly and scores like the run said.
-        using var model = DeepLabV3Plus.Create(config.Model);
-        var report = model.LoadSmpCheckpoint(run.LastCheckpoint);
-        Assert.Empty(report.Missing);
+        // The best checkpoint loads strictly, and the scorer (input-size protocol, one image at a time) gives the
+        // validation mIoU the trainer recorded for that epoch (batched during training).
+        using var predictor = Predictor.Load(run.Path, device: CPU);
+        Assert.Equal((config.Height, config.Width), (predictor.Height, predictor.Width));
+        var rescored = SplitScorer.Score(predictor, fixture.Data[FalconLayout.Val].Subset(config.ValImages),
+            new ScoringOptions(ScoringProtocol.InputSize));
+        Assert.Equal(status.BestValMeanIoU!.Value, rescored.Metrics.MeanIoU, 4);
     }
 
     [Fact]

@@ -31,6 +31,8 @@ public sealed class TrainingFixture : IDisposable
             TrainImages = trainImages,
             ValImages = valImages,
             Schedule = new LearningRateSchedule(epochs, WarmupEpochs: 1, EncoderFrozenEpochs: 1, EncoderWarmupEpochs: 1),
+            // The mechanics under test do not depend on ImageNet weights; a random encoder keeps these runs independent of them.
+            FromScratch = true,
         };
 
     public void Dispose() => _folder.Dispose();

@@ -12,6 +12,7 @@ public sealed class SampleRandom
     private const ulong SampleStream = 0x5A4D_504C_4553_0001; // "SAMPLES"
     private const ulong ShuffleStream = 0x5348_5546_464C_0002; // "SHUFFL"
     private const ulong TorchStream = 0x544F_5243_4800_0003;   // "TORCH"
+    private const ulong BatchStream = 0x4241_5443_4800_0004;   // "BATCH"
 
     private ulong _s0, _s1, _s2, _s3;
 
@@ -31,6 +32,10 @@ public sealed class SampleRandom
     /// <summary>The stream that shuffles the sample order of an epoch.</summary>
     public static SampleRandom ForShuffle(long seed, int epoch) =>
         new(Derive((ulong)seed, ShuffleStream, (ulong)(uint)epoch, 0));
+
+    /// <summary>The stream of batch-level augmentation (CutMix) of batch <paramref name="number"/> of an epoch.</summary>
+    public static SampleRandom ForBatch(long seed, int epoch, int number) =>
+        new(Derive((ulong)seed, BatchStream, (ulong)(uint)epoch, (ulong)(uint)number));
 
     /// <summary>
     /// A seed for torch's own generator in an epoch (dropout draws from it): seeding it per epoch makes a
@@ -94,6 +99,32 @@ public sealed class SampleRandom
 
     /// <summary>True with probability <paramref name="p"/> (albumentations' `random() &lt; p`).</summary>
     public bool Chance(double p) => NextDouble() < p;
+
+    /// <summary>A draw from Beta(<paramref name="a"/>, <paramref name="b"/>) through two gamma draws (Marsaglia-Tsang).</summary>
+    public double Beta(double a, double b)
+    {
+        double x = Gamma(a), y = Gamma(b);
+        return x / (x + y);
+    }
+
+    private double Gamma(double shape)
+    {
+        if (shape < 1) return Gamma(shape + 1) * Math.Pow(NextDouble(), 1 / shape);
+        double d = shape - 1.0 / 3, c = 1 / Math.Sqrt(9 * d);
+        while (true)
+        {
+            double x, v;
+            do
+            {
+                // Box-Muller normal draw.
+                x = Math.Sqrt(-2 * Math.Log(1 - NextDouble())) * Math.Cos(2 * Math.PI * NextDouble());
+                v = 1 + c * x;
+            } while (v <= 0);
+            v = v * v * v;
+            double u = NextDouble();
+            if (u < 1 - 0.0331 * x * x * x * x || Math.Log(u) < 0.5 * x * x + d * (1 - v + Math.Log(v))) return d * v;
+        }
+    }
 
     /// <summary>Fisher-Yates shuffle in place.</summary>
     public void Shuffle<T>(Span<T> items)

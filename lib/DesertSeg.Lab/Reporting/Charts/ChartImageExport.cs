@@ -8,14 +8,15 @@ namespace DesertSeg.Lab.Reporting.Charts;
 /// <summary>
 /// Static images (PNG, SVG) of Plotly charts, rendered by plotly.js itself in a headless Chromium
 /// (Plotly.toImage), so they look exactly like the interactive chart. The browser is found through
-/// DESERTSEG_CHROMIUM, else the usual Chromium/Chrome/Edge locations.
+/// DESERTSEG_CHROMIUM (a path, or "none" to export no images), else the usual Chromium/Chrome/Edge locations.
 /// </summary>
 public static partial class ChartImageExport
 {
-    /// <summary>The browser used, or null when none is installed.</summary>
+    /// <summary>The browser used, or null when none is installed (or DESERTSEG_CHROMIUM names none that exists).</summary>
     public static string? FindBrowser()
     {
-        if (Environment.GetEnvironmentVariable("DESERTSEG_CHROMIUM") is { Length: > 0 } configured) return configured;
+        if (Environment.GetEnvironmentVariable("DESERTSEG_CHROMIUM") is { Length: > 0 } configured)
+            return File.Exists(configured) ? configured : null;
         string[] candidates = OperatingSystem.IsWindows()
             ?
             [

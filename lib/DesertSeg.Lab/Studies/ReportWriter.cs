@@ -9,7 +9,7 @@ using DesertSeg.Lab.Training;
 using Microsoft.Data.Analysis;
 using Plotly.NET;
 
-namespace DesertSeg.Lab.Study;
+namespace DesertSeg.Lab.Studies;
 
 /// <summary>What <see cref="ReportWriter.Write"/> produced.</summary>
 public sealed record ReportOutput(string Folder, IReadOnlyList<string> Tables, IReadOnlyList<string> Figures, string Index);

@@ -5,7 +5,7 @@ using DesertSeg.Lab.Reporting;
 using Microsoft.Data.Analysis;
 using R = DesertSeg.Lab.Reporting.ReportedNumbers.Ablation;
 
-namespace DesertSeg.Lab.Study;
+namespace DesertSeg.Lab.Studies;
 
 /// <summary>One row of an ablation-style table: a configuration, its measured scores and the report's.</summary>
 public sealed record AblationRow(string Config, double? Val, double? Test, double? ReportVal, double? ReportTest);

@@ -4,7 +4,7 @@ using DesertSeg.Lab.Evaluation;
 using DesertSeg.Lab.Inference;
 using DesertSeg.Lab.Training;
 
-namespace DesertSeg.Lab.Study;
+namespace DesertSeg.Lab.Studies;
 
 /// <summary>
 /// The report's study on one data set at one scale: the audit, the trained phases, and their scores,
@@ -25,10 +25,14 @@ public sealed class Study : IDisposable
 
     /// <param name="data">The data set (Falcon layout with train, val and test).</param>
     /// <param name="scale">full, quick or smoke (see <see cref="PhaseCatalog"/>).</param>
+    /// <param name="options">How to train, and from which encoder weights (<see cref="TrainingOptions.EncoderWeightsFile"/>,
+    /// <see cref="TrainingOptions.FromScratch"/>).</param>
     /// <param name="force">Retrain each phase once in this study even if a finished run exists.</param>
     public Study(FalconDataset data, string scale, RunStore? store = null, TrainingOptions? options = null,
         ITrainingObserver? observer = null, bool force = false, TextWriter? log = null)
     {
+        if (!PhaseCatalog.Scales.Contains(scale))
+            throw new ArgumentException($"Unknown scale '{scale}'. Scales: {string.Join(", ", PhaseCatalog.Scales)}.");
         Data = data;
         Scale = scale;
         Log = log ?? TextWriter.Null;
@@ -43,7 +47,13 @@ public sealed class Study : IDisposable
     public TextWriter Log { get; }
 
     /// <summary>The configuration of a phase or variant at this study's scale (or one added with <see cref="Add"/>).</summary>
-    public RunConfig Config(string phase) => _custom.TryGetValue(phase, out var custom) ? custom : PhaseCatalog.Get(phase, Scale);
+    public RunConfig Config(string phase) => _custom.TryGetValue(phase, out var custom) ? custom : PhaseCatalog.Get(PhaseCatalog.Parse(phase), Scale);
+
+    /// <summary>
+    /// Fails now, before any training, when the study's phases would need ImageNet weights that were not given
+    /// (see <see cref="MissingEncoderWeightsException"/>); returns where the encoder weights come from.
+    /// </summary>
+    public string CheckEncoderWeights() => _runner.EncoderWeightsFileFor(Config("3")) ?? "random (from scratch)";
 
     /// <summary>
     /// Adds an experiment of your own under a name (e.g. Phase 5 with other class weights), so that
