@@ -56,6 +56,7 @@ public static class WeightsCommand
             table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Architecture), Markup.Escape(source), Markup.Escape(e.Description));
         }
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine("Use one with [bold]train --encoder-weights FILE[/]; [bold]weights --encoder resnet18-imagenet --out FILE.safetensors[/] writes the built-in one.");
+        AnsiConsole.MarkupLine("torchvision files go to [bold]train --encoder-weights FILE[/]; [bold]weights --encoder resnet18-imagenet --out FILE.safetensors[/] writes the built-in one " +
+                               "(load it with LoadEncoderFromTorchvision into a resnet18-imagenet model).");
     }
 }
