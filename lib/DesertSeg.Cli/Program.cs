@@ -16,5 +16,6 @@ var root = new RootCommand("DesertSeg.Lab: off-road desert segmentation workspac
     PredictCommand.Create(),
     EvalCommand.Create(),
     BenchCommand.Create(),
+    WeightsCommand.Create(),
 };
 return root.Parse(args).Invoke();

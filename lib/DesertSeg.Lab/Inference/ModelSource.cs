@@ -93,6 +93,11 @@ public sealed record ModelSource(string Checkpoint, ModelConfig Model, ClassSche
     }
 
     private static readonly Regex Layer3Block = new(@"^encoder\.layer3\.(\d+)\.", RegexOptions.Compiled);
+    private static readonly Regex Layer4Block = new(@"^encoder\.layer4\.(\d+)\.", RegexOptions.Compiled);
+
+    private static int BlockCount(StateDict stateDict, Regex layer) =>
+        stateDict.Keys.Select(k => layer.Match(k)).Where(m => m.Success)
+            .Select(m => int.Parse(m.Groups[1].Value)).DefaultIfEmpty(-1).Max() + 1;
 
     /// <summary>Encoder and classes from an smp DeepLabV3Plus state dict's keys and head shape.</summary>
     public static ModelConfig Infer(StateDict stateDict)
@@ -102,12 +107,13 @@ public sealed record ModelSource(string Checkpoint, ModelConfig Model, ClassSche
             throw new CheckpointException(stateDict.Source, $"has no '{head}' of 4 dimensions: not an smp DeepLabV3Plus checkpoint.");
         int classes = (int)headWeight.shape[0];
         bool bottleneck = stateDict.ContainsKey("encoder.layer1.0.conv3.weight");
-        int blocks = stateDict.Keys.Select(k => Layer3Block.Match(k)).Where(m => m.Success)
-            .Select(m => int.Parse(m.Groups[1].Value)).DefaultIfEmpty(-1).Max() + 1;
+        int blocks = BlockCount(stateDict, Layer3Block);
+        int blocks4 = BlockCount(stateDict, Layer4Block);
         var block = bottleneck ? ResNetBlock.Bottleneck : ResNetBlock.Basic;
-        var spec = ResNetSpec.All.FirstOrDefault(s => s.Block == block && s.Layers[2] == blocks)
+        // layer4 tells resnet18 ([2,2,2,2]) from resnet18-imagenet ([2,2,2,3]).
+        var spec = ResNetSpec.All.FirstOrDefault(s => s.Block == block && s.Layers[2] == blocks && s.Layers[3] == blocks4)
             ?? throw new CheckpointException(stateDict.Source,
-                $"has a {block} encoder with {blocks} blocks in layer3, which matches none of {string.Join(", ", ResNetSpec.All.Select(s => s.Name))}.");
+                $"has a {block} encoder with {blocks} blocks in layer3 and {blocks4} in layer4, which matches none of {string.Join(", ", ResNetSpec.All.Select(s => s.Name))}.");
         return new ModelConfig(spec.Name, classes);
     }
 

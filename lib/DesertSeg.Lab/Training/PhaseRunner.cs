@@ -45,7 +45,7 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
     {
         if (config.FromScratch) return null;
         if (_options.EncoderWeightsFile is { } file) return Path.GetFullPath(file);
-        if (PretrainedEncoders.All.Any(e => e.Name == config.Model.Encoder && e.HasBuiltInWeights))
+        if (PretrainedEncoders.All.Any(e => e.Name == config.Model.Encoder) && PretrainedEncoders.IsBuiltIn(config.Model.Encoder))
             return PretrainedEncoders.WeightsFile(config.Model.Encoder);
         if (_options.FromScratch) return null;
         throw new MissingEncoderWeightsException(config);

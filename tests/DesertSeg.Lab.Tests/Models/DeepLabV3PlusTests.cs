@@ -13,6 +13,8 @@ public class DeepLabV3PlusTests
     [InlineData("resnet50", 7, 26_679_127L)]
     [InlineData("resnet34", 7, 22_438_999L)]
     [InlineData("resnet18", 7, 12_330_839L)]
+    // resnet18 plus a third layer4 BasicBlock: 2 * 512*512*3*3 conv weights + 2 * 2*512 BN weights/biases.
+    [InlineData("resnet18-imagenet", 7, 12_330_839L + 4_720_640L)]
     public void ParameterCountsEqualTheFactSheet(string encoder, int classes, long expected)
     {
         using var model = DeepLabV3Plus.Create(new ModelConfig(encoder, classes));
@@ -54,6 +56,7 @@ public class DeepLabV3PlusTests
 
     [Theory]
     [InlineData("resnet18", 144, 256)]
+    [InlineData("resnet18-imagenet", 144, 256)]
     [InlineData("resnet34", 144, 256)]
     [InlineData("resnet50", 144, 256)]
     [InlineData("resnet101", 64, 96)]
@@ -89,6 +92,34 @@ public class DeepLabV3PlusTests
         long[][] expected = [[1, 3, 64, 96], [1, 64, 32, 48], [1, 256, 16, 24], [1, 512, 8, 12], [1, 1024, 4, 6], [1, 2048, 4, 6]];
         Assert.Equal(expected.Length, features.Length);
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], features[i].shape);
+    }
+
+    [Theory]
+    [InlineData("resnet18")]
+    [InlineData("resnet18-imagenet")]
+    public void CheckpointKeysTellResNet18FromResNet18ImageNet(string encoder)
+    {
+        using var model = DeepLabV3Plus.Create(new ModelConfig(encoder, 5));
+        using var state = new StateDict("in memory", StateDictOrder.Of(model).ToDictionary(e => e.Name, e => e.Tensor.clone()));
+        Assert.Equal(new ModelConfig(encoder, 5), Lab.Inference.ModelSource.Infer(state));
+    }
+
+    [Fact]
+    public void OutputStride32IsTorchvisionsPlainResNet()
+    {
+        using var scope = NewDisposeScope();
+        using var dilated = new Lab.Models.Encoders.ResNetEncoder(Lab.Models.Encoders.ResNetSpec.ResNet18ImageNet);
+        using var plain = new Lab.Models.Encoders.ResNetEncoder(Lab.Models.Encoders.ResNetSpec.ResNet18ImageNet, outputStride: 32);
+        dilated.eval();
+        plain.eval();
+        using var _ = inference_mode();
+        Assert.Equal([1L, 512, 14, 14], dilated.call(randn(1, 3, 224, 224))[5].shape);
+        Assert.Equal([1L, 512, 7, 7], plain.call(randn(1, 3, 224, 224))[5].shape);
+        // Same parameters and names either way.
+        Assert.Equal(StateDictOrder.Of(dilated).Select(e => (e.Name, string.Join("x", e.Tensor.shape))),
+            StateDictOrder.Of(plain).Select(e => (e.Name, string.Join("x", e.Tensor.shape))));
+        Assert.Contains(StateDictOrder.Of(plain), e => e.Name == "layer4.2.conv2.weight");
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Lab.Models.Encoders.ResNetEncoder(Lab.Models.Encoders.ResNetSpec.ResNet18, outputStride: 8));
     }
 
     [Theory]

@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 
 namespace DesertSeg.Lab.Models.Encoders;
 
-/// <summary>smp 0.3.3's ResNetEncoder: a torchvision ResNet without avgpool and fc, with output stride 16.</summary>
+/// <summary>smp 0.3.3's ResNetEncoder: a torchvision ResNet without avgpool and fc, with output stride 16
+/// (or torchvision's plain output stride 32 on request).</summary>
 /// <remarks>
 /// Output stride 16 is smp's <c>make_dilated</c>: every Conv2d inside layer4 (the downsample conv too)
 /// gets stride 1, dilation 2 and padding (k/2)*2. That differs from torchvision's
@@ -28,9 +29,19 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor[]>
     /// <summary>Channels of the six features <see cref="forward"/> returns.</summary>
     public IReadOnlyList<int> OutChannels => Spec.OutChannels;
 
-    public ResNetEncoder(ResNetSpec spec) : base(nameof(ResNetEncoder))
+    /// <summary>16 (smp's dilated layer4) or 32 (torchvision's strides, as the classifier was trained).</summary>
+    public int OutputStride { get; }
+
+    /// <param name="spec">Block type and layer sizes.</param>
+    /// <param name="outputStride">16 (default): smp's encoder, layer4 dilated; 32: torchvision's plain
+    /// ResNet (layer4 strided), e.g. to compare features with the ImageNet classifier the weights came from.
+    /// Both have the same parameters and state-dict names.</param>
+    public ResNetEncoder(ResNetSpec spec, int outputStride = 16) : base(nameof(ResNetEncoder))
     {
+        if (outputStride is not (16 or 32))
+            throw new ArgumentOutOfRangeException(nameof(outputStride), outputStride, "Output stride must be 16 or 32.");
         Spec = spec;
+        OutputStride = outputStride;
         conv1 = nn.Conv2d(3, 64, 7, stride: 2, padding: 3, bias: false);
         bn1 = nn.BatchNorm2d(64);
         relu = nn.ReLU(inplace: true);
@@ -39,7 +50,7 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor[]>
         layer1 = MakeLayer(spec, ref inplanes, 64, spec.Layers[0], stride: 1, dilation: 1);
         layer2 = MakeLayer(spec, ref inplanes, 128, spec.Layers[1], stride: 2, dilation: 1);
         layer3 = MakeLayer(spec, ref inplanes, 256, spec.Layers[2], stride: 2, dilation: 1);
-        layer4 = MakeLayer(spec, ref inplanes, 512, spec.Layers[3], stride: 2, dilation: 2);
+        layer4 = MakeLayer(spec, ref inplanes, 512, spec.Layers[3], stride: 2, dilation: outputStride == 16 ? 2 : 1);
         RegisterComponents();
         InitializeLikeTorchvision();
     }
@@ -90,7 +101,7 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor[]>
     }
 
     /// <summary>smp's six features: input, relu(bn1(conv1 x)) at 1/2, layer1 at 1/4, layer2 at 1/8,
-    /// layer3 and layer4 at 1/16.</summary>
+    /// layer3 at 1/16 and layer4 at 1/16 (1/32 with output stride 32).</summary>
     public override Tensor[] forward(Tensor x)
     {
         var stem = relu.call(bn1.call(conv1.call(x)));

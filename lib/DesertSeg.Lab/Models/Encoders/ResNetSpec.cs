@@ -26,8 +26,13 @@ public sealed record ResNetSpec(string Name, ResNetBlock Block, IReadOnlyList<in
     public static ResNetSpec ResNet50 { get; } = new("resnet50", ResNetBlock.Bottleneck, [3, 4, 6, 3]);
     public static ResNetSpec ResNet101 { get; } = new("resnet101", ResNetBlock.Bottleneck, [3, 4, 23, 3]);
 
+    /// <summary>The ImageNet ResNet-18 shipped as ONNX in the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18
+    /// (trained in CNTK): torchvision's ResNet-18 with a third BasicBlock in layer4. Its weights come from
+    /// <see cref="Checkpoints.Pretrained.PretrainedEncoders"/>.</summary>
+    public static ResNetSpec ResNet18ImageNet { get; } = new("resnet18-imagenet", ResNetBlock.Basic, [2, 2, 2, 3]);
+
     /// <summary>Every supported encoder.</summary>
-    public static IReadOnlyList<ResNetSpec> All { get; } = [ResNet18, ResNet34, ResNet50, ResNet101];
+    public static IReadOnlyList<ResNetSpec> All { get; } = [ResNet18, ResNet34, ResNet50, ResNet101, ResNet18ImageNet];
 
     /// <summary>The spec called <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">Unknown encoder; the message lists the known ones.</exception>
