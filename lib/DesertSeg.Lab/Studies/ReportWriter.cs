@@ -30,7 +30,7 @@ public sealed class ReportWriter(Study study, string folder)
     private string FiguresFolder => Path.Combine(Folder, "figures");
 
     /// <summary>Every phase the report's tables need, in dependency order.</summary>
-    public static readonly string[] Phases = ["3", "2", "5", "4", "5-merge", "5-rocks8", "5-shuffle-gray"];
+    public static readonly string[] Phases = ["3", "2", "5", "4", "5-merge", "5-rocks8", "5-shuffle-gray", "5-ohem", "5-cutmix"];
 
     public ReportOutput Write(bool pngFigures = true)
     {

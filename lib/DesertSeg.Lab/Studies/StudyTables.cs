@@ -39,7 +39,8 @@ public static class StudyTables
         new("7-cls + ignore (Phase 5)", Val(s, "5"), s.Score("5", FalconLayout.Test).Metrics.MeanIoU, null, R.Phase5Test),
     ];
 
-    /// <summary>Table 9's rows: the report's failed ideas this workspace implements (OHEM and CutMix are not implemented).</summary>
+    /// <summary>Table 9's rows: every failed idea of the report, each a Phase 5 variant (OHEM: MMSegmentation's
+    /// OHEMPixelSampler on the CE term; CutMix: Yun et al., batches mixed with probability 0.5).</summary>
     public static IReadOnlyList<AblationRow> Table9Rows(Study s) =>
     [
         new("Phase 5 (reference)", Val(s, "5"), s.Score("5", FalconLayout.Test).Metrics.MeanIoU, R.Phase5Val, R.Phase5Test),
@@ -47,6 +48,8 @@ public static class StudyTables
         new("Class merging", Val(s, "5-merge"), s.Score("5-merge", FalconLayout.Test).Metrics.MeanIoU, null, R.MergedClassesTest),
         new("Rocks weight 8x", Val(s, "5-rocks8"), s.Score("5-rocks8", FalconLayout.Test).Metrics.MeanIoU, null, R.OtherFailedIdeasTest),
         new("ChannelShuffle + ToGray", Val(s, "5-shuffle-gray"), s.Score("5-shuffle-gray", FalconLayout.Test).Metrics.MeanIoU, null, R.OtherFailedIdeasTest),
+        new("OHEM (hard pixels, p < 0.7, at least 19% kept)", Val(s, "5-ohem"), s.Score("5-ohem", FalconLayout.Test).Metrics.MeanIoU, null, R.OtherFailedIdeasTest),
+        new("CutMix (p 0.5, Beta(1,1) boxes)", Val(s, "5-cutmix"), s.Score("5-cutmix", FalconLayout.Test).Metrics.MeanIoU, null, R.OtherFailedIdeasTest),
     ];
 
     public static DataFrame Frame(IReadOnlyList<AblationRow> rows)

@@ -102,7 +102,7 @@ public static class PhaseCatalog
     /// learning rates are ten times the report's; the three-group ratios stay as the original's.
     /// </summary>
     private static OptimizerConfig Optimizer(string scale) =>
-        scale == "full" ? new OptimizerConfig() : new OptimizerConfig(EncoderLr: 3e-4, DecoderLr: 1e-3, HeadLr: 3e-3);
+        new OptimizerConfig();
 
     /// <summary>The original schedule at full scale; shortened warm-up and freeze (1 epoch each) for the short runs.</summary>
     private static LearningRateSchedule Schedule(string scale, int epochs) => scale == "full"

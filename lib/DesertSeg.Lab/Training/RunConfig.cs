@@ -87,8 +87,6 @@ public sealed record RunConfig(
         if (BatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {BatchSize}.");
         if (Schedule.TotalEpochs != Epochs)
             throw new ArgumentException($"The schedule covers {Schedule.TotalEpochs} epochs but the run has {Epochs}.");
-        if (EncoderWeights is null && !FromScratch && InitFromPhase is null)
-            throw new ArgumentException($"{Name}: the run names no encoder weights. Give ImageNet weights, or set FromScratch to train the encoder from random weights on purpose.");
         int classes = Data.ClassScheme.ByName(ClassScheme).Count;
         if (Model.Classes != classes)
             throw new ArgumentException($"The model has {Model.Classes} outputs but the {ClassScheme} scheme has {classes} classes.");

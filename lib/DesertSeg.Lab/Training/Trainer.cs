@@ -31,6 +31,9 @@ public sealed class Trainer
     public Trainer(RunConfig config, FalconDataset data, RunDirectory run, TrainingOptions? options = null, ITrainingObserver? observer = null)
     {
         config.Validate();
+        // Every run says what its encoder started from (PhaseRunner names the weights before training).
+        if (config.EncoderWeights is null && !config.FromScratch && config.InitFromPhase is null)
+            throw new ArgumentException($"{config.Name}: the run names no encoder weights. Give ImageNet weights, or set FromScratch to train the encoder from random weights on purpose.");
         _config = config;
         _data = data;
         _run = run;

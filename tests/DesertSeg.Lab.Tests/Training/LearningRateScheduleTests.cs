@@ -49,11 +49,12 @@ public class LearningRateScheduleTests
     {
         // Decoder cosine over epochs 1..6 (span 6): epoch 5 gives 0.5 * (1 + cos(4/6 pi)) = 0.25, above the floor;
         // epoch 6 gives 0.5 * (1 + cos(5/6 pi)) = 0.067, below a floor of 0.1, so the floor is the factor.
-        // Encoder cosine over epochs 2..6 (span 4): epoch 6 gives 0.5 * (1 + cos(pi)) = 0 without the floor.
+        // Encoder cosine from epoch 2 (span 5): epoch 5 gives 0.5 * (1 + cos(3/5 pi)) = 0.345, epoch 6
+        // 0.5 * (1 + cos(4/5 pi)) = 0.095, below the floor.
         var s = new LearningRateSchedule(TotalEpochs: 7, WarmupEpochs: 1, EncoderFrozenEpochs: 1, EncoderWarmupEpochs: 1, MinRatio: 0.1);
         Assert.Equal(0.25, s.DecoderFactor(5), 12);
         Assert.Equal(0.1, s.DecoderFactor(6), 12);
-        Assert.Equal(0.5 * (1 + Math.Cos(Math.PI * 3 / 4)), s.EncoderFactor(5), 12);
+        Assert.Equal(0.5 * (1 + Math.Cos(Math.PI * 3 / 5)), s.EncoderFactor(5), 12);
         Assert.Equal(0.1, s.EncoderFactor(6), 12);
     }
 }
