@@ -90,14 +90,28 @@ public sealed record DesertEnvironment(string Name)
     /// <summary>Flat fields of broken rock slabs per image (sandstone only).</summary>
     public float SlabFields { get; init; } = 0;
 
+    /// <summary>
+    /// Pitting of sandstone surfaces (0 = smooth, 1 = full): a broken, speckled skin of chips, pits and loose
+    /// grit at the scale of the debris in ground-clutter patches (weathered, crumbling sandstone).
+    /// </summary>
+    public float RockSpeckle { get; init; } = 0;
+
     // Training-only classes
     public float ClutterPatches { get; init; } = 0;
+    /// <summary>Colours of the broken stone chips that ground clutter is made of (brown sandstone debris).</summary>
+    public Rgb ClutterLight { get; init; } = new(152, 102, 80);
+    public Rgb ClutterDark { get; init; } = new(92, 60, 46);
+    /// <summary>Range of the size of one clutter chip, in metres (pebbles to slab fragments).</summary>
+    public float ClutterChipMin { get; init; } = 0.1f;
+    public float ClutterChipMax { get; init; } = 0.35f;
     public float FlowerPatches { get; init; } = 0;
     public float LogChance { get; init; } = 0;
 
     /// <summary>
     /// The training desert: bright sandy ground, green lush shrubs, full-canopy trees, small grey mossy
-    /// rocks near the shrubs, pebble/debris clutter, pink and yellow flower patches, an occasional log.
+    /// rocks near the shrubs, ground clutter of broken brown sandstone debris (chips, flakes and grit: the
+    /// stone the test desert's rocks are made of, which is why a model trained here calls those rocks
+    /// clutter), pink and yellow flower patches, an occasional log.
     /// </summary>
     public static DesertEnvironment Training { get; } = new("training")
     {
@@ -120,7 +134,8 @@ public sealed record DesertEnvironment(string Name)
 
     /// <summary>
     /// The test desert: darker, browner, large layered sandstone outcrops and slab fields, sparse scrubby
-    /// trees, dry bushes, no lush shrubs, clutter, flowers or logs; a lower horizon (less sky).
+    /// trees, dry bushes, no lush shrubs, clutter, flowers or logs; a lower horizon (less sky). The sandstone
+    /// is weathered: its surface crumbles into chips and grit like the training desert's clutter.
     /// </summary>
     public static DesertEnvironment Test { get; } = new("test")
     {
@@ -160,5 +175,6 @@ public sealed record DesertEnvironment(string Name)
         RockNearBush = 0,
         Outcrops = 2.0f,
         SlabFields = 14,
+        RockSpeckle = 1,
     };
 }

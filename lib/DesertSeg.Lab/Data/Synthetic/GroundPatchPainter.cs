@@ -2,8 +2,8 @@ namespace DesertSeg.Lab.Data.Synthetic;
 
 /// <summary>
 /// Flat things lying on the ground, evaluated per pixel in ground-plane coordinates (so perspective
-/// squashes them correctly): ground clutter (pebbles and debris), flower patches, and fields of broken
-/// sandstone slabs.
+/// squashes them correctly): ground clutter (broken brown stone debris: chips, flakes, grit), flower
+/// patches, and fields of broken sandstone slabs.
 /// </summary>
 internal static class GroundPatchPainter
 {
@@ -30,15 +30,16 @@ internal static class GroundPatchPainter
         uint seed = (uint)rng.NextULong();
         float cell = kind switch
         {
-            Kind.Clutter => rng.Range(0.07f, 0.16f),
+            Kind.Clutter => rng.Range(env.ClutterChipMin, env.ClutterChipMax),
             Kind.Flowers => rng.Range(0.06f, 0.1f),
             _ => rng.Range(0.3f, 0.7f),
         };
-        float fill = kind switch { Kind.Clutter => rng.Range(0.35f, 0.7f), Kind.Flowers => rng.Range(0.35f, 0.7f), _ => rng.Range(0.55f, 0.85f) };
+        float fill = kind switch { Kind.Clutter => rng.Range(0.6f, 0.9f), Kind.Flowers => rng.Range(0.35f, 0.7f), _ => rng.Range(0.55f, 0.85f) };
         var rockLight = Vec3.Of(env.RockLight);
         var rockDark = Vec3.Of(env.RockDark);
-        var pebble = new Vec3(140, 128, 112) * rng.Range(0.85f, 1.1f);
-        var debris = new Vec3(120, 95, 68) * rng.Range(0.85f, 1.1f);
+        var stoneLight = Vec3.Of(env.ClutterLight) * rng.Range(0.85f, 1.1f);
+        var stoneDark = Vec3.Of(env.ClutterDark) * rng.Range(0.85f, 1.1f);
+        var grit = Vec3.Lerp(stoneDark, stoneLight, 0.35f) * 0.85f;
         float twigAngle = rng.Range(0, MathF.PI);
         float tcos = MathF.Cos(twigAngle), tsin = MathF.Sin(twigAngle);
         var leafy = new Vec3(85, 105, 45) * rng.Range(0.85f, 1.15f);
@@ -77,28 +78,35 @@ internal static class GroundPatchPainter
                         float rim = Math.Clamp((f2 - f1) * 3, 0, 1);
                         c = Vec3.Lerp(rockDark, rockLight, 0.3f + 0.6f * Noise.White((int)(id * 1e6f), 1, seed)) * (0.75f + 0.3f * rim);
                         c *= 0.9f + 0.15f * Noise.Value(px * 8, pz * 8, seed + 3);
+                        c *= RockPainter.Crumble(env, px, pz, x, y, seed + 10);
                         label = Labels.Rocks;
                         break;
                     }
                     case Kind.Clutter:
                     {
-                        // Pebbles on a bed of dark debris and twigs; the whole patch is clutter.
-                        bool isPebble = id < fill && f1 < 0.42f;
-                        if (isPebble)
+                        // Broken stone debris: angular chips and flakes of brown sandstone lying on grit, with
+                        // a few twigs; the whole patch is clutter.
+                        float gap = f2 - f1;
+                        if (id < fill && gap > 0.05f + 0.06f * Noise.Value(px * 4, pz * 4, seed + 2))
                         {
-                            float lit = 1.05f - 0.5f * f1 + 0.1f * (Noise.White((int)(id * 1e6f), 2, seed) - 0.5f);
-                            c = Vec3.Lerp(pebble * 0.8f, pebble * 1.15f, Noise.White((int)(id * 1e6f), 3, seed)) * lit;
+                            float rim = Math.Clamp(gap * 3, 0, 1);
+                            float tone = Noise.White((int)(id * 1e6f), 3, seed);
+                            // Bedding inside a chip: thin light and dark layers.
+                            float bed = Noise.Value((pz + px * 0.3f) / cell * 3f, id * 50, seed + 8);
+                            c = Vec3.Lerp(stoneDark, stoneLight, 0.2f + 0.7f * tone) * (0.72f + 0.33f * rim) * (0.85f + 0.3f * bed);
                         }
                         else
                         {
-                            // Debris: dirt littered with twigs and chips (thin streaks in a random direction).
+                            // Grit between the chips: small pebbles and dark twigs in a random direction.
+                            var (g1, _, gid) = Cellular.Eval(px / cell * 3.5f, pz / cell * 3.5f, seed + 9);
                             float u = (px * tcos + pz * tsin) / cell, w = (pz * tcos - px * tsin) / cell;
                             float twig = Noise.Value(u * 0.4f, w * 4f, seed + 4);
-                            float chip = Noise.Value(px / cell * 2.5f, pz / cell * 2.5f, seed + 9);
-                            c = debris * (0.8f + 0.35f * chip);
-                            if (twig > 0.72f) c = debris * 0.55f;
-                            else if (twig < 0.12f) c = pebble * 0.9f;
+                            c = grit * (0.8f + 0.3f * Noise.Value(px / cell * 2.5f, pz / cell * 2.5f, seed + 5));
+                            if (g1 < 0.35f) c = Vec3.Lerp(stoneDark, stoneLight, gid) * (1.05f - 0.6f * g1);
+                            if (twig > 0.78f) c = grit * 0.5f;
                         }
+                        // Speckle of sand grains and pits.
+                        c *= 0.86f + 0.28f * Noise.White(x, y, seed + 6);
                         label = Labels.GroundClutter;
                         break;
                     }

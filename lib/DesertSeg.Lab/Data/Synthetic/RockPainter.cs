@@ -52,6 +52,7 @@ internal static class RockPainter
                     if (frac < 0 ? frac > -0.12f : frac > 0.88f) c *= 0.75f; // ledges between layers
                     float crack = MathF.Abs(Noise.Value(x / (facet * 1.5f), y / (facet * 1.5f), seed + 5) - 0.5f);
                     if (crack < 0.02f) c *= 0.65f;
+                    c *= Crumble(env, x / scale, y / scale, x, y, seed + 10);
                 }
                 else
                 {
@@ -124,6 +125,7 @@ internal static class RockPainter
                 float lit = 0.85f + 0.2f * Math.Clamp(-dpdt * s.SunX, -1, 1);
                 if (y - topY < Math.Max(1, 0.08f * scale)) lit *= 1.12f;
                 c *= lit * (0.92f + 0.12f * Noise.White(x, y, seed + 7));
+                c *= Crumble(env, x / scale, y / scale, x, y, seed + 10);
                 cv.Set(x, y, Labels.Rocks, c);
             }
         }
@@ -136,4 +138,23 @@ internal static class RockPainter
             Boulder(s, gx + ox, Math.Max(0.5f, depth + oz), rng.Range(0.3f, 1.2f), rng.Fork());
         }
     }
+
+    /// <summary>
+    /// The weathered skin of sandstone (<see cref="DesertEnvironment.RockSpeckle"/>): a brightness factor that
+    /// breaks the surface into chips of its own tone with dark cracks and pits between them, and sand grit on
+    /// top, at the scale of the broken-stone debris of ground clutter. (u, v) are surface coordinates in
+    /// metres, (x, y) the pixel. Averages about 1, so the rock keeps its colour.
+    /// </summary>
+    public static float Crumble(DesertEnvironment env, float u, float v, int x, int y, uint seed)
+    {
+        float amount = env.RockSpeckle;
+        if (amount <= 0) return 1;
+        var (f1, f2, id) = Cellular.Eval(u / ChipMetres, v / ChipMetres, seed);
+        float f = f2 - f1 < 0.09f ? 0.75f : 1.0f + 0.3f * id - 0.25f * f1;
+        f *= 0.86f + 0.28f * Noise.White(x, y, seed + 1);
+        return 1 + (f - 1) * amount;
+    }
+
+    /// <summary>Size of one chip of crumbling sandstone, in metres (within the clutter's chip sizes).</summary>
+    private const float ChipMetres = 0.2f;
 }
