@@ -17,7 +17,7 @@ public static class BenchCommand
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up runs per mode.", DefaultValueFactory = _ => 2 };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for LibTorch (default: all cores)." };
         var command = new Command("bench", "Table 6 on this machine: parameters, model size, ms/image and FPS single-scale and with TTA, peak memory, at the model's input size.");
-        foreach (var o in new Option[] { model.Checkpoint, model.Size, model.TtaScales, model.NoFlip, repeats, warmup, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { model.Checkpoint, model.Size, model.TtaScales, model.NoFlip, model.Device, model.Precision, repeats, warmup, threads }) command.Options.Add(o);
         command.SetAction(r => CommandGuard.Run(() =>
         {
             set_num_threads(r.GetValue(threads) ?? Environment.ProcessorCount);
@@ -28,6 +28,12 @@ public static class BenchCommand
             AnsiConsole.MarkupLineInterpolated($"Timing at {predictor.Height}x{predictor.Width}, batch 1: {r.GetValue(warmup)} warm-up + {r.GetValue(repeats)} timed runs per mode (single scale, {tta}).");
             var result = SpeedBenchmark.Run(predictor, new BenchmarkOptions(r.GetValue(warmup), r.GetValue(repeats), tta));
             Print(result);
+            if (predictor.Precision == InferencePrecision.Bf16)
+            {
+                using var fp32 = model.LoadPredictor(r, InferencePrecision.Fp32);
+                var reference = SpeedBenchmark.Run(fp32, new BenchmarkOptions(r.GetValue(warmup), r.GetValue(repeats), tta));
+                AnsiConsole.MarkupLineInterpolated($"bf16 {result.MsPerImage:F1} ms/image vs fp32 {reference.MsPerImage:F1} ms/image ({reference.MsPerImage / result.MsPerImage:F2}x); TTA {result.MsPerImageTta:F1} vs {reference.MsPerImageTta:F1} ms. Accuracy: eval --precision bf16 prints the mIoU difference.");
+            }
             return CommandGuard.Ok;
         }));
         return command;

@@ -71,6 +71,7 @@ public static class EvalCommand
                         FailureAnalysis.Gallery(FailureAnalysis.Worst(score, r.GetValue(worst)), predictor, options.Prediction),
                         FailureAnalysis.Gallery(FailureAnalysis.Best(score, r.GetValue(best)), predictor, options.Prediction));
             }
+            if (predictor.Precision == InferencePrecision.Bf16) ComparePrecision(r, model, splits, scores, scoringProtocol, tta, r.GetValue(limit));
             var val = scores.FirstOrDefault(s => s.Split == FalconLayout.Val);
             var test = scores.FirstOrDefault(s => s.Split == FalconLayout.Test);
             if (val is not null && test is not null)
@@ -81,6 +82,20 @@ public static class EvalCommand
             return CommandGuard.Ok;
         }));
         return command;
+    }
+
+    /// <summary>Scores the same checkpoint in float32 and prints the bf16 - fp32 mIoU difference per split.</summary>
+    private static void ComparePrecision(ParseResult r, InferenceArguments model, IReadOnlyList<DataSplit> splits, IReadOnlyList<SplitScore> bf16,
+        ScoringProtocol protocol, TestTimeAugmentation tta, int? limit)
+    {
+        using var fp32 = model.LoadPredictor(r, InferencePrecision.Fp32);
+        for (int i = 0; i < splits.Count; i++)
+        {
+            var options = new ScoringOptions(protocol, new PredictionOptions(tta, model.Suppression(r, splits[i], fp32)), limit);
+            var reference = SplitScorer.Score(fp32, splits[i], options);
+            double a = bf16[i].Metrics.MeanIoU, b = reference.Metrics.MeanIoU;
+            AnsiConsole.MarkupLineInterpolated($"'{splits[i].Name}': mIoU bf16 {a:F4}, fp32 {b:F4}, difference {a - b:+0.0000;-0.0000;0.0000}");
+        }
     }
 
     private static void Write(SplitScore score, string folder, IReadOnlyList<GalleryItem> worst, IReadOnlyList<GalleryItem> best)

@@ -23,7 +23,22 @@ public sealed class InferenceArguments
                       "'absent' takes the classes with no pixel in the input split's masks (an audit); or name them: \"Ground Clutter,Flowers,Logs\".",
     };
 
-    public IEnumerable<Option> All => [Checkpoint, Size, Tta, TtaScales, NoFlip, Suppress];
+    public Option<string> Device { get; } = DeviceOptions.Device();
+    public Option<string> Precision { get; } = new("--precision")
+    {
+        Description = "fp32 (default; TF32 on CUDA) or bf16 (model and input in bfloat16, logits back to float32 before resizing and argmax). " +
+                      "eval and bench also measure fp32 and print the difference.",
+        DefaultValueFactory = _ => "fp32",
+    };
+
+    public IEnumerable<Option> All => [Checkpoint, Size, Tta, TtaScales, NoFlip, Suppress, Device, Precision];
+
+    public InferencePrecision PrecisionOf(ParseResult r) => r.GetValue(Precision)!.Trim().ToLowerInvariant() switch
+    {
+        "fp32" or "float32" => InferencePrecision.Fp32,
+        "bf16" or "bfloat16" => InferencePrecision.Bf16,
+        var other => throw new ArgumentException($"Unknown precision '{other}'. Use fp32 or bf16."),
+    };
 
     public (int Height, int Width)? InputSize(ParseResult r) => r.GetValue(Size) is { } text ? ParseSize(text) : null;
 
@@ -69,11 +84,13 @@ public sealed class InferenceArguments
         return suppression;
     }
 
-    public Predictor LoadPredictor(ParseResult r)
+    /// <param name="precision">Overrides --precision (eval and bench load an fp32 twin to compare with).</param>
+    public Predictor LoadPredictor(ParseResult r, InferencePrecision? precision = null)
     {
         string checkpoint = r.GetValue(Checkpoint) ?? throw new ArgumentException("--checkpoint is required.");
-        var predictor = Predictor.Load(checkpoint, InputSize(r));
-        AnsiConsole.MarkupLineInterpolated($"Model: [bold]{predictor.Source}[/], {predictor.Source.Checkpoint}, device {predictor.Device}");
+        var device = DeviceOptions.Resolve(r.GetValue(Device));
+        var predictor = Predictor.Load(checkpoint, InputSize(r), device, precision ?? PrecisionOf(r));
+        AnsiConsole.MarkupLineInterpolated($"Model: [bold]{predictor.Source}[/], {predictor.Source.Checkpoint}, {Lab.Devices.ComputeDevice.Describe(predictor.Device)}, {predictor.Precision}");
         return predictor;
     }
 

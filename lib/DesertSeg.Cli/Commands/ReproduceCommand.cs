@@ -21,9 +21,10 @@ public static class ReproduceCommand
         var force = new Option<bool>("--force") { Description = "Retrain every phase even if finished runs exist." };
         var noPng = new Option<bool>("--no-png") { Description = "Skip PNG figures (no browser needed); HTML figures are always written. Without a browser this is automatic." };
         var weights = EncoderWeightsOptions.Create();
+        var device = DeviceOptions.Device();
         var command = new Command("reproduce", "Reproduce the report: train every phase (reusing finished runs), score, benchmark, and write report/ (tables as Markdown+CSV, figures as PNG+HTML, index.html).")
         {
-            scale, data, outDir, runs, force, noPng, weights.File, weights.FromScratch,
+            scale, data, outDir, runs, force, noPng, weights.File, weights.FromScratch, device,
         };
         command.SetAction(r => CommandGuard.Run(() =>
         {
@@ -35,7 +36,8 @@ public static class ReproduceCommand
                 png = false;
                 AnsiConsole.MarkupLine("[yellow]notice:[/] no Chromium/Chrome/Edge found: figures are written as interactive HTML only. PNG/SVG export needs one (Debian: apt-get install chromium; or set DESERTSEG_CHROMIUM).");
             }
-            var options = new TrainingOptions(EncoderWeightsFile: r.GetValue(weights.File), FromScratch: r.GetValue(weights.FromScratch));
+            var options = new TrainingOptions(Device: DeviceOptions.Resolve(r.GetValue(device)),
+                EncoderWeightsFile: r.GetValue(weights.File), FromScratch: r.GetValue(weights.FromScratch));
             var dataset = FalconDataset.Open(r.GetValue(data) ?? EmbeddedData.Ensure());
             var store = r.GetValue(runs) is { } folder ? new RunStore(folder) : RunStore.Default;
             string report = r.GetValue(outDir) ?? Path.Combine(Workspace.Root, "report");

@@ -20,14 +20,15 @@ public static class TrainCommand
         var epochs = new Option<int?>("--epochs") { Description = "Override the phase's number of epochs (the schedule is rebuilt for it)." };
         var workers = new Option<int?>("--workers") { Description = "Data loader threads (default: all cores)." };
         var runs = new Option<string?>("--runs") { Description = "Runs folder (default: runs/ in the workspace, or DESERTSEG_RUNS)." };
+        var device = DeviceOptions.Device();
         var command = new Command("train", "Train a phase of the report (e.g. train --phase 5 --scale quick). Finished runs are reused; interrupted ones resume.")
         {
-            phase, scale, data, resume, force, weights.File, weights.FromScratch, selectOnTest, epochs, workers, runs,
+            phase, scale, data, resume, force, weights.File, weights.FromScratch, selectOnTest, epochs, workers, runs, device,
         };
         command.SetAction(r => CommandGuard.Run(() =>
         {
             var store = r.GetValue(runs) is { } folder ? new RunStore(folder) : RunStore.Default;
-            var options = new TrainingOptions(Workers: r.GetValue(workers)) with
+            var options = new TrainingOptions(Device: DeviceOptions.Resolve(r.GetValue(device)), Workers: r.GetValue(workers)) with
             {
                 EncoderWeightsFile = r.GetValue(weights.File),
                 FromScratch = r.GetValue(weights.FromScratch),

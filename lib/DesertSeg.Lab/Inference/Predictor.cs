@@ -23,6 +23,17 @@ public sealed record PredictionOptions(TestTimeAugmentation? Tta = null, AbsentC
     public override string ToString() => $"{Augmentation}, {Suppressed}";
 }
 
+/// <summary>Number format of the model and its input during inference.</summary>
+public enum InferencePrecision
+{
+    /// <summary>float32 (on CUDA with TF32 matrix multiplies and convolutions; see Devices.ComputeDevice).</summary>
+    Fp32,
+
+    /// <summary>Model weights and input in bfloat16, as the report's bf16 autocast inference; logits go back to
+    /// float32 before any resize, sum or argmax.</summary>
+    Bf16,
+}
+
 /// <summary>
 /// A trained model ready to predict: images are resized to the model's input size (bilinear) and
 /// normalised with the ImageNet statistics as the evaluation pipeline does, run (with optional TTA) in
@@ -31,7 +42,8 @@ public sealed record PredictionOptions(TestTimeAugmentation? Tta = null, AbsentC
 /// </summary>
 public sealed class Predictor : IDisposable
 {
-    public Predictor(DeepLabV3Plus model, ClassScheme scheme, int height, int width, Device? device = null, ModelSource? source = null)
+    public Predictor(DeepLabV3Plus model, ClassScheme scheme, int height, int width, Device? device = null, ModelSource? source = null,
+        InferencePrecision precision = InferencePrecision.Fp32)
     {
         if (model.Config.Classes != scheme.Count)
             throw new ArgumentException($"The model has {model.Config.Classes} outputs but the {scheme.Name} scheme has {scheme.Count} classes.");
@@ -40,6 +52,8 @@ public sealed class Predictor : IDisposable
         Model = model;
         Model.eval();
         if (Device.type != DeviceType.CPU) Model.to(Device);
+        Precision = precision;
+        if (precision == InferencePrecision.Bf16) Model.to(ScalarType.BFloat16);
         Scheme = scheme;
         Height = height;
         Width = width;
@@ -47,7 +61,8 @@ public sealed class Predictor : IDisposable
     }
 
     /// <summary>Loads a checkpoint (or a run folder's best one) strictly; see <see cref="ModelSource.Resolve(string, ValueTuple{int, int}?)"/>.</summary>
-    public static Predictor Load(string checkpoint, (int Height, int Width)? inputSize = null, Device? device = null)
+    public static Predictor Load(string checkpoint, (int Height, int Width)? inputSize = null, Device? device = null,
+        InferencePrecision precision = InferencePrecision.Fp32)
     {
         using var stateDict = StateDict.Load(ModelSource.CheckpointFile(checkpoint));
         var source = ModelSource.Resolve(stateDict, inputSize);
@@ -62,13 +77,14 @@ public sealed class Predictor : IDisposable
             throw;
         }
         return new Predictor(model, source.Scheme, source.Height, source.Width,
-            device ?? (cuda.is_available() ? CUDA : CPU), source);
+            device ?? Devices.ComputeDevice.Resolve("auto"), source, precision);
     }
 
     public DeepLabV3Plus Model { get; }
     public ClassScheme Scheme { get; }
     public ModelSource Source { get; }
     public Device Device { get; }
+    public InferencePrecision Precision { get; }
 
     /// <summary>Model input height and width.</summary>
     public int Height { get; }
@@ -109,11 +125,16 @@ public sealed class Predictor : IDisposable
         foreach (var (sh, sw) in tta.TtaSizes(h, w))
         {
             var scaled = sh == h && sw == w ? input : F.interpolate(input, size: [sh, sw], mode: InterpolationMode.Bilinear, align_corners: false);
-            Accumulate(ref sum, Resize(Model.call(scaled), h, w));
-            if (tta.Flip) Accumulate(ref sum, Resize(Model.call(scaled.flip(3)).flip(3), h, w));
+            Accumulate(ref sum, Resize(Forward(scaled), h, w));
+            if (tta.Flip) Accumulate(ref sum, Resize(Forward(scaled.flip(3)).flip(3), h, w));
         }
         return sum!.MoveToOuterDisposeScope();
     }
+
+    /// <summary>One forward pass in the predictor's precision; float32 logits either way.</summary>
+    private Tensor Forward(Tensor input) => Precision == InferencePrecision.Bf16
+        ? Model.call(input.to(ScalarType.BFloat16)).to(ScalarType.Float32)
+        : Model.call(input);
 
     private static void Accumulate(ref Tensor? sum, Tensor logits)
     {
@@ -167,7 +188,7 @@ public sealed class Predictor : IDisposable
         return masked.argmax(1).to(ScalarType.Byte).cpu().data<byte>().ToArray();
     }
 
-    public override string ToString() => Source.ToString();
+    public override string ToString() => Source + (Precision == InferencePrecision.Bf16 ? ", bf16" : "");
 
     public void Dispose() => Model.Dispose();
 }

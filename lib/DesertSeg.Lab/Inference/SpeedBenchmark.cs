@@ -26,7 +26,8 @@ public sealed record BenchmarkResult(
     double MsPerImageTta,
     int TtaPasses,
     long PeakWorkingSetBytes,
-    long? PeakGpuBytes)
+    long? PeakGpuBytes,
+    string Precision = "float32")
 {
     public double Fps => 1000 / MsPerImage;
     public double FpsTta => 1000 / MsPerImageTta;
@@ -41,7 +42,7 @@ public sealed record BenchmarkResult(
         ($"Inference (TTA, {TtaPasses} passes)", $"{MsPerImageTta:F1} ms/image ({FpsTta:F1} FPS)", $"{Reporting.ReportedNumbers.Table6.MsPerImageTta} ms/image (7.3 FPS)"),
         ("Peak memory", PeakGpuBytes is { } gpu ? $"{gpu / 1e9:F2} GB GPU (nvidia-smi, process)" : $"{PeakWorkingSetBytes / 1e9:F2} GB process (working set)",
             $"~{Reporting.ReportedNumbers.Table6.PeakVramGB} GB VRAM"),
-        ("Hardware", $"{Device}, {Threads} threads, float32", Reporting.ReportedNumbers.Table6.Hardware),
+        ("Hardware", $"{Device}, {Threads} threads, {Precision}", Reporting.ReportedNumbers.Table6.Hardware),
     ];
 }
 
@@ -86,7 +87,7 @@ public static class SpeedBenchmark
         process.Refresh();
         return new BenchmarkResult(ModelSummary.Of(predictor.Model), predictor.Device.ToString(), get_num_threads(),
             predictor.Height, predictor.Width, options.Repeats, single, tta, options.Augmentation.Passes,
-            process.PeakWorkingSet64, gpuPeak);
+            process.PeakWorkingSet64, gpuPeak, predictor.Precision == InferencePrecision.Bf16 ? "bfloat16" : "float32");
     }
 }
 

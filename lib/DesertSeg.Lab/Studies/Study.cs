@@ -15,6 +15,7 @@ namespace DesertSeg.Lab.Studies;
 public sealed class Study : IDisposable
 {
     private readonly PhaseRunner _runner;
+    private readonly TorchSharp.torch.Device? _device;
     private readonly bool _force;
     private readonly HashSet<string> _forced = [];
     private readonly Dictionary<string, PhaseRun> _runs = [];
@@ -38,6 +39,7 @@ public sealed class Study : IDisposable
         Log = log ?? TextWriter.Null;
         DatasetFingerprint = Lab.Data.DatasetFingerprint.Of(data);
         _runner = new PhaseRunner(store ?? RunStore.Default, data, options, observer);
+        _device = options?.Device;
         _force = force;
     }
 
@@ -97,7 +99,7 @@ public sealed class Study : IDisposable
     public Predictor Predictor(string phase)
     {
         if (_predictors.TryGetValue(phase, out var known)) return known;
-        return _predictors[phase] = Inference.Predictor.Load(Phase(phase).Directory.Path);
+        return _predictors[phase] = Inference.Predictor.Load(Phase(phase).Directory.Path, device: _device);
     }
 
     /// <summary>

@@ -53,6 +53,12 @@ public class TrainerTests(TrainingFixture fixture)
         var rescored = SplitScorer.Score(predictor, fixture.Data[FalconLayout.Val].Subset(config.ValImages),
             new ScoringOptions(ScoringProtocol.InputSize));
         Assert.Equal(status.BestValMeanIoU!.Value, rescored.Metrics.MeanIoU, 4);
+
+        // bfloat16 inference of the trained checkpoint scores within 0.01 mIoU of float32.
+        using var bf16 = Predictor.Load(run.Path, device: CPU, precision: InferencePrecision.Bf16);
+        var bf16Score = SplitScorer.Score(bf16, fixture.Data[FalconLayout.Val].Subset(config.ValImages), new ScoringOptions(ScoringProtocol.InputSize));
+        Assert.True(Math.Abs(bf16Score.Metrics.MeanIoU - rescored.Metrics.MeanIoU) < 0.01,
+            $"bf16 mIoU {bf16Score.Metrics.MeanIoU:F4} vs fp32 {rescored.Metrics.MeanIoU:F4}");
     }
 
     [Fact]

@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using DesertSeg.Lab.Checkpoints;
+using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Models;
+using DesertSeg.Lab.Training;
+using static TorchSharp.torch;
+
+namespace DesertSeg.Lab.Tests.Training;
+
+[Collection(TrainingCollection.Name)]
+public class PhaseRunnerTests(TrainingFixture fixture)
+{
+    private static string Sha256(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
+
+    [Fact]
+    public void FullScaleWithoutImageNetWeightsStopsBeforeTrainingAndSaysHow()
+    {
+        string runs = fixture.NewRunsFolder();
+        var runner = new PhaseRunner(new RunStore(runs), fixture.Data);
+
+        var error = Assert.Throws<MissingEncoderWeightsException>(() => runner.Ensure(PhaseCatalog.Get("5", "full")));
+
+        Assert.Contains("--encoder-weights", error.Message);
+        Assert.Contains("IMAGENET1K_V1", error.Message);
+        Assert.Contains("--from-scratch", error.Message);
+        Assert.Contains("DESERTSEG_ENCODER_WEIGHTS", error.Message);
+        Assert.False(Directory.Exists(runs) && Directory.EnumerateFileSystemEntries(runs).Any(), "nothing may be written before the refusal");
+    }
+
+    [Fact]
+    public void ConfigurationRecordsTheWeightsFileByNameAndHashOrSaysFromScratch()
+    {
+        using var folder = new TempFolder();
+        string weights = folder.Combine("resnet101-imagenet.pth");
+        File.WriteAllBytes(weights, [1, 2, 3, 4, 5]);
+        var full = PhaseCatalog.Get("3", "full");
+
+        var bound = new PhaseRunner(new RunStore(folder.Combine("runs")), fixture.Data, new TrainingOptions(EncoderWeightsFile: weights)).BindEncoder(full);
+        var scratch = new PhaseRunner(new RunStore(folder.Combine("runs")), fixture.Data, new TrainingOptions(FromScratch: true)).BindEncoder(full);
+
+        Assert.Equal(new WeightsFile("resnet101-imagenet.pth", Sha256(weights)), bound.EncoderWeights);
+        Assert.False(bound.FromScratch);
+        Assert.Equal("phase3-full", bound.Name);
+        Assert.True(scratch.FromScratch);
+        Assert.Null(scratch.EncoderWeights);
+        Assert.Equal("phase3-full-scratch", scratch.Name);
+        Assert.NotEqual(bound.Fingerprint(), scratch.Fingerprint());
+        // Quick scale names the built-in ImageNet ResNet-18 by its converted file's hash.
+        var quick = new PhaseRunner(new RunStore(folder.Combine("runs")), fixture.Data).BindEncoder(PhaseCatalog.Get("3", "quick"));
+        Assert.Equal("resnet18-imagenet.safetensors", quick.EncoderWeights!.Name);
+        Assert.Equal(Sha256(Lab.Checkpoints.Pretrained.PretrainedEncoders.WeightsFile("resnet18-imagenet")), quick.EncoderWeights.Sha256);
+    }
+
+    [Fact]
+    public void PhaseFiveFollowsTheExactPhaseThreeCheckpointItStartsFrom()
+    {
+        var store = new RunStore(fixture.NewRunsFolder());
+        var runner = new PhaseRunner(store, fixture.Data, new TrainingOptions(Device: CPU, Workers: 2));
+        var phase5 = TrainingFixture.Tiny("5", epochs: 1, trainImages: 8, valImages: 4);
+        // A finished Phase 3 run where the runner looks for it, with a random 10-class checkpoint.
+        var phase3 = runner.BindEncoder(PhaseRunner.DependencyOf(phase5)! with { FromScratch = true });
+        var parent = runner.RunFor(phase3);
+        parent.Initialise(phase3, new DatasetInfo(fixture.Data.Root, DatasetFingerprint.Of(fixture.Data), new Dictionary<string, int>()));
+        WriteRandomCheckpoint(parent.BestCheckpoint, phase3.Model, seed: 1);
+        parent.WriteStatus(new RunStatus(RunState.Finished, 1, 1, 0, 0.1, "validation", null, DateTimeOffset.UtcNow));
+
+        var first = runner.Ensure(phase5);
+        var again = runner.Ensure(phase5);
+        WriteRandomCheckpoint(parent.BestCheckpoint, phase3.Model, seed: 2); // Phase 3 retrained: another checkpoint
+        var afterRetrain = runner.Ensure(phase5);
+
+        Assert.Equal(RunOutcome.Trained, first.Outcome);
+        Assert.Equal(RunOutcome.Reused, again.Outcome);
+        Assert.Equal(first.Directory.Path, again.Directory.Path);
+        Assert.Equal(RunOutcome.Trained, afterRetrain.Outcome);
+        Assert.NotEqual(first.Directory.Path, afterRetrain.Directory.Path);
+        Assert.Equal(Sha256(parent.BestCheckpoint), afterRetrain.Directory.ReadConfig().InitCheckpoint!.Sha256);
+        Assert.NotEqual(first.Directory.ReadConfig().InitCheckpoint!.Sha256, afterRetrain.Directory.ReadConfig().InitCheckpoint!.Sha256);
+    }
+
+    private static void WriteRandomCheckpoint(string path, ModelConfig config, int seed)
+    {
+        manual_seed(seed);
+        using var model = DeepLabV3Plus.Create(config);
+        model.ExportSafetensors(path);
+    }
+}
