@@ -32,15 +32,19 @@ public static class Notebook
     /// DESERTSEG_FROM_SCRATCH=1 allows an encoder without ImageNet weights. Training prints one line per epoch.
     /// </summary>
     /// <exception cref="Training.MissingEncoderWeightsException">Full scale without ImageNet weights: the message says how to get them.</exception>
-    public static Studies.Study Start(string scale = "quick", string? dataPath = null, bool force = false, string? encoderWeights = null)
+    /// <param name="device">"auto" (CUDA when available), "cpu", "cuda" or "cuda:N"; DESERTSEG_DEVICE overrides it.</param>
+    public static Studies.Study Start(string scale = "quick", string? dataPath = null, bool force = false, string? encoderWeights = null,
+        string device = "auto")
     {
         Setup();
+        var computeDevice = Devices.ComputeDevice.Resolve(Env("DESERTSEG_DEVICE") ?? device);
+        Console.WriteLine($"compute: {Devices.ComputeDevice.Describe(computeDevice)}, training in float32");
         scale = Env("DESERTSEG_SCALE") ?? scale;
         dataPath = Env("DESERTSEG_DATA_PATH") ?? dataPath;
         encoderWeights = Env("DESERTSEG_ENCODER_WEIGHTS") ?? encoderWeights;
         string root = dataPath ?? Data.Synthetic.EmbeddedDataset.Ensure(progress: new Progress<int>(n => { if (n % 32 == 0) Console.WriteLine($"generated {n} scenes"); }));
         var data = Data.FalconDataset.Open(root);
-        var options = new Training.TrainingOptions(EncoderWeightsFile: encoderWeights, FromScratch: Env("DESERTSEG_FROM_SCRATCH") == "1");
+        var options = new Training.TrainingOptions(Device: computeDevice, EncoderWeightsFile: encoderWeights, FromScratch: Env("DESERTSEG_FROM_SCRATCH") == "1");
         var study = new Studies.Study(data, scale, options: options, observer: new Training.EpochLineObserver(Console.Out), force: force, log: Console.Out);
         Console.WriteLine($"data: {data.Root} ({string.Join(", ", data.Splits.Select(s => $"{s.Name} {s.Count}"))}); scale: {scale}; " +
                           $"encoder weights: {study.CheckEncoderWeights()}");
@@ -58,14 +62,16 @@ public static class Notebook
         Formatter.Register<DataFrame>((frame, writer) => writer.Write(TableExport.ToHtml(frame, maxRows: 100)), HtmlFormatter.MimeType);
         TorchSharp.torch.set_num_threads(System.Environment.ProcessorCount);
         Console.WriteLine(Environment());
+        // A CUDA build that finds no GPU must not pass unnoticed in a notebook either.
+        if (Devices.ComputeDevice.Warning is { } warning) Console.Error.WriteLine(warning);
     }
 
     /// <summary>What the workspace runs on: device, threads, TorchSharp and data locations.</summary>
     public static string Environment()
     {
-        bool cuda = TorchSharp.torch.cuda.is_available();
+        bool cuda = Devices.ComputeDevice.CudaAvailable;
         return $"DesertSeg.Lab at {Workspace.Root}\n" +
-               $"device: {(cuda ? "CUDA" : "CPU")}, torch threads {TorchSharp.torch.get_num_threads()}, {System.Environment.ProcessorCount} cores, " +
+               $"backend: {Devices.ComputeDevice.Backend}, device: {(cuda ? "CUDA" : "CPU")}, torch threads {TorchSharp.torch.get_num_threads()}, {System.Environment.ProcessorCount} cores, " +
                $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, .NET {System.Environment.Version}\n" +
                $"embedded data: {Data.Synthetic.EmbeddedDataset.DefaultRoot}\nruns: {Workspace.RunsFolder}";
     }

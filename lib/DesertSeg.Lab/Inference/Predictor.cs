@@ -107,7 +107,8 @@ public sealed class Predictor : IDisposable
                 Normalization.ImageNet.ToChw(resized, chw);
             }
         }
-        var input = tensor(chw, [1, 3, Height, Width], ScalarType.Float32);
+        // Host staging tensor, named CPU so that a default device set elsewhere cannot move it by surprise.
+        var input = tensor(chw, [1, 3, Height, Width], ScalarType.Float32, device: CPU);
         if (Device.type == DeviceType.CPU) return input;
         using (input) return input.to(Device);
     }

@@ -53,10 +53,11 @@ public sealed class Batch
     public BatchTensors ToTensors(Device? device = null)
     {
         device ??= CPU;
-        var images = torch.tensor(Images, [Count, 3, Height, Width], ScalarType.Float32);
+        // Host staging tensors name the CPU: only the copy below decides where the batch lives.
+        var images = torch.tensor(Images, [Count, 3, Height, Width], ScalarType.Float32, device: CPU);
         Tensor masks;
         // Bytes cross to the device before widening: an eighth of the transfer of int64.
-        using (var bytes = torch.tensor(Masks, [Count, Height, Width], ScalarType.Byte))
+        using (var bytes = torch.tensor(Masks, [Count, Height, Width], ScalarType.Byte, device: CPU))
         {
             if (device.type == DeviceType.CPU)
             {
