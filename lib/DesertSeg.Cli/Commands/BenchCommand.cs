@@ -12,16 +12,25 @@ public static class BenchCommand
     public static Command Create()
     {
         var model = new InferenceArguments();
-        model.Checkpoint.Required = true;
+        var encoder = new Option<string?>("--encoder")
+        {
+            Description = "Time a model with random weights instead of a checkpoint (speed does not depend on the weights), e.g. " +
+                          "--encoder resnet101 --size 512x896 for the report's model on a machine without its checkpoint.",
+        };
         var repeats = new Option<int>("--repeats") { Description = "Timed runs per mode; the median is reported.", DefaultValueFactory = _ => 10 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up runs per mode.", DefaultValueFactory = _ => 2 };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for LibTorch (default: all cores)." };
         var command = new Command("bench", "Table 6 on this machine: parameters, model size, ms/image and FPS single-scale and with TTA, peak memory, at the model's input size.");
-        foreach (var o in new Option[] { model.Checkpoint, model.Size, model.TtaScales, model.NoFlip, model.Device, model.Precision, repeats, warmup, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { model.Checkpoint, model.Size, model.TtaScales, model.NoFlip, model.Device, model.Precision, encoder, repeats, warmup, threads }) command.Options.Add(o);
         command.SetAction(r => CommandGuard.Run(() =>
         {
             set_num_threads(r.GetValue(threads) ?? Environment.ProcessorCount);
-            using var predictor = model.LoadPredictor(r);
+            if (r.GetValue(model.Checkpoint) is null == r.GetValue(encoder) is null)
+                throw new ArgumentException("Give --checkpoint (a trained model) or --encoder (random weights, for timing), one of them.");
+            Predictor Load(InferencePrecision? precision) => r.GetValue(encoder) is { } name
+                ? RandomModel(name, model.InputSize(r) ?? ModelSource.ReportInputSize, DeviceOptions.Resolve(r.GetValue(model.Device)), precision ?? model.PrecisionOf(r))
+                : model.LoadPredictor(r, precision);
+            using var predictor = Load(null);
             var tta = r.GetValue(model.TtaScales) is { } text
                 ? new TestTimeAugmentation(TestTimeAugmentation.ParseScales(text), !r.GetValue(model.NoFlip))
                 : TestTimeAugmentation.Original with { Flip = !r.GetValue(model.NoFlip) };
@@ -30,13 +39,23 @@ public static class BenchCommand
             Print(result);
             if (predictor.Precision == InferencePrecision.Bf16)
             {
-                using var fp32 = model.LoadPredictor(r, InferencePrecision.Fp32);
+                using var fp32 = Load(InferencePrecision.Fp32);
                 var reference = SpeedBenchmark.Run(fp32, new BenchmarkOptions(r.GetValue(warmup), r.GetValue(repeats), tta));
                 AnsiConsole.MarkupLineInterpolated($"bf16 {result.MsPerImage:F1} ms/image vs fp32 {reference.MsPerImage:F1} ms/image ({reference.MsPerImage / result.MsPerImage:F2}x); TTA {result.MsPerImageTta:F1} vs {reference.MsPerImageTta:F1} ms. Accuracy: eval --precision bf16 prints the mIoU difference.");
             }
             return CommandGuard.Ok;
         }));
         return command;
+    }
+
+    private static Predictor RandomModel(string encoder, (int Height, int Width) size, Device device, InferencePrecision precision)
+    {
+        manual_seed(0);
+        var config = new Lab.Models.ModelConfig(encoder, Lab.Data.ClassScheme.SevenClass.Count);
+        var predictor = new Predictor(Lab.Models.DeepLabV3Plus.Create(config), Lab.Data.ClassScheme.SevenClass, size.Height, size.Width, device,
+            new ModelSource("(random weights)", config, Lab.Data.ClassScheme.SevenClass, size.Height, size.Width, "random weights, for timing"), precision);
+        AnsiConsole.MarkupLineInterpolated($"Model: [bold]{encoder}[/] with random weights (timing only), {Lab.Devices.ComputeDevice.Describe(device)}, {precision}");
+        return predictor;
     }
 
     private static void Print(BenchmarkResult b)

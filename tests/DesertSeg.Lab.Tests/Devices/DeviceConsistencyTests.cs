@@ -29,6 +29,9 @@ public class DefaultDeviceCollection;
 public sealed class DeviceConsistencyTests : IDisposable
 {
     private static readonly Device Meta = new(DeviceType.META);
+
+    /// <summary>Where the model runs: the CPU here; tools/gpu-check sets DESERTSEG_TEST_DEVICE=cuda to run the same tests on the GPU.</summary>
+    private static Device Target => Lab.Devices.ComputeDevice.Resolve(Environment.GetEnvironmentVariable("DESERTSEG_TEST_DEVICE") ?? "cpu");
     private readonly TempFolder _folder = new("desertseg-device");
 
     public void Dispose()
@@ -79,16 +82,19 @@ public sealed class DeviceConsistencyTests : IDisposable
         var loader = new SegmentationLoader(new SegmentationDataset(dataset[FalconLayout.Train], scheme, pipeline), LoaderOptions.Training(2, 1) with { Workers = 1 });
         var evaluation = new SegmentationLoader(new SegmentationDataset(dataset[FalconLayout.Val], scheme, AugmentationPipeline.Evaluation(config.Height, config.Width)),
             LoaderOptions.Evaluation(2) with { Workers = 1 });
+        var device = Target;
         using var model = TinyModel.Create(scheme.Count, seed: 2);
+        model.to(device);
         using var loss = new SegmentationLoss(config.Loss, scheme.ClassNames);
+        loss.to(device);
         using var optimizer = new SegmentationOptimizer(model, config.Optimizer, config.Schedule);
         var run = new RunDirectory(_folder.Combine("run"));
 
         var (losses, score) = OnMetaDefault(() =>
         {
             optimizer.BeginEpoch(2);
-            var epoch = new TrainingEpoch(config, model, loss, optimizer, loader, CPU, run, new EpochLineObserver(TextWriter.Null)).Run(2, default);
-            return (epoch, ModelEvaluator.Evaluate(model, evaluation, CPU, loss));
+            var epoch = new TrainingEpoch(config, model, loss, optimizer, loader, device, run, new EpochLineObserver(TextWriter.Null)).Run(2, default);
+            return (epoch, ModelEvaluator.Evaluate(model, evaluation, device, loss));
         });
 
         Assert.True(double.IsFinite(losses.Loss) && losses.Images > 0);
@@ -101,7 +107,7 @@ public sealed class DeviceConsistencyTests : IDisposable
         string data = _folder.Combine("data");
         FalconFixture.WriteSmall(data);
         var test = FalconDataset.Open(data)[FalconLayout.Test];
-        using var predictor = TinyModel.Predictor(classes: 10, seed: 3);
+        using var predictor = new Predictor(TinyModel.Create(10, seed: 3), ClassScheme.TenClass, TinyModel.Height, TinyModel.Width, Target);
         var options = new PredictionOptions(TestTimeAugmentation.Original, AbsentClassSuppression.FromSplit(test));
 
         var (indices, score) = OnMetaDefault(() =>
