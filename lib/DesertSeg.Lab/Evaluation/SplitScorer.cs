@@ -9,15 +9,17 @@ namespace DesertSeg.Lab.Evaluation;
 /// <param name="Protocol">Native resolution (default) or the original's input-size protocol.</param>
 /// <param name="Prediction">TTA and absent-class suppression.</param>
 /// <param name="Limit">Score at most this many images, evenly spaced over the split (null: all).</param>
+/// <param name="BatchSize">Images per forward pass (a GPU wants several; the scores do not depend on it).</param>
 public sealed record ScoringOptions(
     ScoringProtocol Protocol = ScoringProtocol.Native,
     PredictionOptions? Prediction = null,
-    int? Limit = null)
+    int? Limit = null,
+    int BatchSize = 4)
 {
     public PredictionOptions PredictionOrPlain => Prediction ?? PredictionOptions.Plain;
 }
 
-/// <summary>Scores a model on a split with ground truth, image by image, in the model's class scheme.</summary>
+/// <summary>Scores a model on a split with ground truth, in batches of images, in the model's class scheme; every image keeps its own confusion.</summary>
 public static class SplitScorer
 {
     public static SplitScore Score(Predictor predictor, DataSplit split, ScoringOptions? options = null,
@@ -31,31 +33,31 @@ public static class SplitScorer
         var total = new ConfusionMatrix(scheme.Count);
         var images = new List<ImageScore>(split.Count);
 
-        // Decoding the next pair overlaps the model's work on the current one.
-        Task<(RgbImage, RawMask)> Read(int i) => Task.Run(() => ReadPair(split.Pairs[i]));
+        if (options.BatchSize < 1) throw new ArgumentException($"Batch size must be positive, got {options.BatchSize}.");
+        // Decoding the next batch of pairs overlaps the model's work on the current one.
+        Task<(RgbImage Image, RawMask Mask)[]> Read(int start) => Task.Run(() =>
+            split.Pairs.Skip(start).Take(options.BatchSize).Select(ReadPair).ToArray());
         var next = Read(0);
-        for (int i = 0; i < split.Count; i++)
+        for (int start = 0; start < split.Count; start += options.BatchSize)
         {
             cancellation.ThrowIfCancellationRequested();
-            var (image, raw) = next.GetAwaiter().GetResult();
-            if (i + 1 < split.Count) next = Read(i + 1);
-            var pair = split.Pairs[i];
-            var truth = scheme.Remap(raw.Values);
-            byte[] predicted;
-            if (options.Protocol == ScoringProtocol.Native)
+            var batch = next.GetAwaiter().GetResult();
+            if (start + options.BatchSize < split.Count) next = Read(start + options.BatchSize);
+            var sizes = batch.Select(b => options.Protocol == ScoringProtocol.Native ? (b.Image.Height, b.Image.Width) : (predictor.Height, predictor.Width)).ToList();
+            var predictions = predictor.PredictIndices(batch.Select(b => b.Image).ToList(), sizes, prediction);
+            for (int k = 0; k < batch.Length; k++)
             {
-                predicted = predictor.PredictIndices(image, prediction);
+                var (_, raw) = batch[k];
+                var pair = split.Pairs[start + k];
+                var truth = scheme.Remap(raw.Values);
+                if (options.Protocol == ScoringProtocol.InputSize)
+                    truth = ResizeNearest(truth, raw.Width, raw.Height, predictor.Width, predictor.Height);
+                var confusion = new ConfusionMatrix(scheme.Count);
+                confusion.Add(predictions[k], truth);
+                total.Add(confusion);
+                images.Add(new ImageScore(pair.Id, pair.ImagePath, pair.MaskPath!, null, confusion));
+                progress?.Report(start + k + 1);
             }
-            else
-            {
-                predicted = predictor.PredictIndices(image, predictor.Height, predictor.Width, prediction);
-                truth = ResizeNearest(truth, raw.Width, raw.Height, predictor.Width, predictor.Height);
-            }
-            var confusion = new ConfusionMatrix(scheme.Count);
-            confusion.Add(predicted, truth);
-            total.Add(confusion);
-            images.Add(new ImageScore(pair.Id, pair.ImagePath, pair.MaskPath!, null, confusion));
-            progress?.Report(i + 1);
         }
         string method = $"{predictor.Source.Model.Encoder} {scheme.Name} model, {prediction}";
         return new SplitScore(split.Name, options.Protocol, scheme, method, total, images,

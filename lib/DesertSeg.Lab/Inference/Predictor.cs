@@ -110,7 +110,10 @@ public sealed class Predictor : IDisposable
         // Host staging tensor, named CPU so that a default device set elsewhere cannot move it by surprise.
         var input = tensor(chw, [1, 3, Height, Width], ScalarType.Float32, device: CPU);
         if (Device.type == DeviceType.CPU) return input;
-        using (input) return input.to(Device);
+        // Page-locked memory lets the copy run asynchronously (the caching host allocator keeps it until the copy is done).
+        using (input)
+        using (var pinned = input.pin_memory())
+            return pinned.to(Device, non_blocking: true);
     }
 
     /// <summary>
@@ -166,6 +169,23 @@ public sealed class Predictor : IDisposable
         using var scope = NewDisposeScope();
         var logits = LogitsAt(image, height, width, options.Augmentation);
         return Argmax(logits, options.Suppressed);
+    }
+
+    /// <summary>
+    /// Class indices of several images from one forward pass per TTA pass (the batch runs at the input size),
+    /// each image's logits resized to its own <paramref name="sizes"/> entry before suppression and argmax.
+    /// </summary>
+    public IReadOnlyList<byte[]> PredictIndices(IReadOnlyList<RgbImage> images, IReadOnlyList<(int Height, int Width)> sizes, PredictionOptions? options = null)
+    {
+        if (images.Count != sizes.Count) throw new ArgumentException($"{images.Count} images but {sizes.Count} sizes.");
+        if (images.Count == 0) return [];
+        options ??= PredictionOptions.Plain;
+        using var mode = inference_mode();
+        using var scope = NewDisposeScope();
+        var logits = InputLogits(cat(images.Select(Preprocess).ToList(), 0), options.Augmentation);
+        return Enumerable.Range(0, images.Count)
+            .Select(i => Argmax(Resize(logits.narrow(0, i, 1), sizes[i].Height, sizes[i].Width), options.Suppressed))
+            .ToList();
     }
 
     /// <summary>Class indices at the image's own size (logits upsampled before argmax).</summary>

@@ -114,9 +114,11 @@ public class ScorerTests
         // Each image's confusion, counted here by hand from the predictor's own native prediction and the
         // remapped mask; the split's matrix is their sum.
         var summed = new long[10, 10];
-        foreach (var pair in test.Pairs)
+        var rgb = test.Pairs.Select(p => ImageFiles.ReadRgb(p.ImagePath)).ToList();
+        // One batch, as the scorer runs them (a batched forward may round differently from a single one).
+        var batch = predictor.PredictIndices(rgb, rgb.Select(i => (i.Height, i.Width)).ToList());
+        foreach (var (pair, predicted) in test.Pairs.Zip(batch))
         {
-            var predicted = predictor.PredictIndices(ImageFiles.ReadRgb(pair.ImagePath));
             var truth = ClassScheme.TenClass.Remap(MaskFiles.ReadRaw(pair.MaskPath!).Values);
             var expected = new long[10, 10];
             for (int i = 0; i < truth.Length; i++)

@@ -65,10 +65,13 @@ public sealed class Batch
             }
             else
             {
-                using var onDevice = bytes.to(device);
+                // Page-locked staging lets both copies run asynchronously with the GPU's work.
+                using var pinnedMasks = bytes.pin_memory();
+                using var onDevice = pinnedMasks.to(device, non_blocking: true);
                 masks = onDevice.to_type(ScalarType.Int64);
                 using var cpuImages = images;
-                images = cpuImages.to(device);
+                using var pinnedImages = cpuImages.pin_memory();
+                images = pinnedImages.to(device, non_blocking: true);
             }
         }
         return new BatchTensors(images, masks);
