@@ -104,6 +104,8 @@ public sealed record DesertEnvironment(string Name)
     /// <summary>Range of the size of one clutter chip, in metres (pebbles to slab fragments).</summary>
     public float ClutterChipMin { get; init; } = 0.1f;
     public float ClutterChipMax { get; init; } = 0.35f;
+    /// <summary>Heaps of broken sandstone blocks per image, also ground clutter (small boulder scale).</summary>
+    public float DebrisHeaps { get; init; } = 0;
     public float FlowerPatches { get; init; } = 0;
     public float LogChance { get; init; } = 0;
 
@@ -127,7 +129,8 @@ public sealed record DesertEnvironment(string Name)
         Rocks = 40,
         RockSize = 0.42f,
         RockNearBush = 0.25f,
-        ClutterPatches = 75,
+        ClutterPatches = 45,
+        DebrisHeaps = 30,
         FlowerPatches = 65,
         LogChance = 0.4f,
     };

@@ -78,7 +78,7 @@ internal static class GroundPatchPainter
                         float rim = Math.Clamp((f2 - f1) * 3, 0, 1);
                         c = Vec3.Lerp(rockDark, rockLight, 0.3f + 0.6f * Noise.White((int)(id * 1e6f), 1, seed)) * (0.75f + 0.3f * rim);
                         c *= 0.9f + 0.15f * Noise.Value(px * 8, pz * 8, seed + 3);
-                        c *= RockPainter.Crumble(env, px, pz, x, y, seed + 10);
+                        c *= RockPainter.Crumble(env.RockSpeckle, px, pz, x, y, seed + 10);
                         label = Labels.Rocks;
                         break;
                     }

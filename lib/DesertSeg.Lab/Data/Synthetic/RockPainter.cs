@@ -8,22 +8,51 @@ internal static class RockPainter
 {
     public static void Boulder(SceneContext s, float gx, float depth, float sizeMetres, Rng rng)
     {
+        var env = s.Env;
+        Block(s, gx, depth, sizeMetres, rng, env.RockStyle == RockStyle.LayeredSandstone, Vec3.Of(env.RockLight), Vec3.Of(env.RockDark),
+            env.Moss, env.RockSpeckle, Labels.Rocks);
+    }
+
+    /// <summary>
+    /// A heap of broken sandstone blocks and flakes (ground clutter of the training desert): small crumbling
+    /// brown stones in the clutter's colours, piled within a metre or so.
+    /// </summary>
+    public static void DebrisHeap(SceneContext s, float gx, float depth, Rng rng)
+    {
+        var env = s.Env;
+        int n = rng.Int(3, 9);
+        float spread = rng.Range(0.3f, 0.9f);
+        var blocks = new List<(float X, float Z, float Size, ulong Seed)>(n);
+        for (int i = 0; i < n; i++)
+            blocks.Add((gx + rng.Range(-1f, 1f) * spread, Math.Max(0.5f, depth + rng.Range(-0.5f, 0.5f) * spread),
+                rng.Range(0.12f, 0.45f), rng.NextULong()));
+        blocks.Sort((a, b) => b.Z.CompareTo(a.Z));
+        var light = Vec3.Of(env.ClutterLight) * DebrisBrightness;
+        var dark = Vec3.Of(env.ClutterDark) * DebrisBrightness;
+        foreach (var b in blocks)
+            Block(s, b.X, b.Z, b.Size, new Rng(b.Seed), sandstone: true, light, dark, moss: 0, crumble: 1, Labels.GroundClutter);
+    }
+
+    /// <summary>Standing blocks catch more light than flat chips: clutter colours are scaled by this for heaps.</summary>
+    private const float DebrisBrightness = 1.4f;
+
+    private static void Block(SceneContext s, float gx, float depth, float sizeMetres, Rng rng, bool sandstone,
+        Vec3 rockLight, Vec3 rockDark, float moss, float crumble, ushort label)
+    {
         var (px, py) = s.Camera.Project(gx, depth);
         float scale = s.Camera.Scale(py - s.Camera.Horizon(px));
         float r = sizeMetres * scale;
         if (r < 0.8f || px < -r * 2 || px > s.Canvas.Width + r * 2) return;
-        var env = s.Env;
         var cv = s.Canvas;
-        bool sandstone = env.RockStyle == RockStyle.LayeredSandstone;
-        var light = s.Fog(Vec3.Of(env.RockLight) * rng.Range(0.85f, 1.1f), depth);
-        var dark = s.Fog(Vec3.Of(env.RockDark) * rng.Range(0.85f, 1.1f), depth);
-        var moss = s.Fog(new Vec3(85, 105, 50) * rng.Range(0.8f, 1.15f), depth);
+        var light = s.Fog(rockLight * rng.Range(0.85f, 1.1f), depth);
+        var dark = s.Fog(rockDark * rng.Range(0.85f, 1.1f), depth);
+        var mossColor = s.Fog(new Vec3(85, 105, 50) * rng.Range(0.8f, 1.15f), depth);
         uint seed = (uint)rng.NextULong();
         float squash = rng.Range(0.5f, 0.85f);
         float cy = py - r * squash * 0.55f;
         float facet = Math.Max(1.5f, r * 0.35f);
         float layer = Math.Max(1.2f, 0.07f * scale * rng.Range(0.7f, 1.4f));
-        float mossAmount = env.Moss * rng.Range(0.3f, 1.6f);
+        float mossAmount = moss * rng.Range(0.3f, 1.6f);
 
         s.CastShadow(px, py, r * 1.3f, Math.Max(1, r * 0.3f));
 
@@ -52,7 +81,7 @@ internal static class RockPainter
                     if (frac < 0 ? frac > -0.12f : frac > 0.88f) c *= 0.75f; // ledges between layers
                     float crack = MathF.Abs(Noise.Value(x / (facet * 1.5f), y / (facet * 1.5f), seed + 5) - 0.5f);
                     if (crack < 0.02f) c *= 0.65f;
-                    c *= Crumble(env, x / scale, y / scale, x, y, seed + 10);
+                    c *= Crumble(crumble, x / scale, y / scale, x, y, seed + 10);
                 }
                 else
                 {
@@ -62,9 +91,9 @@ internal static class RockPainter
                     if (crack < 0.025f) c *= 0.6f;
                     // Moss grows on the upper, less steep part.
                     float m = Noise.Fbm(x / facet, y / facet, seed + 6, 2) + (-dy) * 0.25f;
-                    if (m > 1 - mossAmount * 0.8f) c = Vec3.Lerp(c, moss * lit, Math.Clamp((m - (1 - mossAmount * 0.8f)) * 8, 0, 1));
+                    if (m > 1 - mossAmount * 0.8f) c = Vec3.Lerp(c, mossColor * lit, Math.Clamp((m - (1 - mossAmount * 0.8f)) * 8, 0, 1));
                 }
-                cv.Set(x, y, Labels.Rocks, c);
+                cv.Set(x, y, label, c);
             }
     }
 
@@ -125,7 +154,7 @@ internal static class RockPainter
                 float lit = 0.85f + 0.2f * Math.Clamp(-dpdt * s.SunX, -1, 1);
                 if (y - topY < Math.Max(1, 0.08f * scale)) lit *= 1.12f;
                 c *= lit * (0.92f + 0.12f * Noise.White(x, y, seed + 7));
-                c *= Crumble(env, x / scale, y / scale, x, y, seed + 10);
+                c *= Crumble(env.RockSpeckle, x / scale, y / scale, x, y, seed + 10);
                 cv.Set(x, y, Labels.Rocks, c);
             }
         }
@@ -145,9 +174,8 @@ internal static class RockPainter
     /// top, at the scale of the broken-stone debris of ground clutter. (u, v) are surface coordinates in
     /// metres, (x, y) the pixel. Averages about 1, so the rock keeps its colour.
     /// </summary>
-    public static float Crumble(DesertEnvironment env, float u, float v, int x, int y, uint seed)
+    public static float Crumble(float amount, float u, float v, int x, int y, uint seed)
     {
-        float amount = env.RockSpeckle;
         if (amount <= 0) return 1;
         var (f1, f2, id) = Cellular.Eval(u / ChipMetres, v / ChipMetres, seed);
         float f = f2 - f1 < 0.09f ? 0.75f : 1.0f + 0.3f * id - 0.25f * f1;

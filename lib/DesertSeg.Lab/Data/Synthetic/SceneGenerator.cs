@@ -6,7 +6,7 @@ namespace DesertSeg.Lab.Data.Synthetic;
 /// <summary>
 /// Renders one synthetic desert scene of an environment: sky, hills, textured ground with dry-grass mats,
 /// flat patches (clutter, flowers, slab fields), then upright objects (grass tufts, bushes, trees, rocks,
-/// outcrops, logs) from far to near, and finally per-image lighting. The mask is written by the same
+/// outcrops, debris heaps, logs) from far to near, and finally per-image lighting. The mask is written by the same
 /// calls that paint the image, so labels follow painted shapes exactly; only the image is softened
 /// (a slight blur, like a renderer's anti-aliasing) afterwards. The same (environment, seed) always gives
 /// the same bytes.
@@ -25,7 +25,7 @@ public sealed class SceneGenerator
 
     private const float FarObjects = 150f;
 
-    private enum Upright : byte { Tuft, LushBush, DryBush, Tree, Boulder, Outcrop, Log }
+    private enum Upright : byte { Tuft, LushBush, DryBush, Tree, Boulder, Outcrop, Log, Debris }
 
     private readonly record struct Placed(float Depth, float GroundX, Upright Kind, float Size, ulong Seed);
 
@@ -121,6 +121,8 @@ public sealed class SceneGenerator
                 float z = s.Rng.Range(Math.Max(near * 1.5f, 8f), 70f);
                 list[i] = list[i] with { Depth = z, GroundX = s.Rng.Range(-1f, 1f) * s.Camera.HalfWidthAt(z) };
             }
+        // Drawn last, so the other objects of a scene stay where an environment without heaps puts them.
+        Add(env.DebrisHeaps, Upright.Debris, 40);
         return list;
     }
 
@@ -136,6 +138,7 @@ public sealed class SceneGenerator
             case Upright.Boulder: RockPainter.Boulder(s, o.GroundX, o.Depth, o.Size, rng); break;
             case Upright.Outcrop: RockPainter.Outcrop(s, o.GroundX, o.Depth, rng); break;
             case Upright.Log: LogPainter.Paint(s, o.GroundX, o.Depth, rng); break;
+            case Upright.Debris: RockPainter.DebrisHeap(s, o.GroundX, o.Depth, rng); break;
         }
     }
 
