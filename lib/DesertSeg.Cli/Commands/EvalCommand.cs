@@ -28,6 +28,7 @@ public static class EvalCommand
             DefaultValueFactory = _ => "native",
         };
         var limit = new Option<int?>("--limit") { Description = "Score at most N images per split (evenly spaced)." };
+        var batchSize = new Option<int>("--batch-size") { Description = "Images per forward pass (scores do not depend on it).", DefaultValueFactory = _ => 4 };
         var outDir = new Option<string?>("--out") { Description = "Write tables (CSV, Markdown), charts (HTML) and worst/best galleries here." };
         var worst = new Option<int>("--worst") { Description = "Images in the worst-k gallery (Figure 8) with --out.", DefaultValueFactory = _ => 4 };
         var best = new Option<int>("--best") { Description = "Images in the best-k gallery (Figure 9) with --out.", DefaultValueFactory = _ => 4 };
@@ -35,7 +36,7 @@ public static class EvalCommand
             "Score predictions: --pred DIR --gt DIR scores a folder of raw-valued masks; --checkpoint C [--data DIR] [--split test] scores a model. " +
             "Confusion over the whole split, per-class IoU, mIoU (classes with pixels), pixel accuracy, precision, recall.");
         foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { pred, gt, scheme, data, split, protocol, limit, outDir, worst, best }) command.Options.Add(o);
+        foreach (var o in new Option[] { pred, gt, scheme, data, split, protocol, limit, batchSize, outDir, worst, best }) command.Options.Add(o);
         command.SetAction(r => CommandGuard.Run(() =>
         {
             string? output = r.GetValue(outDir);
@@ -61,7 +62,7 @@ public static class EvalCommand
             var scores = new List<SplitScore>();
             foreach (var s in splits)
             {
-                var options = new ScoringOptions(scoringProtocol, new PredictionOptions(tta, model.Suppression(r, s, predictor)), r.GetValue(limit));
+                var options = new ScoringOptions(scoringProtocol, new PredictionOptions(tta, model.Suppression(r, s, predictor)), r.GetValue(limit), r.GetValue(batchSize));
                 int n = Math.Min(s.Count, options.Limit ?? int.MaxValue);
                 var score = ConsoleProgress.Run($"Scoring '{s.Name}' ({scoringProtocol.Describe()})", n, p => SplitScorer.Score(predictor, s, options, p));
                 EvalConsole.Print(score);

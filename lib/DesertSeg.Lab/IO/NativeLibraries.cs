@@ -5,8 +5,14 @@ namespace DesertSeg.Lab.IO;
 
 /// <summary>A native library (OpenCV, LibTorch) could not be loaded: which one, and the loader's own reason.</summary>
 public sealed class NativeLibraryException(string library, Exception cause)
-    : Exception($"could not load the native library {library}: {Reason(cause)}", cause)
+    : Exception($"could not load the native library {library}: {Reason(cause)}{Hint(Reason(cause))}", cause)
 {
+    /// <summary>What to install for the failures seen on fresh machines.</summary>
+    private static string Hint(string reason) =>
+        reason.Contains("libgtk-3", StringComparison.Ordinal)
+            ? " (OpenCV's Linux build needs GTK 3: on Debian/Ubuntu, apt-get install libgtk-3-0)"
+            : "";
+
     public string Library { get; } = library;
 
     /// <summary>The innermost message: a type initializer's failure only says "threw an exception".</summary>
