@@ -3,24 +3,26 @@ using System.Runtime.InteropServices;
 namespace DesertSeg.Lab.IO;
 
 /// <summary>
-/// glibc keeps freed blocks of the sizes LibTorch allocates per step (tens of MB, just under its dynamic
-/// mmap threshold) in its heap instead of returning them, so a training process's resident memory grows by
-/// hundreds of MB although no tensor leaks. Capping the mmap threshold makes such blocks mmap'ed and
-/// returned on free (the same effect as MALLOC_MMAP_THRESHOLD_=131072, set from inside the process).
+/// glibc keeps freed blocks of the sizes LibTorch allocates per step (tens of MB) in its heap instead of
+/// returning them, so a training process's resident memory grows by hundreds of MB although no tensor leaks.
+/// <see cref="ReturnFreedMemoryToSystem"/> hands every free page back (malloc_trim), once per epoch: resident
+/// memory then reflects what is really held, at no cost per step.
 /// </summary>
+/// <remarks>
+/// The previous fix pinned the mmap threshold at 128 KB (MALLOC_MMAP_THRESHOLD_), which made every large
+/// tensor a fresh mmap whose pages the kernel zero-fills on first touch: a quick-scale ResNet-18 training step
+/// took 2.30 s instead of 1.04 s on 2 cores (median of 4, same machine), most of it system time.
+/// </remarks>
 public static class NativeMemory
 {
-    private const int M_MMAP_THRESHOLD = -3;
-    private static int _configured;
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
 
-    [DllImport("libc", EntryPoint = "mallopt")]
-    private static extern int MallOpt(int parameter, int value);
-
-    /// <summary>Applies the setting once per process; does nothing outside Linux/glibc.</summary>
+    /// <summary>Returns the heap's free pages to the system; does nothing outside Linux/glibc.</summary>
     public static void ReturnFreedMemoryToSystem()
     {
-        if (!OperatingSystem.IsLinux() || Interlocked.Exchange(ref _configured, 1) == 1) return;
-        try { MallOpt(M_MMAP_THRESHOLD, 128 * 1024); }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { /* musl or no libc: nothing to tune */ }
+        if (!OperatingSystem.IsLinux()) return;
+        try { MallocTrim(0); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { /* musl or no libc: nothing to trim */ }
     }
 }

@@ -108,6 +108,7 @@ public sealed class Trainer
             bool finished = selector.Stops(history);
             status = Status(finished ? RunState.Finished : RunState.Running, history, selector, null);
             _run.WriteStatus(status);
+            IO.NativeMemory.ReturnFreedMemoryToSystem();
             tensorboard.Write(record);
             _observer.EpochCompleted(record);
             if (finished) break;

@@ -16,13 +16,12 @@ public class DisposeDisciplineTests
     // glibc raises its mmap threshold each time a large block is freed, after which tensor-sized
     // allocations come from the heap, fragment, and RSS keeps climbing for a few hundred steps even
     // though every tensor is freed (measured: +390 MB then +210 MB over two runs of 30 R18 steps, with a
-    // constant live-tensor count; flat with MALLOC_MMAP_THRESHOLD_=131072). Pinning the threshold, as
-    // that variable does (NativeMemory, which the trainer applies too), makes RSS reflect what is actually held.
+    // constant live-tensor count). Handing the free pages back (malloc_trim, NativeMemory, which the trainer
+    // does after every epoch) before each reading makes RSS reflect what is actually held.
 
     [LinuxOnlyFact]
     public void FiftyTrainingStepsLeaveProcessMemoryFlat()
     {
-        DesertSeg.Lab.IO.NativeMemory.ReturnFreedMemoryToSystem();
         manual_seed(0);
         using var model = DeepLabV3Plus.Create(new ModelConfig("resnet18", 3));
         using var loss = new SegmentationLoss(new LossConfig("uniform"), ["a", "b", "c"]);
@@ -61,6 +60,7 @@ public class DisposeDisciplineTests
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
+        DesertSeg.Lab.IO.NativeMemory.ReturnFreedMemoryToSystem();
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         return process.WorkingSet64;
