@@ -1,4 +1,6 @@
 using System.CommandLine;
+using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Evaluation;
 using DesertSeg.Lab.Inference;
 using DesertSeg.Lab.Reporting;
 using Spectre.Console;
@@ -20,8 +22,10 @@ public static class BenchCommand
         var repeats = new Option<int>("--repeats") { Description = "Timed runs per mode; the median is reported.", DefaultValueFactory = _ => 10 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up runs per mode.", DefaultValueFactory = _ => 2 };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for LibTorch (default: all cores)." };
+        var data = new Option<string?>("--data") { Description = "With --precision bf16 and a checkpoint: the data set whose val split measures the bf16 - fp32 mIoU difference (default: the embedded one)." };
+        var scoreImages = new Option<int>("--score-images") { Description = "Validation images for the bf16 - fp32 mIoU difference.", DefaultValueFactory = _ => 16 };
         var command = new Command("bench", "Table 6 on this machine: parameters, model size, ms/image and FPS single-scale and with TTA, peak memory, at the model's input size.");
-        foreach (var o in new Option[] { model.Checkpoint, model.Size, model.TtaScales, model.NoFlip, model.Device, model.Precision, encoder, repeats, warmup, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { model.Checkpoint, model.Size, model.TtaScales, model.NoFlip, model.Device, model.Precision, encoder, data, scoreImages, repeats, warmup, threads }) command.Options.Add(o);
         command.SetAction(r => CommandGuard.Run(() =>
         {
             set_num_threads(r.GetValue(threads) ?? Environment.ProcessorCount);
@@ -41,7 +45,16 @@ public static class BenchCommand
             {
                 using var fp32 = Load(InferencePrecision.Fp32);
                 var reference = SpeedBenchmark.Run(fp32, new BenchmarkOptions(r.GetValue(warmup), r.GetValue(repeats), tta));
-                AnsiConsole.MarkupLineInterpolated($"bf16 {result.MsPerImage:F1} ms/image vs fp32 {reference.MsPerImage:F1} ms/image ({reference.MsPerImage / result.MsPerImage:F2}x); TTA {result.MsPerImageTta:F1} vs {reference.MsPerImageTta:F1} ms. Accuracy: eval --precision bf16 prints the mIoU difference.");
+                AnsiConsole.MarkupLineInterpolated($"bf16 {result.MsPerImage:F1} ms/image vs fp32 {reference.MsPerImage:F1} ms/image ({reference.MsPerImage / result.MsPerImage:F2}x); TTA {result.MsPerImageTta:F1} vs {reference.MsPerImageTta:F1} ms.");
+                if (r.GetValue(model.Checkpoint) is not null)
+                {
+                    // Accuracy on the same checkpoint: the validation split of the embedded data set (or --data).
+                    var split = FalconDataset.Open(r.GetValue(data) ?? EmbeddedData.Ensure())[FalconLayout.Val];
+                    var options = new ScoringOptions(Limit: r.GetValue(scoreImages));
+                    double bf16Miou = SplitScorer.Score(predictor, split, options).Metrics.MeanIoU;
+                    double fp32Miou = SplitScorer.Score(fp32, split, options).Metrics.MeanIoU;
+                    AnsiConsole.MarkupLineInterpolated($"mIoU on '{split.Name}' ({Math.Min(split.Count, options.Limit ?? int.MaxValue)} images, native): bf16 {bf16Miou:F4}, fp32 {fp32Miou:F4}, difference {bf16Miou - fp32Miou:+0.0000;-0.0000;0.0000}");
+                }
             }
             return CommandGuard.Ok;
         }));

@@ -18,7 +18,7 @@ public static class TrainCommand
         var weights = EncoderWeightsOptions.Create();
         var selectOnTest = new Option<bool>("--select-on-test") { Description = "Reproduce the original's model selection on the TEST split (leaks test data; for comparison only)." };
         var epochs = new Option<int?>("--epochs") { Description = "Override the phase's number of epochs (the schedule is rebuilt for it)." };
-        var workers = new Option<int?>("--workers") { Description = "Data loader threads (default: all cores)." };
+        var workers = new Option<int?>("--workers") { Description = "Data loader threads (default: half the cores, leaving LibTorch room)." };
         var runs = new Option<string?>("--runs") { Description = "Runs folder (default: runs/ in the workspace, or DESERTSEG_RUNS)." };
         var device = DeviceOptions.Device();
         var command = new Command("train", "Train a phase of the report (e.g. train --phase 5 --scale quick). Finished runs are reused; interrupted ones resume.")

@@ -98,11 +98,15 @@ public static class PhaseCatalog
     };
 
     /// <summary>
-    /// Quick and smoke runs start from a random encoder (no ImageNet weights are downloaded), so their
-    /// learning rates are ten times the report's; the three-group ratios stay as the original's.
+    /// Full scale: the report's learning rates. Quick and smoke scales start from the same kind of encoder (ImageNet
+    /// ResNet-18, frozen for the first epoch) but train 3-6 epochs instead of 60-100, and at the report's rates
+    /// the decoder barely leaves its random start in that time: Phase 3 quick reached val mIoU 0.11 / 0.19 after
+    /// epochs 0 / 1 at the report's rates and 0.29 / 0.41 at ten times them (both measured on this machine, see
+    /// the closing note of the issue). The short scales therefore use ten times the report's rates, keeping the
+    /// original's three-group ratios (encoder 1 : decoder 3.3 : head 10).
     /// </summary>
     private static OptimizerConfig Optimizer(string scale) =>
-        new OptimizerConfig();
+        scale == "full" ? new OptimizerConfig() : new OptimizerConfig(EncoderLr: 3e-4, DecoderLr: 1e-3, HeadLr: 3e-3);
 
     /// <summary>The original schedule at full scale; shortened warm-up and freeze (1 epoch each) for the short runs.</summary>
     private static LearningRateSchedule Schedule(string scale, int epochs) => scale == "full"

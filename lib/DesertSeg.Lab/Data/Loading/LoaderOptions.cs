@@ -6,7 +6,9 @@ namespace DesertSeg.Lab.Data.Loading;
 /// <param name="DropLast">Drop a final incomplete batch (PyTorch's drop_last): on for training, so every step sees a
 /// full batch (BatchNorm on a batch of one is degenerate); off for evaluation, so every image is scored.</param>
 /// <param name="Seed">Seeds the shuffle and every sample's augmentation.</param>
-/// <param name="Workers">Threads that decode and augment; 0 loads on the consuming thread; null = one per processor.</param>
+/// <param name="Workers">Threads that decode and augment; 0 loads on the consuming thread; null = half the processors
+/// (at least one): LibTorch's own threads use every core, and loader threads on all of them as well oversubscribe
+/// the CPU while decoding is far faster than training anyway.</param>
 /// <param name="Prefetch">Most batches allocated and not yet taken by the consumer (in preparation or ready).</param>
 public sealed record LoaderOptions(
     int BatchSize = 4,
@@ -22,7 +24,7 @@ public sealed record LoaderOptions(
     /// <summary>Evaluation: file order, every sample kept.</summary>
     public static LoaderOptions Evaluation(int batchSize) => new(batchSize, Shuffle: false, DropLast: false);
 
-    public int WorkerCount => Workers ?? Environment.ProcessorCount;
+    public int WorkerCount => Workers ?? Math.Max(1, Environment.ProcessorCount / 2);
 
     internal void Validate()
     {
