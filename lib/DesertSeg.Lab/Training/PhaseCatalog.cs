@@ -84,7 +84,7 @@ public static class PhaseCatalog
         ("3", "quick") => 6,
         ("2", "quick") => 4,
         (_, "quick") => 3,
-        _ => 2,
+        _ => 1, // smoke: one epoch checks the whole path (tests, notebook checks) in the least time
     };
 
     /// <summary>A Phase-5 ablation: one change to Phase 5's configuration.</summary>
