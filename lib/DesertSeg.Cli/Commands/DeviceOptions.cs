@@ -18,7 +18,6 @@ public static class DeviceOptions
     public static Device Resolve(string? spec)
     {
         if (ComputeDevice.Warning is { } warning) Console.Error.WriteLine(warning);
-        var device = ComputeDevice.Resolve(spec);
-        return device;
+        return ComputeDevice.Resolve(spec);
     }
 }

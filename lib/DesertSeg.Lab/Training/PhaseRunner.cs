@@ -52,11 +52,13 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
     }
 
     /// <summary>The configuration with its encoder weights named: by file and hash, or as from scratch.</summary>
-    public RunConfig BindEncoder(RunConfig config)
+    public RunConfig BindEncoder(RunConfig config) => Bind(config, EncoderWeightsFileFor(config));
+
+    private static RunConfig Bind(RunConfig config, string? encoderFile)
     {
         if (config.EncoderWeights is not null || config.FromScratch) return config;
-        return EncoderWeightsFileFor(config) is { } file
-            ? config with { EncoderWeights = WeightsFile.Of(file) }
+        return encoderFile is not null
+            ? config with { EncoderWeights = WeightsFile.Of(encoderFile) }
             : config with { FromScratch = true };
     }
 
@@ -64,8 +66,10 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
     /// <param name="force">Retrain even when a finished run exists (dependencies are still reused).</param>
     public PhaseRun Ensure(RunConfig config, bool force = false, CancellationToken cancellation = default)
     {
-        config = BindEncoder(config);
-        var runOptions = _options with { EncoderWeightsFile = EncoderWeightsFileFor(config) };
+        // The weights file is looked up once: it names the run (by hash) and initialises its encoder.
+        string? encoderFile = EncoderWeightsFileFor(config);
+        config = Bind(config, encoderFile);
+        var runOptions = _options with { EncoderWeightsFile = encoderFile };
         if (DependencyOf(config) is { } dependency)
         {
             var parent = Ensure(dependency with { EncoderWeights = config.EncoderWeights, FromScratch = config.FromScratch }, force: false, cancellation);
