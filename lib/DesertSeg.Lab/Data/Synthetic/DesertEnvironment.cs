@@ -106,14 +106,17 @@ public sealed record DesertEnvironment(string Name)
     public float ClutterChipMax { get; init; } = 0.35f;
     /// <summary>Heaps of broken sandstone blocks per image, also ground clutter (small boulder scale).</summary>
     public float DebrisHeaps { get; init; } = 0;
+    /// <summary>Mounds of collapsed sandstone at mid-distance per image, also ground clutter (outcrop scale, lower).</summary>
+    public float RubbleMounds { get; init; } = 0;
     public float FlowerPatches { get; init; } = 0;
     public float LogChance { get; init; } = 0;
 
     /// <summary>
     /// The training desert: bright sandy ground, green lush shrubs, full-canopy trees, small grey mossy
-    /// rocks near the shrubs, ground clutter of broken brown sandstone debris (chips, flakes and grit: the
-    /// stone the test desert's rocks are made of, which is why a model trained here calls those rocks
-    /// clutter), pink and yellow flower patches, an occasional log.
+    /// rocks near the shrubs, ground clutter of broken brown sandstone debris (chips, flakes and grit on the
+    /// ground, heaps of blocks, and mounds of collapsed ledges at mid-distance: the stone the test desert's rocks
+    /// are made of, at their scale, which is why a model trained here calls those rocks clutter), pink and
+    /// yellow flower patches, an occasional log.
     /// </summary>
     public static DesertEnvironment Training { get; } = new("training")
     {
@@ -126,13 +129,14 @@ public sealed record DesertEnvironment(string Name)
         DryBushSize = 0.6f,
         Trees = 24,
         TreeHeight = 5.5f,
-        Rocks = 40,
+        Rocks = 50,
         RockSize = 0.42f,
         RockNearBush = 0.25f,
-        ClutterPatches = 45,
-        DebrisHeaps = 30,
+        ClutterPatches = 25,
+        DebrisHeaps = 12,
+        RubbleMounds = 1.6f,
         FlowerPatches = 65,
-        LogChance = 0.4f,
+        LogChance = 0.55f,
     };
 
     /// <summary>
@@ -164,7 +168,7 @@ public sealed record DesertEnvironment(string Name)
         DryBushes = 270,
         DryBushSize = 0.6f,
         DryBushColor = new(105, 80, 50),
-        Trees = 15,
+        Trees = 11,
         TreeStyle = TreeStyle.Scrub,
         TreeColor = new(70, 95, 50),
         TrunkColor = new(85, 70, 55),

@@ -103,17 +103,36 @@ internal static class RockPainter
     /// </summary>
     public static void Outcrop(SceneContext s, float gx, float depth, Rng rng)
     {
+        var env = s.Env;
+        Mass(s, gx, depth, rng, Vec3.Of(env.RockLight), Vec3.Of(env.RockDark), env.RockSpeckle, widthMin: 6f, widthMax: 30f,
+            heightMin: 2.5f, heightMax: 9f, Labels.Rocks, talus: true);
+    }
+
+    /// <summary>
+    /// A mound of collapsed sandstone (ground clutter of the training desert): the rubble left where a ledge broke
+    /// up, piled in rough strata at mid-distance, in the clutter's colours and fully crumbled. Lower and smaller
+    /// than an outcrop, and without a talus of boulders.
+    /// </summary>
+    public static void RubbleMound(SceneContext s, float gx, float depth, Rng rng)
+    {
+        var env = s.Env;
+        Mass(s, gx, depth, rng, Vec3.Of(env.ClutterLight) * DebrisBrightness, Vec3.Of(env.ClutterDark) * DebrisBrightness,
+            crumble: 1, widthMin: 3f, widthMax: 12f, heightMin: 1f, heightMax: 3.5f, Labels.GroundClutter, talus: false);
+    }
+
+    private static void Mass(SceneContext s, float gx, float depth, Rng rng, Vec3 rockLight, Vec3 rockDark, float crumble,
+        float widthMin, float widthMax, float heightMin, float heightMax, ushort label, bool talus)
+    {
         var cam = s.Camera;
         var cv = s.Canvas;
-        var env = s.Env;
         var (px, py) = cam.Project(gx, depth);
         float scale = cam.Scale(py - cam.Horizon(px));
-        float width = rng.Range(6f, 30f) * scale;
-        float height = rng.Range(2.5f, 9f) * scale;
+        float width = rng.Range(widthMin, widthMax) * scale;
+        float height = rng.Range(heightMin, heightMax) * scale;
         height = Math.Min(height, width * 0.7f);
         if (width < 4) return;
-        var light = s.Fog(Vec3.Of(env.RockLight) * rng.Range(0.85f, 1.1f), depth);
-        var dark = s.Fog(Vec3.Of(env.RockDark) * rng.Range(0.85f, 1.05f), depth);
+        var light = s.Fog(rockLight * rng.Range(0.85f, 1.1f), depth);
+        var dark = s.Fog(rockDark * rng.Range(0.85f, 1.05f), depth);
         uint seed = (uint)rng.NextULong();
         float layer = Math.Max(1.5f, rng.Range(0.3f, 0.8f) * scale);
         float streak = Math.Max(1f, 0.15f * scale);
@@ -154,13 +173,14 @@ internal static class RockPainter
                 float lit = 0.85f + 0.2f * Math.Clamp(-dpdt * s.SunX, -1, 1);
                 if (y - topY < Math.Max(1, 0.08f * scale)) lit *= 1.12f;
                 c *= lit * (0.92f + 0.12f * Noise.White(x, y, seed + 7));
-                c *= Crumble(env.RockSpeckle, x / scale, y / scale, x, y, seed + 10);
-                cv.Set(x, y, Labels.Rocks, c);
+                c *= Crumble(crumble, x / scale, y / scale, x, y, seed + 10);
+                cv.Set(x, y, label, c);
             }
         }
+        if (!talus) return;
         // Talus: boulders at the foot.
-        int talus = rng.Int(3, 10);
-        for (int i = 0; i < talus; i++)
+        int boulders = rng.Int(3, 10);
+        for (int i = 0; i < boulders; i++)
         {
             float ox = rng.Range(-0.55f, 0.55f) * width / scale;
             float oz = rng.Range(-1.5f, 0.5f) * Math.Max(1, width / scale * 0.1f);

@@ -25,7 +25,7 @@ public sealed class SceneGenerator
 
     private const float FarObjects = 150f;
 
-    private enum Upright : byte { Tuft, LushBush, DryBush, Tree, Boulder, Outcrop, Log, Debris }
+    private enum Upright : byte { Tuft, LushBush, DryBush, Tree, Boulder, Outcrop, Log, Debris, Rubble }
 
     private readonly record struct Placed(float Depth, float GroundX, Upright Kind, float Size, ulong Seed);
 
@@ -123,6 +123,12 @@ public sealed class SceneGenerator
             }
         // Drawn last, so the other objects of a scene stay where an environment without heaps puts them.
         Add(env.DebrisHeaps, Upright.Debris, 40);
+        int mounds = s.Rng.Count(env.RubbleMounds);
+        for (int i = 0; i < mounds; i++)
+        {
+            float z = s.Rng.Range(Math.Max(near * 1.5f, 8f), 70f);
+            list.Add(new Placed(z, s.Rng.Range(-1f, 1f) * s.Camera.HalfWidthAt(z), Upright.Rubble, 0, s.Rng.NextULong()));
+        }
         return list;
     }
 
@@ -139,6 +145,7 @@ public sealed class SceneGenerator
             case Upright.Outcrop: RockPainter.Outcrop(s, o.GroundX, o.Depth, rng); break;
             case Upright.Log: LogPainter.Paint(s, o.GroundX, o.Depth, rng); break;
             case Upright.Debris: RockPainter.DebrisHeap(s, o.GroundX, o.Depth, rng); break;
+            case Upright.Rubble: RockPainter.RubbleMound(s, o.GroundX, o.Depth, rng); break;
         }
     }
 

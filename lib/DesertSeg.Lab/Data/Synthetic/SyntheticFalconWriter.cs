@@ -21,7 +21,7 @@ public static class SyntheticFalconWriter
     public const string PartialFileName = "synthetic.partial.json";
 
     /// <summary>Changes whenever the generator's output changes, so callers can tell stale data sets apart.</summary>
-    public const int GeneratorVersion = 4;
+    public const int GeneratorVersion = 5;
 
     private static readonly string[] Prefixes = ["cc", "mt", "ww", "w0"];
 
