@@ -17,5 +17,6 @@ var root = new RootCommand("DesertSeg.Lab: off-road desert segmentation workspac
     EvalCommand.Create(),
     BenchCommand.Create(),
     WeightsCommand.Create(),
+    AdaptCommand.Create(),
 };
 return root.Parse(args).Invoke();

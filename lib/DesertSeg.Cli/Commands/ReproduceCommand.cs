@@ -22,9 +22,11 @@ public static class ReproduceCommand
         var noPng = new Option<bool>("--no-png") { Description = "Skip PNG figures (no browser needed); HTML figures are always written. Without a browser this is automatic." };
         var weights = EncoderWeightsOptions.Create();
         var device = DeviceOptions.Device();
+        var noAdaptation = new Option<bool>("--no-adaptation") { Description = "Only the report's phases: leave out the domain-adaptation lab (beyond the report)." };
+        var target = new TargetOptions();
         var command = new Command("reproduce", "Reproduce the report: train every phase (reusing finished runs), score, benchmark, and write report/ (tables as Markdown+CSV, figures as PNG+HTML, index.html).")
         {
-            scale, data, outDir, runs, force, noPng, weights.File, weights.FromScratch, device,
+            scale, data, outDir, runs, force, noPng, weights.File, weights.FromScratch, device, noAdaptation, target.Folder, target.Transductive,
         };
         command.SetAction(r => CommandGuard.Run(() =>
         {
@@ -37,19 +39,29 @@ public static class ReproduceCommand
                 AnsiConsole.MarkupLine("[yellow]notice:[/] no Chromium/Chrome/Edge found: figures are written as interactive HTML only. PNG/SVG export needs one (Debian: apt-get install chromium; or set DESERTSEG_CHROMIUM).");
             }
             var options = new TrainingOptions(Device: DeviceOptions.Resolve(r.GetValue(device)),
-                EncoderWeightsFile: r.GetValue(weights.File), FromScratch: r.GetValue(weights.FromScratch));
+                EncoderWeightsFile: r.GetValue(weights.File), FromScratch: r.GetValue(weights.FromScratch),
+                TargetFolder: r.GetValue(target.Folder), Transductive: r.GetValue(target.Transductive));
             var dataset = FalconDataset.Open(r.GetValue(data) ?? EmbeddedData.Ensure());
             var store = r.GetValue(runs) is { } folder ? new RunStore(folder) : RunStore.Default;
             string report = r.GetValue(outDir) ?? Path.Combine(Workspace.Root, "report");
             var log = new TimedLog(clock);
             using var study = new Study(dataset, r.GetValue(scale)!, store, options, new EpochLineObserver(log), r.GetValue(force), log);
             study.CheckEncoderWeights();
-            var output = new ReportWriter(study, report).Write(pngFigures: png);
+            bool adaptation = !r.GetValue(noAdaptation);
+            if (adaptation && !r.GetValue(target.Folder).HasValueOrEmbedded(dataset.Root))
+            {
+                adaptation = false;
+                AnsiConsole.MarkupLine("[yellow]notice:[/] no target-domain images (--target DIR) for this data set: the domain-adaptation section is left out.");
+            }
+            var output = new ReportWriter(study, report).Write(pngFigures: png, adaptation: adaptation);
             AnsiConsole.MarkupLineInterpolated($"Report: [bold]{output.Index}[/] ({output.Tables.Count} tables, {output.Figures.Count} figures) in {clock.Elapsed.TotalMinutes:F1} min.");
             return CommandGuard.Ok;
         }));
         return command;
     }
+
+    private static bool HasValueOrEmbedded(this string? target, string root) =>
+        target is not null || Directory.Exists(TargetLayout.UnlabelledFolder(root));
 
     /// <summary>Progress lines prefixed with the elapsed time, so a long reproduction shows where it is.</summary>
     private sealed class TimedLog(Stopwatch clock) : TextWriter

@@ -10,7 +10,7 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var phase = new Option<string?>("--phase") { Description = $"Report phase: {string.Join(", ", PhaseCatalog.Phases)}, or a variant: {string.Join(", ", PhaseCatalog.Variants)}." };
+        var phase = new Option<string?>("--phase") { Description = $"Report phase: {string.Join(", ", PhaseCatalog.Phases)}, or a variant: {string.Join(", ", PhaseCatalog.Variants)}; or a domain-adaptation run: {string.Join(", ", PhaseCatalog.AdaptationRuns)}." };
         var scale = new Option<string>("--scale") { Description = "full (report settings, for CUDA), quick (2 CPU cores) or smoke (a minute).", DefaultValueFactory = _ => "quick" };
         var data = new Option<string?>("--data") { Description = "Data set folder (Falcon layout). Default: the embedded synthetic data set." };
         var resume = new Option<string?>("--resume") { Description = "Continue an interrupted run in its own folder (its path, or its name under runs/); needs no --phase." };
@@ -21,9 +21,10 @@ public static class TrainCommand
         var workers = new Option<int?>("--workers") { Description = "Data loader threads (default: half the cores, leaving LibTorch room)." };
         var runs = new Option<string?>("--runs") { Description = "Runs folder (default: runs/ in the workspace, or DESERTSEG_RUNS)." };
         var device = DeviceOptions.Device();
+        var target = new TargetOptions();
         var command = new Command("train", "Train a phase of the report (e.g. train --phase 5 --scale quick). Finished runs are reused; interrupted ones resume.")
         {
-            phase, scale, data, resume, force, weights.File, weights.FromScratch, selectOnTest, epochs, workers, runs, device,
+            phase, scale, data, resume, force, weights.File, weights.FromScratch, selectOnTest, epochs, workers, runs, device, target.Folder, target.Transductive,
         };
         command.SetAction(r => CommandGuard.Run(() =>
         {
@@ -32,6 +33,8 @@ public static class TrainCommand
             {
                 EncoderWeightsFile = r.GetValue(weights.File),
                 FromScratch = r.GetValue(weights.FromScratch),
+                TargetFolder = r.GetValue(target.Folder),
+                Transductive = r.GetValue(target.Transductive),
             };
             if (r.GetValue(resume) is { } name)
             {

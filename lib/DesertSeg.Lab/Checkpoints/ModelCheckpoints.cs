@@ -64,8 +64,8 @@ public static class ModelCheckpoints
     /// <summary>Writes the model's state dict as .safetensors with smp's names, dtypes and order (BN buffers,
     /// num_batches_tracked as int64, included), so that smp loads it with load_state_dict(strict=True).
     /// The write is atomic.</summary>
-    public static void ExportSafetensors(this nn.Module model, string path) =>
-        SafetensorsFile.Write(path, StateDictOrder.Of(model));
+    public static void ExportSafetensors(this nn.Module model, string path, IReadOnlyDictionary<string, string>? metadata = null) =>
+        SafetensorsFile.Write(path, StateDictOrder.Of(model), metadata);
 
     private static string DescribeCheckpoint(DeepLabV3Plus model) =>
         $"smp DeepLabV3Plus({model.Config.Encoder}, classes={model.Config.Classes})";

@@ -32,6 +32,28 @@ public static class SafetensorsFile
         return length > 1 && length < (ulong)stream.Length && head[8] == (byte)'{';
     }
 
+    /// <summary>The header's "__metadata__" strings (empty when there are none); reads the header only.</summary>
+    /// <exception cref="CheckpointException">The file is not a safetensors file.</exception>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        using var stream = File.OpenRead(path);
+        Span<byte> lengthBytes = stackalloc byte[8];
+        if (stream.Read(lengthBytes) < 8) throw new CheckpointException(path, "not a safetensors file (shorter than 8 bytes).");
+        ulong length = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+        if (length > (ulong)(stream.Length - 8)) throw new CheckpointException(path, $"not a safetensors file (header length {length} exceeds the file size).");
+        var header = new byte[length];
+        stream.ReadExactly(header);
+        try
+        {
+            var meta = JsonNode.Parse(header)?["__metadata__"]?.AsObject();
+            return meta?.ToDictionary(kv => kv.Key, kv => (string?)kv.Value ?? "") ?? new Dictionary<string, string>();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new CheckpointException(path, $"safetensors header is not valid JSON ({e.Message}).", e);
+        }
+    }
+
     /// <summary>Every tensor of the file, in the file's order, on the CPU. The caller owns the tensors.</summary>
     /// <exception cref="CheckpointException">The file is truncated, its header is not valid JSON, or an
     /// entry has an unsupported dtype or offsets outside the data.</exception>
@@ -90,7 +112,7 @@ public static class SafetensorsFile
     /// <summary>Writes <paramref name="tensors"/> in the given order, atomically (temporary file in the same
     /// folder, then a rename over <paramref name="path"/>), with "__metadata__": {"format": "pt"} as
     /// safetensors' PyTorch helpers write it and the header padded to 8 bytes.</summary>
-    public static void Write(string path, IEnumerable<(string Name, Tensor Tensor)> tensors)
+    public static void Write(string path, IEnumerable<(string Name, Tensor Tensor)> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         using var scope = NewDisposeScope();
         var entries = new List<(string Name, Tensor Data, string DType)>();
@@ -101,7 +123,9 @@ public static class SafetensorsFile
             entries.Add((name, t.detach().cpu().contiguous(), dtype));
         }
 
-        var header = new JsonObject { ["__metadata__"] = new JsonObject { ["format"] = "pt" } };
+        var meta = new JsonObject { ["format"] = "pt" };
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>()) meta[key] = value;
+        var header = new JsonObject { ["__metadata__"] = meta };
         long offset = 0;
         foreach (var (name, data, dtype) in entries)
         {

@@ -4,7 +4,7 @@ namespace DesertSeg.Lab.Data;
 /// Bad input data: the message always names the file (or folder) and what is wrong with it, so the
 /// command line can print it as it is, without a stack trace.
 /// </summary>
-public sealed class DataFormatException(string path, string problem, Exception? inner = null)
+public class DataFormatException(string path, string problem, Exception? inner = null)
     : Exception($"{path}: {problem}", inner)
 {
     /// <summary>The file or folder at fault.</summary>

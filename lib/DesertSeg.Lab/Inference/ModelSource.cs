@@ -51,6 +51,13 @@ public sealed record ModelSource(string Checkpoint, ModelConfig Model, ClassSche
             source = new ModelSource(file, config.Model, ClassScheme.ByName(config.ClassScheme), config.Height, config.Width,
                 $"run {run.Name} (config.json)");
         }
+        else if (Adaptation.AdaptedCheckpoint.Read(file) is { } adapted)
+        {
+            if (adapted.Classes != fromKeys.Classes || !string.Equals(adapted.Encoder, fromKeys.Encoder, StringComparison.OrdinalIgnoreCase))
+                throw new CheckpointException(file, $"holds a {fromKeys.Encoder} with {fromKeys.Classes} classes, but its adaptation record says {adapted.Encoder} with {adapted.Classes}.");
+            source = new ModelSource(file, fromKeys, ClassScheme.ByName(adapted.Scheme), adapted.Height, adapted.Width,
+                $"adapted from {adapted.SourceCheckpoint} by {adapted.Method}{(adapted.Transductive ? ", TRANSDUCTIVE" : "")}");
+        }
         else
         {
             var scheme = fromKeys.Classes switch

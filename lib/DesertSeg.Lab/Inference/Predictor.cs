@@ -81,8 +81,55 @@ public sealed class Predictor : IDisposable
     }
 
     public DeepLabV3Plus Model { get; }
+
+    /// <summary>Further models whose logits are averaged with <see cref="Model"/>'s (an ensemble); empty for one model.</summary>
+    public IReadOnlyList<DeepLabV3Plus> Members => _members;
+    private readonly List<DeepLabV3Plus> _members = [];
+
+    /// <summary>
+    /// An ensemble: the logits of every checkpoint averaged (after TTA and before argmax, as one model's would be).
+    /// All must share the class scheme and input size; the first one's are used.
+    /// </summary>
+    public static Predictor Ensemble(IReadOnlyList<string> checkpoints, Device? device = null, InferencePrecision precision = InferencePrecision.Fp32)
+    {
+        if (checkpoints.Count == 0) throw new ArgumentException("An ensemble needs at least one checkpoint.");
+        var first = Load(checkpoints[0], device: device, precision: precision);
+        try
+        {
+            foreach (var path in checkpoints.Skip(1))
+            {
+                using var other = Load(path, (first.Height, first.Width), first.Device, precision);
+                if (other.Scheme.Name != first.Scheme.Name)
+                    throw new CheckpointException(other.Source.Checkpoint, $"predicts the {other.Scheme.Name} scheme, the ensemble's first model {first.Scheme.Name}.");
+                first._members.Add(other.DetachModel());
+            }
+        }
+        catch
+        {
+            first.Dispose();
+            throw;
+        }
+        first.Source = first.Source with { Origin = $"ensemble of {checkpoints.Count}: " + string.Join(", ", checkpoints.Select(DescribeCheckpoint)) };
+        return first;
+    }
+
+    private static string DescribeCheckpoint(string path)
+    {
+        string full = Path.GetFullPath(path);
+        return Directory.Exists(full) ? Path.GetFileName(full) : Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(full))) + "/" + Path.GetFileName(full);
+    }
+
+    private bool _detached;
+
+    /// <summary>Hands the model over to another owner (this predictor no longer disposes it).</summary>
+    private DeepLabV3Plus DetachModel()
+    {
+        _detached = true;
+        return Model;
+    }
+
     public ClassScheme Scheme { get; }
-    public ModelSource Source { get; }
+    public ModelSource Source { get; private set; }
     public Device Device { get; }
     public InferencePrecision Precision { get; }
 
@@ -136,9 +183,18 @@ public sealed class Predictor : IDisposable
     }
 
     /// <summary>One forward pass in the predictor's precision; float32 logits either way.</summary>
-    private Tensor Forward(Tensor input) => Precision == InferencePrecision.Bf16
-        ? Model.call(input.to(ScalarType.BFloat16)).to(ScalarType.Float32)
-        : Model.call(input);
+    private Tensor Forward(Tensor input)
+    {
+        if (_members.Count == 0) return Forward(Model, input);
+        using var scope = NewDisposeScope();
+        var sum = Forward(Model, input);
+        foreach (var member in _members) sum.add_(Forward(member, input));
+        return sum.div_(_members.Count + 1).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Forward(DeepLabV3Plus model, Tensor input) => Precision == InferencePrecision.Bf16
+        ? model.call(input.to(ScalarType.BFloat16)).to(ScalarType.Float32)
+        : model.call(input);
 
     private static void Accumulate(ref Tensor? sum, Tensor logits)
     {
@@ -211,5 +267,9 @@ public sealed class Predictor : IDisposable
 
     public override string ToString() => Source + (Precision == InferencePrecision.Bf16 ? ", bf16" : "");
 
-    public void Dispose() => Model.Dispose();
+    public void Dispose()
+    {
+        if (!_detached) Model.Dispose();
+        foreach (var member in _members) member.Dispose();
+    }
 }

@@ -32,7 +32,9 @@ public sealed class ReportWriter(Study study, string folder)
     /// <summary>Every phase the report's tables need, in dependency order.</summary>
     public static readonly string[] Phases = ["3", "2", "5", "4", "5-merge", "5-rocks8", "5-shuffle-gray", "5-ohem", "5-cutmix"];
 
-    public ReportOutput Write(bool pngFigures = true)
+    /// <param name="pngFigures">Also export every figure as PNG (needs a browser).</param>
+    /// <param name="adaptation">Include the domain-adaptation lab (beyond the report; trains its runs on first use).</param>
+    public ReportOutput Write(bool pngFigures = true, bool adaptation = true)
     {
         Directory.CreateDirectory(TablesFolder);
         Directory.CreateDirectory(FiguresFolder);
@@ -61,7 +63,7 @@ public sealed class ReportWriter(Study study, string folder)
         Table("Table 2: strategies for the classes absent from test", "table2-absent-classes", StudyTables.Frame(StudyTables.Table2Rows(study)),
             "Merging maps Ground Clutter -> Landscape, Flowers -> Dry Grass, Logs -> Trees (the report names only Flowers -> Dry Grass).");
         Table("Table 9: failed domain-gap mitigations", "table9-failed-ideas", StudyTables.Frame(StudyTables.Table9Rows(study)),
-            "OHEM and CutMix are not implemented in this workspace, so they have no row.");
+            "OHEM follows MMSegmentation's OHEMPixelSampler on the CE term; CutMix follows Yun et al. on half the batches.");
         var bench = study.Bench("5");
         Table("Table 6: final model", "table6-final-model", StudyTables.Table6(study, bench),
             "Measured on this machine at this scale; the report used an RTX 5050 with bf16 at 512x896.");
@@ -92,11 +94,38 @@ public sealed class ReportWriter(Study study, string folder)
         Gallery("Figure 8: worst test images (Phase 5, TTA)", "figure8-failures", FailureAnalysis.Gallery(FailureAnalysis.Worst(testTta, 3), predictor, Study.Tta));
         Gallery("Figure 9: best test images (Phase 5, TTA)", "figure9-successes", FailureAnalysis.Gallery(FailureAnalysis.Best(testTta, 3), predictor, Study.Tta));
 
+        if (adaptation) WriteAdaptation(pngFigures);
+
         string index = Path.Combine(Folder, "index.html");
         AtomicFile.WriteAllText(index, IndexHtml(pngFigures));
         return new ReportOutput(Folder,
             _tables.Select(t => Path.Combine(TablesFolder, t.Name + ".md")).ToList(),
             _figures.Select(f => Path.Combine(FiguresFolder, f.Name + ".html")).ToList(), index);
+    }
+
+    private readonly List<string> _adaptationRuns = [];
+
+    /// <summary>Beyond the report: the domain-adaptation lab's table, per-class and gap-closed charts and a Rocks gallery.</summary>
+    private void WriteAdaptation(bool pngFigures)
+    {
+        study.Log.WriteLine("Domain adaptation (beyond the report): source-only, each method, oracle");
+        var lab = new AdaptationStudy(study);
+        var results = new List<AdaptationResult>();
+        foreach (var method in lab.AvailableMethods)
+        {
+            study.Log.WriteLine($"Domain adaptation: {method}");
+            results.Add(lab.Result(method));
+        }
+        _adaptationRuns.AddRange(results.Select(r => $"{r.Method}: {r.Evidence}"));
+        var best = AdaptationStudy.Best(results);
+        var source = results[0];
+        Table("Domain adaptation: test mIoU, gap closed and per-class IoU", "adaptation-table", AdaptationStudy.Table(results),
+            $"Target: {lab.Target.Count} unlabelled images of the test environment ({lab.Target.Folder}, hash {lab.Target.Fingerprint}), disjoint from the test split" +
+            $"{(study.Options.Transductive ? " (TRANSDUCTIVE: overlap allowed)" : "")}. Gap closed = (method - source) / (oracle - source). " +
+            $"Best: {best.Method}, Rocks IoU {source.Test.IoU("Rocks"):F3} -> {best.Test.IoU("Rocks"):F3}.");
+        Figure("Domain adaptation: per-class test IoU", "adaptation-per-class", AdaptationCharts.PerClassIoU(results), pngFigures);
+        Figure("Domain adaptation: share of the gap closed", "adaptation-gap-closed", AdaptationCharts.GapClosed(results), pngFigures);
+        Gallery($"Test Rocks before and after: {source.Method} vs {best.Method}", "adaptation-rocks", lab.RocksBeforeAfter(source, best));
     }
 
     private void Table(string title, string name, DataFrame frame, string note)
@@ -141,6 +170,7 @@ public sealed class ReportWriter(Study study, string folder)
             html.Append($"<li>{E(run.Config.Name)}: {E(run.Config.Description)}, {run.Config.Model.Encoder} {run.Config.Height}x{run.Config.Width}, ")
                 .Append($"{run.Config.Epochs} epochs, best val mIoU (input size) {status?.BestValMeanIoU:F4} — <code>{E(run.Directory.Path)}</code></li>");
         }
+        foreach (var line in _adaptationRuns) html.Append($"<li>Domain adaptation — {E(line)}</li>");
         html.Append("</ul><h2>Tables</h2>");
         foreach (var (title, name, note, frame) in _tables)
             html.Append($"<h3>{E(title)}</h3><p class=\"note\">{E(note)} (<a href=\"tables/{name}.md\">md</a>, <a href=\"tables/{name}.csv\">csv</a>)</p>")

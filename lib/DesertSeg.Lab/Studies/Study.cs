@@ -39,11 +39,18 @@ public sealed class Study : IDisposable
         Log = log ?? TextWriter.Null;
         DatasetFingerprint = Lab.Data.DatasetFingerprint.Of(data);
         _runner = new PhaseRunner(store ?? RunStore.Default, data, options, observer);
+        Options = options ?? new TrainingOptions();
         _device = options?.Device;
         _force = force;
     }
 
     public FalconDataset Data { get; }
+
+    /// <summary>How the study trains: device, encoder weights, target images for adaptation.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>The device predictions run on (null: CUDA when available, else CPU).</summary>
+    public TorchSharp.torch.Device? Device => _device;
     public string Scale { get; }
     public string DatasetFingerprint { get; }
     public TextWriter Log { get; }

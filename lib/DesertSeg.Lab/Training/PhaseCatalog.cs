@@ -26,6 +26,13 @@ public static class PhaseCatalog
     public static readonly string[] Variants = ["5-merge", "5-rocks8", "5-shuffle-gray", "5-ohem", "5-cutmix"];
     public static readonly string[] Scales = ["full", "quick", "smoke"];
 
+    /// <summary>
+    /// Domain-adaptation runs (issue 10), each Phase 5 with one adaptation ingredient, plus the oracle (Phase 5 trained on
+    /// labelled target scenes). Test-time methods (AdaBN, TENT) and ensembles need no training of their own: see
+    /// <see cref="Adaptation"/>.
+    /// </summary>
+    public static readonly string[] AdaptationRuns = ["5-oracle", "5-fda", "5-fda-b05", "5-fda-b09", "5-style", "5-self-training", "5-mic"];
+
     /// <summary>Encoder of the quick and smoke scales: ResNet-18 with ImageNet weights that ship with the workspace.</summary>
     public const string QuickEncoder = "resnet18-imagenet";
 
@@ -42,6 +49,7 @@ public static class PhaseCatalog
     {
         if (!Scales.Contains(scale)) throw new ArgumentException($"Unknown scale '{scale}'. Scales: {string.Join(", ", Scales)}.");
         if (Variants.Contains(phase)) return Variant(phase, Get("5", scale));
+        if (AdaptationRuns.Contains(phase)) return AdaptationRun(phase, Get("5", scale));
         if (!Phases.Contains(phase))
             throw new ArgumentException($"Unknown phase '{phase}'. Phases: {string.Join(", ", Phases)}; variants: {string.Join(", ", Variants)}.");
         var size = Size(scale, square: phase == "2");
@@ -96,6 +104,29 @@ public static class PhaseCatalog
         "5-cutmix" => phase5 with { Phase = variant, CutMix = new Data.Augmentation.CutMix(), Description = "Phase 5 with CutMix (Table 9)" },
         _ => phase5 with { Phase = variant, Augmentation = "shuffle-gray", Description = "Phase 5 with ChannelShuffle + ToGray (Table 9)" },
     };
+
+    /// <summary>A Phase-5 run with one domain-adaptation ingredient (defaults of <see cref="Adaptation"/>'s records: the papers' values).</summary>
+    private static RunConfig AdaptationRun(string name, RunConfig phase5) => name switch
+    {
+        "5-oracle" => phase5 with { Phase = name, TrainOn = RunConfig.TrainOnOracle, Description = "Oracle: Phase 5 trained on labelled target-domain scenes" },
+        "5-fda" => Fda(phase5, name, 0.01),
+        "5-fda-b05" => Fda(phase5, name, 0.05),
+        "5-fda-b09" => Fda(phase5, name, 0.09),
+        "5-style" => phase5 with { Phase = name, Style = new Adaptation.ColourStatisticsStyle(), Description = "Phase 5 with colour-statistics style transfer to target images" },
+        "5-self-training" => phase5 with { Phase = name, SelfTraining = new Adaptation.SelfTraining(), Description = "Phase 5 with DACS/DAFormer self-training (EMA teacher, ClassMix)" },
+        _ => phase5 with { Phase = name, SelfTraining = new Adaptation.SelfTraining(Mic: new Adaptation.MaskedImageConsistency(BlockSize: MicBlock(phase5))), Description = "Phase 5 with self-training and masked-image consistency (MIC)" },
+    };
+
+    private static RunConfig Fda(RunConfig phase5, string name, double beta) => phase5 with
+    {
+        Phase = name,
+        Style = new Adaptation.FdaStyle(beta),
+        Entropy = new Adaptation.TargetEntropy(),
+        Description = $"Phase 5 with FDA (beta {beta}) and the target entropy term",
+    };
+
+    /// <summary>MIC's 64-pixel blocks at its 512x1024 crops, scaled to the run's input (16 pixels at 144x256).</summary>
+    private static int MicBlock(RunConfig config) => Math.Max(8, (int)Math.Round(64.0 * config.Height / 512 / 8) * 8);
 
     /// <summary>
     /// Full scale: the report's learning rates. Quick and smoke scales start from the same kind of encoder (ImageNet

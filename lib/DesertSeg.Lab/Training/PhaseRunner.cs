@@ -62,13 +62,27 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
             : config with { FromScratch = true };
     }
 
+    /// <summary>
+    /// A domain-adaptation configuration with its unlabelled target images named (folder and content hash), after
+    /// checking that none of them is a test image (unless <see cref="TrainingOptions.Transductive"/>).
+    /// </summary>
+    public RunConfig BindTarget(RunConfig config)
+    {
+        if (!config.UsesTarget || config.Target is not null) return config;
+        string folder = _options.TargetFolder ?? TargetLayout.UnlabelledFolder(data.Root);
+        var target = Adaptation.TargetImages.Open(folder);
+        if (data.HasSplit(FalconLayout.Test)) target.CheckDisjointFrom(data[FalconLayout.Test], _options.Transductive);
+        string name = Path.GetFileName(Path.GetDirectoryName(target.Folder + Path.DirectorySeparatorChar)) ?? "target";
+        return config with { Target = $"{(_options.Transductive ? "transductive " : "")}{name} {target.Fingerprint}" };
+    }
+
     /// <summary>Returns a finished run of <paramref name="config"/>, training (or resuming) it and its dependency as needed.</summary>
     /// <param name="force">Retrain even when a finished run exists (dependencies are still reused).</param>
     public PhaseRun Ensure(RunConfig config, bool force = false, CancellationToken cancellation = default)
     {
         // The weights file is looked up once: it names the run (by hash) and initialises its encoder.
         string? encoderFile = EncoderWeightsFileFor(config);
-        config = Bind(config, encoderFile);
+        config = BindTarget(Bind(config, encoderFile));
         var runOptions = _options with { EncoderWeightsFile = encoderFile };
         if (DependencyOf(config) is { } dependency)
         {

@@ -26,6 +26,12 @@ public sealed record OptimizerConfig(
 /// <param name="EncoderWeights">The ImageNet encoder weights the run (or its parent) started from, by name and hash.</param>
 /// <param name="FromScratch">True when the encoder starts from random weights on purpose (labelled in the run's name).</param>
 /// <param name="CutMix">Batch-level CutMix (Table 9), or null.</param>
+/// <param name="TrainOn">"source" (the training split) or "oracle": the labelled target-domain scenes (<see cref="Data.TargetLayout"/>),
+/// the upper bound that domain adaptation is measured against.</param>
+/// <param name="Style">Domain adaptation: source images restyled towards random target images (FDA, colour statistics), or null.</param>
+/// <param name="Entropy">Domain adaptation: FDA's entropy term on target images, or null.</param>
+/// <param name="SelfTraining">Domain adaptation: DACS/DAFormer self-training on target images, or null.</param>
+/// <param name="Target">The unlabelled target images the run adapts to (folder name and content hash), filled in when bound.</param>
 public sealed record RunConfig(
     string Phase,
     string Scale,
@@ -45,6 +51,11 @@ public sealed record RunConfig(
     WeightsFile? EncoderWeights = null,
     bool FromScratch = false,
     CutMix? CutMix = null,
+    string TrainOn = "source",
+    Adaptation.SourceStyle? Style = null,
+    Adaptation.TargetEntropy? Entropy = null,
+    Adaptation.SelfTraining? SelfTraining = null,
+    string? Target = null,
     int Seed = 42,
     int? TrainImages = null,
     int? ValImages = null,
@@ -66,12 +77,18 @@ public sealed record RunConfig(
     }
 
     /// <summary>A readable run name, e.g. "phase5-quick"; "-scratch" marks a random encoder, "-testleak" test-set selection.</summary>
-    public string Name => $"phase{Phase}-{Scale}" + (FromScratch ? "-scratch" : "") + (Selection == ModelSelection.TestLeak ? "-testleak" : "");
+    public string Name => $"phase{Phase}-{Scale}" + (FromScratch ? "-scratch" : "") + (Target?.StartsWith("transductive", StringComparison.Ordinal) == true ? "-transductive" : "") + (Selection == ModelSelection.TestLeak ? "-testleak" : "");
 
     /// <summary>Where the encoder's weights came from, in words.</summary>
     public string EncoderOrigin => FromScratch ? "random (from scratch)"
         : InitFromPhase is { } phase ? $"Phase {phase}'s checkpoint{(InitCheckpoint is { } c ? $" {c}" : "")}" + (EncoderWeights is { } w ? $", itself from {w}" : "")
         : EncoderWeights?.ToString() ?? "not set";
+
+    /// <summary>True when the run uses unlabelled target images (a domain-adaptation method).</summary>
+    [JsonIgnore]
+    public bool UsesTarget => Style is not null || Entropy is not null || SelfTraining is not null;
+
+    public const string TrainOnSource = "source", TrainOnOracle = "oracle";
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -87,6 +104,8 @@ public sealed record RunConfig(
         if (BatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {BatchSize}.");
         if (Schedule.TotalEpochs != Epochs)
             throw new ArgumentException($"The schedule covers {Schedule.TotalEpochs} epochs but the run has {Epochs}.");
+        if (TrainOn is not (TrainOnSource or TrainOnOracle))
+            throw new ArgumentException($"TrainOn must be '{TrainOnSource}' or '{TrainOnOracle}', got '{TrainOn}'.");
         int classes = Data.ClassScheme.ByName(ClassScheme).Count;
         if (Model.Classes != classes)
             throw new ArgumentException($"The model has {Model.Classes} outputs but the {ClassScheme} scheme has {classes} classes.");

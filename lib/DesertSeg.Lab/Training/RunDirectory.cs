@@ -78,6 +78,9 @@ public sealed class RunDirectory
     public string StateModelFile(int epoch) => Combine("state", $"epoch-{epoch:D4}", "model.safetensors");
     public string StateOptimizerFile(int epoch) => Combine("state", $"epoch-{epoch:D4}", "optimizer.bin");
 
+    /// <summary>The folder of epoch <paramref name="epoch"/>'s resumable state.</summary>
+    public string StateFolderOf(int epoch) => Combine("state", $"epoch-{epoch:D4}");
+
     /// <summary>Makes epoch <paramref name="epoch"/>'s state current (its files must be complete) and drops older states.</summary>
     public void CommitState(int epoch)
     {
@@ -90,11 +93,13 @@ public sealed class RunDirectory
     /// Saves epoch <paramref name="epoch"/>'s resumable state (model and optimizer), then updates the user-facing
     /// checkpoints (last, and best when <paramref name="best"/>), then makes the state current.
     /// </summary>
-    public void SaveEpochState(Models.DeepLabV3Plus model, SegmentationOptimizer optimizer, int epoch, bool best)
+    public void SaveEpochState(Models.DeepLabV3Plus model, SegmentationOptimizer optimizer, int epoch, bool best,
+        Action<string>? saveMore = null)
     {
         string modelFile = StateModelFile(epoch);
         Checkpoints.ModelCheckpoints.ExportSafetensors(model, modelFile);
         AtomicFile.WriteThroughTempPath(StateOptimizerFile(epoch), optimizer.Save);
+        saveMore?.Invoke(StateFolderOf(epoch)); // e.g. a self-training teacher: part of the state, before it is committed
         if (best) AtomicFile.WriteThroughTempPath(BestCheckpoint, temp => File.Copy(modelFile, temp, overwrite: true));
         AtomicFile.WriteThroughTempPath(LastCheckpoint, temp => File.Copy(modelFile, temp, overwrite: true));
         CommitState(epoch);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DesertSeg.Lab.Adaptation;
 using DesertSeg.Lab.Checkpoints;
 using DesertSeg.Lab.Data;
 using DesertSeg.Lab.Data.Augmentation;
@@ -49,9 +50,13 @@ public sealed class Trainer
         IO.NativeMemory.ReturnFreedMemoryToSystem();
         var device = _options.ResolveDevice();
         var scheme = ClassScheme.ByName(_config.ClassScheme);
-        var trainSplit = _data[FalconLayout.Train].RequireComplete().Subset(_config.TrainImages);
-        var trainLoader = new SegmentationLoader(
-            new SegmentationDataset(trainSplit, scheme, new AugmentationPipeline(AugmentationPreset.ByName(_config.Augmentation), _config.Height, _config.Width)),
+        var trainSplit = TrainSplit().RequireComplete().Subset(_config.TrainImages);
+        var target = TargetImagesOf();
+        var pipeline = new AugmentationPipeline(AugmentationPreset.ByName(_config.Augmentation), _config.Height, _config.Width)
+        {
+            Styler = _config.Style is { } style ? new TargetStyler(style, target!) : null,
+        };
+        var trainLoader = new SegmentationLoader(new SegmentationDataset(trainSplit, scheme, pipeline),
             LoaderOptions.Training(_config.BatchSize, _config.Seed) with { Workers = _options.Workers });
         if (trainLoader.BatchesPerEpoch == 0)
             throw new ArgumentException($"Split 'train' has {trainSplit.Count} images, fewer than one batch of {_config.BatchSize}.");
@@ -68,9 +73,16 @@ public sealed class Trainer
         loss.to(device);
         using var optimizer = new SegmentationOptimizer(model, _config.Optimizer, _config.Schedule);
         if (startEpoch > 0) optimizer.Load(_run.StateOptimizerFile(startEpoch - 1));
+        // The target objective starts from the initial student (a teacher is its copy) or from the saved state.
+        using var objective = TargetObjectiveFor(model);
+        if (startEpoch > 0) objective?.Load(_run.StateFolderOf(startEpoch - 1));
 
         var tensorboard = new TensorBoardLog(_run.TensorBoardFolder, scheme);
-        var epochs = new TrainingEpoch(_config, model, loss, optimizer, trainLoader, device, _run, _observer);
+        var epochs = new TrainingEpoch(_config, model, loss, optimizer, trainLoader, device, _run, _observer)
+        {
+            Target = target,
+            Objective = objective,
+        };
         _observer.RunStarted(_run, _config, startEpoch, trainLoader.BatchesPerEpoch);
 
         var status = Status(RunState.Running, history, selector, null);
@@ -103,7 +115,7 @@ public sealed class Trainer
                 encoderLr, decoderLr, headLr, frozen, best, clock.Elapsed.TotalSeconds, train.Images / clock.Elapsed.TotalSeconds);
             history.Add(record);
 
-            _run.SaveEpochState(model, optimizer, epoch, best);
+            _run.SaveEpochState(model, optimizer, epoch, best, objective is null ? null : objective.Save);
             _run.WriteHistory(history);
             bool finished = selector.Stops(history);
             status = Status(finished ? RunState.Finished : RunState.Running, history, selector, null);
@@ -150,6 +162,33 @@ public sealed class Trainer
             model.TransferFrom(init);
         }
     }
+
+    /// <summary>The labelled images the run learns from: the source training split, or (the oracle) the labelled target scenes.</summary>
+    private DataSplit TrainSplit()
+    {
+        if (_config.TrainOn != RunConfig.TrainOnOracle) return _data[FalconLayout.Train];
+        string folder = TargetLayout.OracleFolder(_data.Root);
+        if (!Directory.Exists(folder))
+            throw new DataFormatException(folder, $"{_config.Name} trains the oracle on labelled target-domain scenes, and this data set has none " +
+                "(the embedded synthetic data set has them; a real data set would need its own labelled target scenes there).");
+        return FalconDataset.Open(folder).Splits[0];
+    }
+
+    /// <summary>The unlabelled target images of a domain-adaptation run (checked against the ones it was configured with), else null.</summary>
+    private Adaptation.TargetImages? TargetImagesOf()
+    {
+        if (!_config.UsesTarget) return null;
+        string folder = _options.TargetFolder ?? TargetLayout.UnlabelledFolder(_data.Root);
+        var target = Adaptation.TargetImages.Open(folder);
+        if (_config.Target is { } expected && !expected.EndsWith(target.Fingerprint, StringComparison.Ordinal))
+            throw new DataFormatException(target.Folder, $"holds other target images (hash {target.Fingerprint}) than {_config.Name} was configured with ({expected}).");
+        return target;
+    }
+
+    private Adaptation.ITargetObjective? TargetObjectiveFor(DeepLabV3Plus model) =>
+        _config.SelfTraining is { } selfTraining ? new Adaptation.SelfTrainingObjective(selfTraining, model)
+        : _config.Entropy is { } entropy ? new Adaptation.TargetEntropyObjective(entropy)
+        : null;
 
     private SegmentationLoader EvaluationLoader(DataSplit split, ClassScheme scheme) =>
         new(new SegmentationDataset(split, scheme, AugmentationPipeline.Evaluation(_config.Height, _config.Width)),

@@ -17,6 +17,15 @@ public readonly record struct EpochLosses(double Loss, double CrossEntropy, doub
 public sealed class TrainingEpoch(RunConfig config, DeepLabV3Plus model, SegmentationLoss loss, SegmentationOptimizer optimizer,
     SegmentationLoader loader, Device device, RunDirectory run, ITrainingObserver observer)
 {
+    /// <summary>Unlabelled target images for <see cref="Objective"/>, or null.</summary>
+    public Adaptation.TargetImages? Target { get; init; }
+
+    /// <summary>A loss on target images added at every step (domain adaptation), or null.</summary>
+    public Adaptation.ITargetObjective? Objective { get; init; }
+
+    // Keeps the target images a step draws apart from the batch's CutMix stream.
+    private const long TargetStream = 0x7A26_E7;
+
     public EpochLosses Run(int epoch, CancellationToken cancellation)
     {
         model.train();
@@ -29,14 +38,23 @@ public sealed class TrainingEpoch(RunConfig config, DeepLabV3Plus model, Segment
             if (config.CutMix is { } cutMix)
                 CutMix.Apply(cutMix.Draw(SampleRandom.ForBatch(config.Seed, epoch, batch.Number), batch.Count, batch.Height, batch.Width),
                     batch.Images, batch.Masks, batch.Count, batch.Height, batch.Width);
-            var (x, y) = batch.ToTensors(device);
+            var tensors = batch.ToTensors(device);
+            var (x, y) = tensors;
             var terms = loss.Evaluate(model.forward(x), y);
-            double value = terms.Total.item<float>();
+            var total = terms.Total;
+            if (Objective is not null && Target is not null)
+            {
+                var random = SampleRandom.ForBatch(config.Seed ^ TargetStream, epoch, batch.Number);
+                var target = Target.Batch(Target.Draw(random, batch.Count), batch.Height, batch.Width, device);
+                total = total + Objective.Loss(model, tensors, target, random);
+            }
+            double value = total.item<float>();
             if (!double.IsFinite(value))
                 throw new TrainingDivergedException(
                     $"{run.Name}: the loss became {value} at epoch {epoch}, step {steps} (images {string.Join(", ", batch.Ids)}). " +
                     $"The run stopped; its last good state (epoch {epoch - 1}) is kept in {run.Path}.");
-            optimizer.Step(terms.Total);
+            optimizer.Step(total);
+            Objective?.AfterStep(model, (long)epoch * loader.BatchesPerEpoch + steps);
 
             sum += value; sumCe += terms.CrossEntropy.item<float>(); sumDice += terms.Dice.item<float>();
             steps++; images += batch.Count;

@@ -10,13 +10,18 @@ namespace DesertSeg.Lab.Training;
 /// <param name="EncoderWeightsFile">torchvision-named ImageNet encoder weights (.pth or .safetensors). Null: the
 /// built-in weights of the configuration's encoder where the workspace ships them (resnet18-imagenet).</param>
 /// <param name="FromScratch">Allow an encoder without ImageNet weights (random initialisation; runs are labelled so).</param>
+/// <param name="TargetFolder">Unlabelled target-domain images for adaptation methods; null: the embedded data set's own
+/// (<see cref="Data.TargetLayout"/>).</param>
+/// <param name="Transductive">Allow target images that are also test images (the run is then labelled transductive).</param>
 public sealed record TrainingOptions(
     Device? Device = null,
     int? Workers = null,
     string? InitCheckpoint = null,
     int? StopAfterEpochs = null,
     string? EncoderWeightsFile = null,
-    bool FromScratch = false)
+    bool FromScratch = false,
+    string? TargetFolder = null,
+    bool Transductive = false)
 {
     public Device ResolveDevice() => Device ?? (cuda.is_available() ? CUDA : CPU);
 }

@@ -2,6 +2,16 @@ using OpenCvSharp;
 
 namespace DesertSeg.Lab.Data.Augmentation;
 
+/// <summary>
+/// A step after the preset's transforms that changes an image's appearance only (never its mask), given the
+/// sample's random stream: domain adaptation's restyling of source images towards the target domain.
+/// </summary>
+public interface IImageStyler
+{
+    /// <summary>Changes the 8-bit RGB image in place; called concurrently, so implementations keep no mutable state.</summary>
+    void Apply(Mat rgb, SampleRandom random);
+}
+
 /// <summary>A preset made executable for one output size. Stateless once built: workers share one instance.</summary>
 public sealed class AugmentationPipeline
 {
@@ -21,6 +31,9 @@ public sealed class AugmentationPipeline
     public static AugmentationPipeline Evaluation(int height, int width) => new(AugmentationPreset.None, height, width);
 
     public AugmentationPreset Preset { get; }
+
+    /// <summary>Applied after the preset's transforms (and so at the output size), or null.</summary>
+    public IImageStyler? Styler { get; init; }
     public int Height { get; }
     public int Width { get; }
 
@@ -33,6 +46,7 @@ public sealed class AugmentationPipeline
         if (sample.Image.Width != Width || sample.Image.Height != Height)
             throw new InvalidOperationException(
                 $"Preset '{Preset.Name}' produced {sample.Image.Width}x{sample.Image.Height}, not {Width}x{Height}: a crop or resize must come after any size change.");
+        Styler?.Apply(sample.Image, random);
     }
 
     /// <summary>The normalised float CHW image (3 * Height * Width values).</summary>

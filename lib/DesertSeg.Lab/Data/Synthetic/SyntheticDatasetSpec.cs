@@ -5,18 +5,23 @@ namespace DesertSeg.Lab.Data.Synthetic;
 /// <see cref="DesertEnvironment.Training"/>, test scenes from <see cref="DesertEnvironment.Test"/>.
 /// Every scene's seed derives from (<see cref="Seed"/>, split, index) only.
 /// </summary>
-public sealed record SyntheticDatasetSpec(int TrainCount, int ValCount, int TestCount, int Seed = 42, int Width = 960, int Height = 540)
+/// <param name="TargetCount">Unlabelled scenes of the test environment for domain adaptation (<see cref="Data.TargetLayout"/>):
+/// other seeds than the test scenes, so adaptation never sees the images it is scored on.</param>
+/// <param name="OracleCount">Labelled scenes of the test environment, for the oracle only (the upper bound of adaptation).</param>
+public sealed record SyntheticDatasetSpec(int TrainCount, int ValCount, int TestCount, int Seed = 42, int Width = 960, int Height = 540,
+    int TargetCount = 0, int OracleCount = 0)
 {
-    /// <summary>The embedded default: 160 train, 32 val, 64 test scenes at the Falcon size (960x540).</summary>
-    public static SyntheticDatasetSpec Default { get; } = new(160, 32, 64);
+    /// <summary>The embedded default: 160 train, 32 val, 64 test scenes at the Falcon size (960x540), plus 64 unlabelled
+    /// target scenes and 112 labelled oracle scenes of the test environment (112: the quick scale's training images).</summary>
+    public static SyntheticDatasetSpec Default { get; } = new(160, 32, 64, TargetCount: 64, OracleCount: 112);
 
-    public int TotalCount => TrainCount + ValCount + TestCount;
+    public int TotalCount => TrainCount + ValCount + TestCount + TargetCount + OracleCount;
 
     /// <summary>Throws when a count is negative or the size is unusable.</summary>
     public void Validate()
     {
-        if (TrainCount < 0 || ValCount < 0 || TestCount < 0)
-            throw new ArgumentException($"Image counts must not be negative (train {TrainCount}, val {ValCount}, test {TestCount}).");
+        if (TrainCount < 0 || ValCount < 0 || TestCount < 0 || TargetCount < 0 || OracleCount < 0)
+            throw new ArgumentException($"Image counts must not be negative (train {TrainCount}, val {ValCount}, test {TestCount}, target {TargetCount}, oracle {OracleCount}).");
         if (Width < 32 || Height < 32)
             throw new ArgumentException($"Image size {Width}x{Height} is too small (32x32 at least).");
     }

@@ -7,7 +7,8 @@ namespace DesertSeg.Lab.Data.Synthetic;
 /// <summary>
 /// Writes a synthetic data set in the exact Falcon layout:
 /// <c>root/Offroad_Segmentation_Training_Dataset/{train,val}/{Color_Images,Segmentation}/</c> and
-/// <c>root/Offroad_Segmentation_testImages/{Color_Images,Segmentation}/</c>; images are RGB PNGs, masks
+/// <c>root/Offroad_Segmentation_testImages/{Color_Images,Segmentation}/</c>, and beside it the target domain of
+/// <see cref="TargetLayout"/> (unlabelled and oracle scenes of the test environment); images are RGB PNGs, masks
 /// single-channel 16-bit PNGs of raw class values under the same file name. Train/val files are named like
 /// <c>cc0000013.png</c> (prefixes cc, mt, ww, w0), test files like <c>0000060.png</c>.
 /// Every file is written atomically, and <see cref="ManifestFileName"/> is written last, so a folder without
@@ -25,20 +26,26 @@ public static class SyntheticFalconWriter
 
     private static readonly string[] Prefixes = ["cc", "mt", "ww", "w0"];
 
-    public enum Split { Train, Val, Test }
+    public enum Split { Train, Val, Test, TargetUnlabelled, TargetTrain }
 
     /// <summary>The folder holding a split's Color_Images and Segmentation folders.</summary>
     public static string SplitFolder(string root, Split split) => split switch
     {
         Split.Train => Path.Combine(root, FalconLayout.TrainingRoot, FalconLayout.Train),
         Split.Val => Path.Combine(root, FalconLayout.TrainingRoot, FalconLayout.Val),
+        Split.TargetUnlabelled => TargetLayout.UnlabelledFolder(root),
+        Split.TargetTrain => TargetLayout.OracleFolder(root),
         _ => Path.Combine(root, FalconLayout.TestRoot),
     };
+
+    private static bool HasMasks(Split split) => split != Split.TargetUnlabelled;
 
     /// <summary>File name of the index-th scene of a split (the same for image and mask).</summary>
     public static string FileName(SyntheticDatasetSpec spec, Split split, int index)
     {
         if (split == Split.Test) return $"{60 + index:D7}.png";
+        if (split == Split.TargetUnlabelled) return $"u{index:D7}.png";
+        if (split == Split.TargetTrain) return $"o{index:D7}.png";
         // Train and val share one numbering (as frames of the same sequences), so names never collide.
         int g = split == Split.Train ? index : spec.TrainCount + index;
         return $"{Prefixes[g % Prefixes.Length]}{g / Prefixes.Length + 1:D7}.png";
@@ -49,7 +56,7 @@ public static class SyntheticFalconWriter
         (int)(Rng.Mix(spec.Seed, (int)split, index) & 0x7FFFFFFF);
 
     public static DesertEnvironment EnvironmentOf(Split split) =>
-        split == Split.Test ? DesertEnvironment.Test : DesertEnvironment.Training;
+        split is Split.Test or Split.TargetUnlabelled or Split.TargetTrain ? DesertEnvironment.Test : DesertEnvironment.Training;
 
     /// <summary>
     /// Generates the whole data set under <paramref name="root"/> in parallel (one scene per core at a time).
@@ -70,12 +77,15 @@ public static class SyntheticFalconWriter
         for (int i = 0; i < spec.TrainCount; i++) jobs.Add((Split.Train, i));
         for (int i = 0; i < spec.ValCount; i++) jobs.Add((Split.Val, i));
         for (int i = 0; i < spec.TestCount; i++) jobs.Add((Split.Test, i));
+        for (int i = 0; i < spec.TargetCount; i++) jobs.Add((Split.TargetUnlabelled, i));
+        for (int i = 0; i < spec.OracleCount; i++) jobs.Add((Split.TargetTrain, i));
 
         // Only a folder this writer made (or an empty one) is written into: same-named files are replaced,
         // and a real data set must never be overwritten or mixed with synthetic scenes.
         bool ours = File.Exists(manifestPath) || File.Exists(partialPath);
-        var folders = new[] { Split.Train, Split.Val, Split.Test }
-            .SelectMany(split => new[] { FalconLayout.Images, FalconLayout.Masks }.Select(f => (split, Path.Combine(SplitFolder(root, split), f))))
+        var folders = Enum.GetValues<Split>()
+            .SelectMany(split => (HasMasks(split) ? new[] { FalconLayout.Images, FalconLayout.Masks } : [FalconLayout.Images])
+                .Select(f => (split, Path.Combine(SplitFolder(root, split), f))))
             .ToList();
         if (!ours)
         {
@@ -106,7 +116,7 @@ public static class SyntheticFalconWriter
             var (image, mask) = generator.Render(EnvironmentOf(split), SceneSeed(spec, split, index));
             string folder = SplitFolder(root, split), name = FileName(spec, split, index);
             ImageFiles.WriteRgb(Path.Combine(folder, FalconLayout.Images, name), image);
-            MaskFiles.WriteRaw(Path.Combine(folder, FalconLayout.Masks, name), mask);
+            if (HasMasks(split)) MaskFiles.WriteRaw(Path.Combine(folder, FalconLayout.Masks, name), mask);
             hashes[j] = HashScene(name, image, mask);
             progress?.Report(Interlocked.Increment(ref done));
         });

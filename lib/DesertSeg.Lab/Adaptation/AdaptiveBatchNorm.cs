@@ -1,0 +1,44 @@
+using DesertSeg.Lab.Models;
+using static TorchSharp.torch;
+
+namespace DesertSeg.Lab.Adaptation;
+
+/// <summary>How AdaBN re-estimates BatchNorm statistics.</summary>
+/// <param name="BatchSize">Target images per forward pass.</param>
+public sealed record AdaBnConfig(int BatchSize = 8);
+
+/// <summary>
+/// AdaBN (Li et al., 2016): every BatchNorm layer's running mean and variance are re-estimated over the target
+/// images, as the average over all target batches, each batch weighing the same (momentum None: PyTorch's cumulative
+/// average); weights, BatchNorm's affine parameters and everything else stay as they are. Dropout is off meanwhile.
+/// </summary>
+public static class AdaptiveBatchNorm
+{
+    public static void Adapt(DeepLabV3Plus model, TargetImages target, int height, int width, Device device, AdaBnConfig? config = null,
+        CancellationToken cancellation = default)
+    {
+        config ??= new AdaBnConfig();
+        var layers = BatchNormLayers.UseBatchStatistics(model);
+        var momenta = layers.Select(bn => bn.momentum).ToList();
+        try
+        {
+            foreach (var bn in layers)
+            {
+                bn.reset_running_stats();
+                bn.momentum = null; // cumulative moving average: the exact mean over every batch
+            }
+            using var _ = no_grad();
+            foreach (var indices in target.Batches(config.BatchSize))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                model.call(target.Batch(indices, height, width, device));
+            }
+        }
+        finally
+        {
+            for (int i = 0; i < layers.Count; i++) layers[i].momentum = momenta[i];
+            model.eval();
+        }
+    }
+}

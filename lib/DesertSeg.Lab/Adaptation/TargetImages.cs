@@ -1,0 +1,127 @@
+using TorchSharp;
+using System.Security.Cryptography;
+using System.Text;
+using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Data.Augmentation;
+using DesertSeg.Lab.IO;
+using OpenCvSharp;
+using static TorchSharp.torch;
+
+namespace DesertSeg.Lab.Adaptation;
+
+/// <summary>
+/// Unlabelled images of the target domain, the only target data adaptation may use. Opened once and
+/// checked whole (every file must decode) before any method runs, so a bad folder fails before anything is
+/// written. Images are read on demand, resized to the model's input size.
+/// </summary>
+public sealed class TargetImages
+{
+    private TargetImages(string folder, IReadOnlyList<string> files, string fingerprint)
+    {
+        Folder = folder;
+        Files = files;
+        Fingerprint = fingerprint;
+    }
+
+    /// <summary>The folder the images came from.</summary>
+    public string Folder { get; }
+
+    /// <summary>Image files in ordinal order.</summary>
+    public IReadOnlyList<string> Files { get; }
+
+    public int Count => Files.Count;
+
+    /// <summary>SHA-256 (16 hex digits) over the images' bytes: names a training run's target data.</summary>
+    public string Fingerprint { get; }
+
+    /// <summary>
+    /// The images of <paramref name="folder"/> (a folder of images, or one holding Color_Images). A missing or empty
+    /// folder and a file that does not decode raise <see cref="DataFormatException"/> naming it.
+    /// </summary>
+    public static TargetImages Open(string folder)
+    {
+        folder = Path.GetFullPath(folder);
+        if (!Directory.Exists(folder))
+            throw new DataFormatException(folder, File.Exists(folder) ? "is a file; --target needs a folder of target-domain images." : "target folder not found.");
+        string images = Directory.Exists(Path.Combine(folder, FalconLayout.Images)) ? Path.Combine(folder, FalconLayout.Images) : folder;
+        var files = Directory.EnumerateFiles(images).Where(ImageFiles.IsImageFile).OrderBy(f => f, StringComparer.Ordinal).ToList();
+        if (files.Count == 0)
+            throw new DataFormatException(images, "no target images (.png/.jpg) in this folder.");
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in files)
+        {
+            byte[] bytes = File.ReadAllBytes(file);
+            using var decoded = Cv2.ImDecode(bytes, ImreadModes.Color);
+            if (decoded.Empty())
+                throw new DataFormatException(file, "target image does not decode (corrupt or not an image).");
+            hash.AppendData(bytes);
+        }
+        return new TargetImages(images, files, Convert.ToHexString(hash.GetHashAndReset())[..16].ToLowerInvariant());
+    }
+
+    /// <summary>The embedded data set's unlabelled target scenes, or null when the data set has none (a real Falcon folder).</summary>
+    public static TargetImages? OfDataset(string datasetRoot) =>
+        Directory.Exists(TargetLayout.UnlabelledFolder(datasetRoot)) ? Open(TargetLayout.UnlabelledFolder(datasetRoot)) : null;
+
+    /// <summary>
+    /// Refuses target images that are also in the split the adapted model will be scored on (same bytes), unless
+    /// <paramref name="transductive"/>: adapting on the test images themselves is a different protocol and must be labelled so.
+    /// </summary>
+    /// <exception cref="TargetOverlapException">Some target image is a scored image.</exception>
+    public void CheckDisjointFrom(DataSplit scored, bool transductive)
+    {
+        if (transductive) return;
+        var scoredHashes = new Dictionary<string, string>();
+        foreach (var pair in scored.Pairs)
+            scoredHashes.TryAdd(HashOf(pair.ImagePath), pair.ImagePath);
+        foreach (var path in scored.ImagesWithoutMask)
+            scoredHashes.TryAdd(HashOf(path), path);
+        var overlap = Files.Where(f => scoredHashes.ContainsKey(HashOf(f))).ToList();
+        if (overlap.Count > 0)
+            throw new TargetOverlapException(overlap[0],
+                $"is also in the scored split '{scored.Name}' ({scoredHashes[HashOf(overlap[0])]}); {overlap.Count} of {Count} target images are. " +
+                "Adapt on images disjoint from the ones you score, or pass --transductive (every output is then labelled transductive).");
+    }
+
+    private static string HashOf(string file) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)));
+
+    /// <summary>Target image <paramref name="index"/> as 8-bit RGB, resized (bilinear) to <paramref name="height"/> x <paramref name="width"/>.</summary>
+    public Mat ReadRgb(int index, int height, int width)
+    {
+        var mat = ImageFiles.ReadMat(Files[index], ImreadModes.Color);
+        Cv2.CvtColor(mat, mat, ColorConversionCodes.BGR2RGB);
+        if (mat.Width == width && mat.Height == height) return mat;
+        var resized = new Mat();
+        Cv2.Resize(mat, resized, new OpenCvSharp.Size(width, height), 0, 0, InterpolationFlags.Linear);
+        mat.Dispose();
+        return resized;
+    }
+
+    /// <summary>Normalised images (ImageNet statistics) N x 3 x H x W on <paramref name="device"/>, in the caller's dispose scope.</summary>
+    public Tensor Batch(IReadOnlyList<int> indices, int height, int width, Device device)
+    {
+        var chw = new float[indices.Count * 3 * height * width];
+        Parallel.For(0, indices.Count, k =>
+        {
+            using var rgb = ReadRgb(indices[k], height, width);
+            Normalization.ImageNet.ToChw(rgb, chw.AsSpan(k * 3 * height * width, 3 * height * width));
+        });
+        var batch = tensor(chw, [indices.Count, 3, height, width], ScalarType.Float32, device: CPU);
+        if (device.type == DeviceType.CPU) return batch;
+        using (batch) return batch.to(device);
+    }
+
+    /// <summary>The images in batches (file order, the last one possibly smaller): indices of each batch.</summary>
+    public IEnumerable<int[]> Batches(int batchSize)
+    {
+        for (int start = 0; start < Count; start += batchSize)
+            yield return Enumerable.Range(start, Math.Min(batchSize, Count - start)).ToArray();
+    }
+
+    /// <summary>A batch of <paramref name="batchSize"/> indices drawn with <paramref name="random"/> (with replacement across batches).</summary>
+    public int[] Draw(SampleRandom random, int batchSize) =>
+        Enumerable.Range(0, batchSize).Select(_ => random.NextInt(0, Count - 1)).ToArray();
+}
+
+/// <summary>Target images overlap the images that will be scored (and <c>--transductive</c> was not given).</summary>
+public sealed class TargetOverlapException(string path, string problem) : DataFormatException(path, problem);

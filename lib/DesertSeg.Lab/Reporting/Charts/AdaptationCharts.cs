@@ -1,0 +1,37 @@
+using DesertSeg.Lab.Studies;
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using Chart = Plotly.NET.CSharp.Chart;
+
+namespace DesertSeg.Lab.Reporting.Charts;
+
+/// <summary>The domain-adaptation lab's figures: per-class IoU of every method, and the share of the gap each closes.</summary>
+public static class AdaptationCharts
+{
+    /// <summary>Grouped bars: one group per class, one bar per method (test IoU).</summary>
+    public static GenericChart PerClassIoU(IReadOnlyList<AdaptationResult> results)
+    {
+        var names = results[0].Test.Scheme.ClassNames;
+        var keys = ChartStyle.Strings(names);
+        var bars = results.Select(r => Chart.Column<double, string, string>(names.Select(n => r.Test.IoU(n) ?? 0), Keys: keys,
+            Name: $"{r.Method} ({r.Test.Metrics.MeanIoU:F3})"));
+        return Chart.Combine(bars)
+            .WithTitle("Domain adaptation: test IoU per class (mIoU in the legend)")
+            .WithAxisTitles("Class", "IoU")
+            .WithSize(Width: 1100, Height: 500);
+    }
+
+    /// <summary>Bars of gap closed = (method - source) / (oracle - source) per method; 1 = as good as the oracle.</summary>
+    public static GenericChart GapClosed(IReadOnlyList<AdaptationResult> results)
+    {
+        double source = results.First(r => r.Kind == "baseline").Test.Metrics.MeanIoU;
+        double? oracle = results.FirstOrDefault(r => r.Kind == "oracle")?.Test.Metrics.MeanIoU;
+        var methods = results.Where(r => r.Kind is not ("baseline" or "oracle")).ToList();
+        var gaps = methods.Select(r => AdaptationStudy.GapClosed(r.Test.Metrics.MeanIoU, source, oracle) ?? 0).ToList();
+        return Chart.Bar<double, string, string>(gaps, Keys: ChartStyle.Strings(methods.Select(m => m.Method)),
+                MultiText: ChartStyle.Strings(gaps.Select(g => $"{g:P0}")))
+            .WithTitle($"Share of the source-to-oracle gap closed (source {source:F3}, oracle {oracle:F3} test mIoU)")
+            .WithAxisTitles("Gap closed", "Method")
+            .WithSize(Width: 900, Height: 480);
+    }
+}

@@ -1,0 +1,85 @@
+using DesertSeg.Lab.Adaptation;
+using DesertSeg.Lab.Data.Augmentation;
+using DesertSeg.Lab.Models;
+using static TorchSharp.torch;
+
+namespace DesertSeg.Lab.Tests.Adaptation;
+
+/// <summary>The ingredients of DACS/DAFormer self-training against hand-computed values.</summary>
+public class SelfTrainingTests
+{
+    [Fact]
+    public void EmaTeacherFollowsAlphaT_ThenTheCap()
+    {
+        using var student = DeepLabV3Plus.Create(new ModelConfig("resnet18", 2));
+        using var teacher = new EmaTeacher(student, alpha: 0.999);
+        var head = (Func<DeepLabV3Plus, Tensor>)(m => m.SegmentationHead.parameters().First());
+        float x = head(student).data<float>()[0];
+        Assert.Equal(x, head(teacher.Model).data<float>()[0]);
+
+        using (no_grad()) head(student).add_(1); // student moves by exactly 1
+        teacher.Update(student, step: 9);          // alpha_9 = min(1 - 1/10, 0.999) = 0.9
+        Assert.Equal(x + 0.1f, head(teacher.Model).data<float>()[0], 4);
+
+        using (no_grad()) head(student).add_(1);  // student at x + 2
+        teacher.Update(student, step: 1_000_000);  // alpha capped at 0.999
+        Assert.Equal(0.999 * (x + 0.1) + 0.001 * (x + 2), head(teacher.Model).data<float>()[0], 4);
+
+        Assert.Equal(0.0, teacher.AlphaAt(0));
+        Assert.Equal(0.5, teacher.AlphaAt(1));
+    }
+
+    [Fact]
+    public void ClassMixPastesHalfTheSourceClasses_RoundedUp_NeverIgnore()
+    {
+        long[] labels = [0, 0, 2, 2, 3, 3, 255, 255, 0, 2, 3, 255, 2, 2, 0, 0];
+        using var label = tensor(labels, [4, 4]);
+        for (ulong seed = 0; seed < 20; seed++)
+        {
+            var chosen = ClassMix.ChooseClasses(label, new SampleRandom(seed));
+            Assert.Equal(2, chosen.Length); // ceil(3 / 2) of {0, 2, 3}
+            Assert.All(chosen, c => Assert.Contains(c, new long[] { 0, 2, 3 }));
+            Assert.Equal(chosen.Length, chosen.Distinct().Count());
+
+            using var mask = ClassMix.Mask(label, chosen);
+            var m = mask.data<float>().ToArray();
+            for (int i = 0; i < labels.Length; i++) Assert.Equal(chosen.Contains(labels[i]) ? 1f : 0f, m[i]);
+
+            using var source = full(new long[] { 1, 4, 4 }, 10f);
+            using var target = full(new long[] { 1, 4, 4 }, -3f);
+            using var mixed = ClassMix.Mix(mask.unsqueeze(0), source, target);
+            var v = mixed.data<float>().ToArray();
+            for (int i = 0; i < labels.Length; i++) Assert.Equal(m[i] == 1 ? 10f : -3f, v[i]);
+        }
+    }
+
+    [Fact]
+    public void PseudoLabelWeightIsTheShareOfConfidentPixels()
+    {
+        // Two classes; logit difference d gives probability 1 / (1 + e^-d) to class 0.
+        // Pixels: p = 0.99 (class 0), 0.97 (class 0), 0.96 (class 1 at 0.96), 0.5 (tie: class 0).
+        double Logit(double p) => Math.Log(p / (1 - p));
+        float[] d = [(float)Logit(0.99), (float)Logit(0.97), -(float)Logit(0.96), 0f];
+        var values = new float[8];
+        for (int i = 0; i < 4; i++) { values[i] = d[i]; values[4 + i] = 0; }
+        using var logits = tensor(values, [1, 2, 2, 2]);
+        var (labels, weight) = SelfTrainingObjective.PseudoLabels(logits, 0.968);
+        using (labels)
+        using (weight)
+        {
+            Assert.Equal(new long[] { 0, 0, 1, 0 }, labels.data<long>().ToArray());
+            Assert.Equal(0.5f, weight.item<float>(), 6); // 0.99 and 0.97 are above 0.968; 0.96 and 0.5 are not
+        }
+    }
+
+    [Fact]
+    public void WeightedCrossEntropyWeighsEachPixel_AndSkipsIgnore()
+    {
+        // Two pixels of two classes with logits (0, 0): CE = ln 2 each. Weights 1 and 0.25, a third pixel ignored.
+        using var logits = zeros(1, 2, 1, 3);
+        using var labels = tensor(new long[] { 0, 1, 255 }, [1, 1, 3]);
+        using var weights = tensor(new float[] { 1f, 0.25f, 1f }, [1, 1, 3]);
+        using var loss = SelfTrainingObjective.WeightedCrossEntropy(logits, labels, weights);
+        Assert.Equal((1 + 0.25) * Math.Log(2) / 3, loss.item<float>(), 5);
+    }
+}
