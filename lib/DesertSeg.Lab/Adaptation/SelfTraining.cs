@@ -14,6 +14,7 @@ namespace DesertSeg.Lab.Adaptation;
 /// <param name="ColourJitterP">Probability of that jitter per image (0.2).</param>
 /// <param name="BlurP">Probability of a Gaussian blur (sigma 0.15..1.15) per mixed image (0.5).</param>
 /// <param name="Mic">Masked-image consistency, or null (off).</param>
+/// <param name="RareClassTemperature">Rare-class sampling of source images with this temperature (DAFormer: 0.01), or null (off).</param>
 public sealed record SelfTraining(
     double EmaAlpha = 0.999,
     double ConfidenceThreshold = 0.968,
@@ -21,7 +22,8 @@ public sealed record SelfTraining(
     double ColourJitter = 0.2,
     double ColourJitterP = 0.2,
     double BlurP = 0.5,
-    MaskedImageConsistency? Mic = null);
+    MaskedImageConsistency? Mic = null,
+    double? RareClassTemperature = 0.01);
 
 /// <summary>MIC (Hoyer et al., CVPR 2023): the student predicts the teacher's pseudo-labels from target images with
 /// random square blocks blanked out.</summary>

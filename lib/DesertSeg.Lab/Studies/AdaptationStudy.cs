@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using DesertSeg.Lab.Adaptation;
 using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Data.Synthetic;
 using DesertSeg.Lab.Evaluation;
 using DesertSeg.Lab.Inference;
 using DesertSeg.Lab.Training;
@@ -23,7 +24,7 @@ public sealed record AdaptationResult(string Method, string Kind, string Evidenc
 /// source-only checkpoint once and keep the result in its run folder (adapted/), keyed by method and target images.
 /// Adaptation only sees the unlabelled target images, which are checked to be disjoint from the test split.
 /// </summary>
-public sealed class AdaptationStudy(Study study)
+public sealed class AdaptationStudy(Study study) : IDisposable
 {
     private TargetImages? _target;
 
@@ -46,13 +47,17 @@ public sealed class AdaptationStudy(Study study)
     [
         "Source only", "AdaBN", "TENT", "FDA beta 0.01", "FDA beta 0.05", "FDA beta 0.09", "FDA multi-band ensemble",
         "Colour-statistics style", "Self-training (DACS)", "Self-training + MIC", "Self-training + AdaBN",
-        "Ensemble: self-training, FDA, style", "Oracle",
+        "Ensemble: self-training, FDA, style", "Multi-environment K=4", "Multi-environment K=4 + self-training", "Oracle",
     ];
 
+    /// <summary>The number of training environments of the multi-environment lines.</summary>
+    public const int Environments = 4;
+
     /// <summary>The methods this data set allows: all of <see cref="Methods"/>, without the oracle where there are no labelled target scenes.</summary>
-    public IReadOnlyList<string> AvailableMethods => Directory.Exists(TargetLayout.OracleFolder(study.Data.Root))
-        ? Methods
-        : Methods.Where(m => m != "Oracle").ToList();
+    public IReadOnlyList<string> AvailableMethods => Methods
+        .Where(m => m != "Oracle" || Directory.Exists(TargetLayout.OracleFolder(study.Data.Root)))
+        .Where(m => !m.StartsWith("Multi-environment", StringComparison.Ordinal) || SyntheticFalconWriter.ReadManifest(study.Data.Root) is not null)
+        .ToList();
 
     /// <summary>Every available method, trained or adapted as needed, scored on test.</summary>
     public IReadOnlyList<AdaptationResult> All() => AvailableMethods.Select(Result).ToList();
@@ -72,6 +77,8 @@ public sealed class AdaptationStudy(Study study)
         "Self-training + MIC" => Run(method, "training", "5-mic"),
         "Self-training + AdaBN" => TestTime(method, "5-self-training", "adabn"),
         "Ensemble: self-training, FDA, style" => Ensemble(method, "5-self-training", "5-fda", "5-style"),
+        "Multi-environment K=4" => MultiEnvironment(method, Environments, "5"),
+        "Multi-environment K=4 + self-training" => MultiEnvironment(method, Environments, "5-self-training"),
         "Oracle" => Run(method, "oracle", "5-oracle"),
         _ => throw new ArgumentException($"Unknown adaptation method '{method}'. Methods: {string.Join(", ", Methods)}."),
     };
@@ -83,6 +90,44 @@ public sealed class AdaptationStudy(Study study)
         return new AdaptationResult(method, kind, run.Directory.Path, [run.Directory.BestCheckpoint], study.Score(phase, FalconLayout.Test),
             run.Directory.ReadHistory().Sum(h => h.Seconds));
     }
+
+    private readonly Dictionary<int, Study> _environmentStudies = [];
+
+    /// <summary>
+    /// The same study on the synthetic data set whose training and validation scenes come from <paramref name="k"/>
+    /// training deserts (<see cref="RandomisedEnvironments"/>), generated once beside this one (same seed and counts: the
+    /// test, target and oracle scenes are the same images). Same runs folder and options.
+    /// </summary>
+    public Study EnvironmentStudy(int k)
+    {
+        if (k == 1) return study;
+        if (_environmentStudies.TryGetValue(k, out var known)) return known;
+        var manifest = SyntheticFalconWriter.ReadManifest(study.Data.Root)
+            ?? throw new InvalidOperationException($"{study.Data.Root}: multi-environment training needs the synthetic generator's data set (a real data set has one environment).");
+        string root = study.Data.Root.TrimEnd(Path.DirectorySeparatorChar) + $"-k{k}";
+        study.Log.WriteLine($"Training scenes from {k} environments: {root}");
+        // Only the training side differs: the target images are this data set's (none are generated there).
+        EmbeddedDataset.Ensure(root, manifest.Spec with { Environments = k, TargetCount = 0, OracleCount = 0 });
+        var options = study.Options with { TargetFolder = Target.Folder };
+        var other = new Study(FalconDataset.Open(root), study.Scale, study.Store, options, study.Observer, log: study.Log);
+        return _environmentStudies[k] = other;
+    }
+
+    /// <summary>A phase trained on K environments (same number of training images), scored on the (same) test scenes.</summary>
+    public AdaptationResult MultiEnvironment(string method, int k, string phase)
+    {
+        var other = EnvironmentStudy(k);
+        var run = other.Phase(phase);
+        return new AdaptationResult(method, "training", run.Directory.Path, [run.Directory.BestCheckpoint], other.Score(phase, FalconLayout.Test),
+            run.Directory.ReadHistory().Sum(h => h.Seconds));
+    }
+
+    /// <summary>
+    /// Does diversity beat volume? Phase 5 trained on the same number of images drawn from 1, 2, 4, ... environments,
+    /// each scored on the test scenes: one line per K.
+    /// </summary>
+    public IReadOnlyList<AdaptationResult> EnvironmentSweep(params int[] ks) =>
+        ks.Select(k => MultiEnvironment($"K={k} environments", k, "5")).ToList();
 
     /// <summary>The checkpoint of <paramref name="phase"/> adapted by a test-time method ("adabn" or "tent"), made once.</summary>
     public string AdaptedCheckpoint(string phase, string method)
@@ -190,4 +235,11 @@ public sealed class AdaptationStudy(Study study)
     /// <summary>(method - source) / (oracle - source); null without an oracle or when the oracle is no better than the source.</summary>
     public static double? GapClosed(double method, double source, double? oracle) =>
         oracle is { } o && o - source > 1e-9 ? (method - source) / (o - source) : null;
+
+    /// <summary>Disposes the multi-environment studies this one made (the study it was given stays the caller's).</summary>
+    public void Dispose()
+    {
+        foreach (var other in _environmentStudies.Values) other.Dispose();
+        _environmentStudies.Clear();
+    }
 }

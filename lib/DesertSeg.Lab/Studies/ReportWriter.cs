@@ -109,7 +109,7 @@ public sealed class ReportWriter(Study study, string folder)
     private void WriteAdaptation(bool pngFigures)
     {
         study.Log.WriteLine("Domain adaptation (beyond the report): source-only, each method, oracle");
-        var lab = new AdaptationStudy(study);
+        using var lab = new AdaptationStudy(study);
         var results = new List<AdaptationResult>();
         foreach (var method in lab.AvailableMethods)
         {

@@ -38,13 +38,21 @@ public sealed class Study : IDisposable
         Scale = scale;
         Log = log ?? TextWriter.Null;
         DatasetFingerprint = Lab.Data.DatasetFingerprint.Of(data);
-        _runner = new PhaseRunner(store ?? RunStore.Default, data, options, observer);
+        Store = store ?? RunStore.Default;
+        Observer = observer;
+        _runner = new PhaseRunner(Store, data, options, observer);
         Options = options ?? new TrainingOptions();
         _device = options?.Device;
         _force = force;
     }
 
     public FalconDataset Data { get; }
+
+    /// <summary>Where the study's runs live.</summary>
+    public RunStore Store { get; }
+
+    /// <summary>Who hears about training progress (null: nobody).</summary>
+    public ITrainingObserver? Observer { get; }
 
     /// <summary>How the study trains: device, encoder weights, target images for adaptation.</summary>
     public TrainingOptions Options { get; }

@@ -56,8 +56,12 @@ public sealed class Trainer
         {
             Styler = _config.Style is { } style ? new TargetStyler(style, target!) : null,
         };
-        var trainLoader = new SegmentationLoader(new SegmentationDataset(trainSplit, scheme, pipeline),
-            LoaderOptions.Training(_config.BatchSize, _config.Seed) with { Workers = _options.Workers });
+        var trainDataset = new SegmentationDataset(trainSplit, scheme, pipeline);
+        var rcs = _config.SelfTraining?.RareClassTemperature is { } temperature ? RareClassSampling.Build(trainSplit, scheme, temperature) : null;
+        var trainLoader = new SegmentationLoader(trainDataset, LoaderOptions.Training(_config.BatchSize, _config.Seed) with { Workers = _options.Workers })
+        {
+            Sampler = rcs is null ? null : epoch => rcs.Order(_config.Seed, epoch, trainDataset.Count),
+        };
         if (trainLoader.BatchesPerEpoch == 0)
             throw new ArgumentException($"Split 'train' has {trainSplit.Count} images, fewer than one batch of {_config.BatchSize}.");
         var valLoader = EvaluationLoader(_data[FalconLayout.Val].RequireComplete().Subset(_config.ValImages), scheme);

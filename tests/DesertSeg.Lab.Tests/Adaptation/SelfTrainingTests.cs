@@ -83,3 +83,24 @@ public class SelfTrainingTests
         Assert.Equal((1 + 0.25) * Math.Log(2) / 3, loss.item<float>(), 5);
     }
 }
+
+/// <summary>Rare-class sampling against hand-computed probabilities.</summary>
+public class RareClassSamplingTests
+{
+    [Fact]
+    public void RareClassesAreDrawnByTheirTemperedFrequency()
+    {
+        // Image 0: 90 px of class 0, 10 of class 1; image 1: 100 px of class 0; class 2 nowhere.
+        // f = (0.95, 0.05, 0); with T = 0.1, P(1) = e^9.5 / (e^0.5 + e^9.5) = 1 / (1 + e^-9), P(0) the rest, P(2) = 0.
+        var rcs = RareClassSampling.FromCounts([[90, 10, 0], [100, 0, 0]], temperature: 0.1);
+        Assert.Equal(0.95, rcs.Frequency[0], 10);
+        Assert.Equal(1 / (1 + Math.Exp(-9)), rcs.ClassProbability[1], 10);
+        Assert.Equal(1 - 1 / (1 + Math.Exp(-9)), rcs.ClassProbability[0], 10);
+        Assert.Equal(0, rcs.ClassProbability[2]);
+
+        var order = rcs.Order(seed: 3, epoch: 0, count: 1000);
+        // Class 1 lives in image 0 only; image 1 comes only with class 0 (expected 0.06 times in 1000).
+        Assert.True(order.Count(i => i == 1) <= 3, $"image 1 drawn {order.Count(i => i == 1)} times");
+        Assert.Equal(order, rcs.Order(seed: 3, epoch: 0, count: 1000)); // a function of (seed, epoch)
+    }
+}

@@ -36,9 +36,16 @@ public sealed class SegmentationLoader
     /// <summary>The most batches that were ever allocated and not yet handed out (never above Prefetch).</summary>
     public int PeakPendingBatches => Volatile.Read(ref _peakPendingBatches);
 
+    /// <summary>
+    /// Chooses the samples of each epoch instead of the plain (shuffled) order, e.g. rare-class sampling; it returns
+    /// <see cref="SegmentationDataset.Count"/> data set indices (repeats allowed) and must depend on the epoch only.
+    /// </summary>
+    public Func<int, int[]>? Sampler { get; init; }
+
     /// <summary>Data set indices in the order epoch <paramref name="epoch"/> visits them.</summary>
     public int[] Order(int epoch)
     {
+        if (Sampler is not null) return Sampler(epoch);
         var order = Enumerable.Range(0, Dataset.Count).ToArray();
         if (Options.Shuffle) SampleRandom.ForShuffle(Options.Seed, epoch).Shuffle<int>(order);
         return order;

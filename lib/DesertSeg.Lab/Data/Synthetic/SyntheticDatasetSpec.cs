@@ -8,8 +8,11 @@ namespace DesertSeg.Lab.Data.Synthetic;
 /// <param name="TargetCount">Unlabelled scenes of the test environment for domain adaptation (<see cref="Data.TargetLayout"/>):
 /// other seeds than the test scenes, so adaptation never sees the images it is scored on.</param>
 /// <param name="OracleCount">Labelled scenes of the test environment, for the oracle only (the upper bound of adaptation).</param>
+/// <param name="Environments">Training and validation scenes come from this many training deserts in turn (scene i from
+/// environment i mod K, see <see cref="RandomisedEnvironments"/>; 1: the training desert alone). Test, target and oracle scenes
+/// do not depend on it, so data sets of different K share them exactly.</param>
 public sealed record SyntheticDatasetSpec(int TrainCount, int ValCount, int TestCount, int Seed = 42, int Width = 960, int Height = 540,
-    int TargetCount = 0, int OracleCount = 0)
+    int TargetCount = 0, int OracleCount = 0, int Environments = 1)
 {
     /// <summary>The embedded default: 160 train, 32 val, 64 test scenes at the Falcon size (960x540), plus 64 unlabelled
     /// target scenes and 112 labelled oracle scenes of the test environment (112: the quick scale's training images).</summary>
@@ -22,6 +25,7 @@ public sealed record SyntheticDatasetSpec(int TrainCount, int ValCount, int Test
     {
         if (TrainCount < 0 || ValCount < 0 || TestCount < 0 || TargetCount < 0 || OracleCount < 0)
             throw new ArgumentException($"Image counts must not be negative (train {TrainCount}, val {ValCount}, test {TestCount}, target {TargetCount}, oracle {OracleCount}).");
+        if (Environments < 1) throw new ArgumentException($"At least one training environment, got {Environments}.");
         if (Width < 32 || Height < 32)
             throw new ArgumentException($"Image size {Width}x{Height} is too small (32x32 at least).");
     }

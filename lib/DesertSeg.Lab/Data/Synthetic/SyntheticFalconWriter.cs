@@ -58,6 +58,12 @@ public static class SyntheticFalconWriter
     public static DesertEnvironment EnvironmentOf(Split split) =>
         split is Split.Test or Split.TargetUnlabelled or Split.TargetTrain ? DesertEnvironment.Test : DesertEnvironment.Training;
 
+    /// <summary>The environment of one scene: the test desert for test-environment splits, else training environment i mod K.</summary>
+    public static DesertEnvironment EnvironmentOf(SyntheticDatasetSpec spec, Split split, int index) =>
+        split is Split.Train or Split.Val && spec.Environments > 1
+            ? RandomisedEnvironments.Get(index % spec.Environments, spec.Environments, spec.Seed)
+            : EnvironmentOf(split);
+
     /// <summary>
     /// Generates the whole data set under <paramref name="root"/> in parallel (one scene per core at a time).
     /// <paramref name="progress"/> receives the number of scenes done so far. Output is identical whatever the
@@ -113,7 +119,7 @@ public static class SyntheticFalconWriter
         Parallel.For(0, jobs.Count, options, j =>
         {
             var (split, index) = jobs[j];
-            var (image, mask) = generator.Render(EnvironmentOf(split), SceneSeed(spec, split, index));
+            var (image, mask) = generator.Render(EnvironmentOf(spec, split, index), SceneSeed(spec, split, index));
             string folder = SplitFolder(root, split), name = FileName(spec, split, index);
             ImageFiles.WriteRgb(Path.Combine(folder, FalconLayout.Images, name), image);
             if (HasMasks(split)) MaskFiles.WriteRaw(Path.Combine(folder, FalconLayout.Masks, name), mask);
