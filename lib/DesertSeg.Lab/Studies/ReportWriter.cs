@@ -95,6 +95,11 @@ public sealed class ReportWriter(Study study, string folder)
         Gallery("Figure 9: best test images (Phase 5, TTA)", "figure9-successes", FailureAnalysis.Gallery(FailureAnalysis.Best(testTta, 3), predictor, Study.Tta));
 
         if (adaptation) WriteAdaptation(pngFigures);
+        if (_pngs.Count > 0)
+        {
+            log.WriteLine($"Rendering {_pngs.Count} PNG figures");
+            ChartImageExport.SaveMany(_pngs);
+        }
 
         string index = Path.Combine(Folder, "index.html");
         AtomicFile.WriteAllText(index, IndexHtml(pngFigures));
@@ -104,6 +109,7 @@ public sealed class ReportWriter(Study study, string folder)
     }
 
     private readonly List<string> _adaptationRuns = [];
+    private readonly List<(GenericChart Chart, string Path, int Width, int Height)> _pngs = [];
 
     /// <summary>Beyond the report: the domain-adaptation lab's table, per-class and gap-closed charts and a Rocks gallery.</summary>
     private void WriteAdaptation(bool pngFigures)
@@ -138,7 +144,8 @@ public sealed class ReportWriter(Study study, string folder)
     private void Figure(string title, string name, GenericChart chart, bool png, string note = "")
     {
         ChartExport.SaveHtml(chart, Path.Combine(FiguresFolder, name + ".html"));
-        if (png) ChartImageExport.Save(chart, Path.Combine(FiguresFolder, name + ".png"));
+        // PNGs are rendered together at the end: one browser start for every figure.
+        if (png) _pngs.Add((chart, Path.Combine(FiguresFolder, name + ".png"), 900, 500));
         _figures.Add((title, name, note));
     }
 

@@ -16,32 +16,34 @@ public class ChartImageExportTests
         "These tests need Chromium, Chrome or Edge for PNG/SVG export and none was found: install one " +
         "(Debian: apt-get install chromium, as .ci/run does) or set DESERTSEG_CHROMIUM to its path.");
 
+    private static Plotly.NET.GenericChart Bars(string colour) =>
+        Chart.Column<double, string, string>([3, 1, 2], Keys: ChartStyle.Strings(["a", "b", "c"]),
+            MarkerColor: Plotly.NET.Color.fromString(colour)).WithTitle("export test");
+
+    /// <summary>One browser start renders several charts, each into its own file at its own size and format.</summary>
     [Fact]
-    public void PngHasTheRequestedSizeAndShowsTheBars()
+    public void SeveralChartsRenderInOneGo_EachIntoItsOwnFile()
     {
         RequireBrowser();
         using var dir = new TempFolder();
-        string png = dir.Combine("bars.png");
+        string red = dir.Combine("red.png"), green = dir.Combine("green.png"), svg = dir.Combine("bars.svg");
 
-        ChartImageExport.Save(RedBars(), png, width: 640, height: 360);
+        ChartImageExport.SaveMany([(Bars("#ff0000"), red, 640, 360), (Bars("#00ff00"), green, 500, 300), (RedBars(), svg, 900, 500)]);
 
-        using var image = Cv2.ImRead(png, ImreadModes.Color);
-        Assert.Equal(640, image.Width);
-        Assert.Equal(360, image.Height);
-        // Pure red pixels come only from the bars.
-        using var red = image.InRange(new Scalar(0, 0, 250), new Scalar(5, 5, 255));
-        Assert.True(Cv2.CountNonZero(red) > 2000, "the red bars should be drawn");
-    }
+        int Pixels(string path, Scalar low, Scalar high, int width, int height)
+        {
+            using var image = Cv2.ImRead(path, ImreadModes.Color);
+            Assert.Equal((width, height), (image.Width, image.Height));
+            using var mask = image.InRange(low, high);
+            return Cv2.CountNonZero(mask);
+        }
+        // Pure red (BGR 0,0,255) or pure green pixels come only from the bars.
+        Assert.True(Pixels(red, new Scalar(0, 0, 250), new Scalar(5, 5, 255), 640, 360) > 2000, "red bars in red.png");
+        Assert.Equal(0, Pixels(red, new Scalar(0, 250, 0), new Scalar(5, 255, 5), 640, 360));
+        Assert.True(Pixels(green, new Scalar(0, 250, 0), new Scalar(5, 255, 5), 500, 300) > 1500, "green bars in green.png");
+        Assert.StartsWith("<svg", File.ReadAllText(svg).TrimStart());
 
-    [Fact]
-    public void SvgAndHtmlAreWritten()
-    {
-        RequireBrowser();
-        using var dir = new TempFolder();
-        ChartImageExport.Save(RedBars(), dir.Combine("bars.svg"));
         ChartImageExport.Save(RedBars(), dir.Combine("bars.html"));
-
-        Assert.StartsWith("<svg", File.ReadAllText(dir.Combine("bars.svg")).TrimStart());
         string html = File.ReadAllText(dir.Combine("bars.html"));
         Assert.Contains("export test", html);
         Assert.DoesNotContain("src=\"http", html); // plotly.js is inlined, not fetched

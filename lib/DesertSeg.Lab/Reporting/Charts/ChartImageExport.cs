@@ -32,31 +32,49 @@ public static partial class ChartImageExport
     /// <summary>Saves <paramref name="chart"/> as .png, .svg or .html (chosen by extension), atomically.</summary>
     public static void Save(GenericChart chart, string path, int width = 900, int height = 500)
     {
-        string ext = Path.GetExtension(path).ToLowerInvariant();
-        if (ext == ".html") { ChartExport.SaveHtml(chart, path); return; }
-        if (ext is not (".png" or ".svg"))
-            throw new ArgumentException($"{path}: figures are saved as .png, .svg or .html, not '{ext}'.");
-        string browser = FindBrowser() ?? throw new InvalidOperationException(
-            $"{path}: no Chromium/Chrome/Edge found for PNG/SVG export. Install one (Debian: apt-get install chromium) or set DESERTSEG_CHROMIUM.");
+        if (Path.GetExtension(path).Equals(".html", StringComparison.OrdinalIgnoreCase)) { ChartExport.SaveHtml(chart, path); return; }
+        SaveMany([(chart, path, width, height)]);
+    }
 
-        string format = ext.TrimStart('.');
-        string work = Path.Combine(Path.GetTempPath(), "desertseg-export-" + Guid.NewGuid().ToString("N"));
+    /// <summary>
+    /// Several charts as .png or .svg with one browser start (a start costs seconds; rendering a chart, milliseconds):
+    /// one page renders every chart in turn. Each file is written atomically.
+    /// </summary>
+    public static void SaveMany(IReadOnlyList<(GenericChart Chart, string Path, int Width, int Height)> items)
+    {
+        if (items.Count == 0) return;
+        foreach (var item in items)
+        {
+            string ext = System.IO.Path.GetExtension(item.Path).ToLowerInvariant();
+            if (ext is not (".png" or ".svg"))
+                throw new ArgumentException($"{item.Path}: figures are saved as .png, .svg or .html, not '{ext}'.");
+        }
+        string browser = FindBrowser() ?? throw new InvalidOperationException(
+            $"{items[0].Path}: no Chromium/Chrome/Edge found for PNG/SVG export. Install one (Debian: apt-get install chromium) or set DESERTSEG_CHROMIUM.");
+
+        string work = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "desertseg-export-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
         try
         {
-            string page = Path.Combine(work, "chart.html");
-            File.WriteAllText(page,
-                "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>" + PlotlyScript.GlobalScriptTags +
-                "<pre id=\"out\"></pre><script>(async function() {" +
-                $"var figure = {GenericChart.toFigureJson(chart)};" +
-                $"var url = await Plotly.toImage({{data: figure.data, layout: figure.layout}}, {{format: '{format}', width: {width}, height: {height}}});" +
-                "document.getElementById('out').textContent = 'DATAURL:' + url + ':END';})();</script></body></html>");
+            var script = new System.Text.StringBuilder("<pre id=\"out\"></pre><script>(async function() { var out = '';");
+            for (int i = 0; i < items.Count; i++)
+            {
+                var (chart, path, width, height) = items[i];
+                string format = System.IO.Path.GetExtension(path).TrimStart('.').ToLowerInvariant();
+                script.Append($"var figure{i} = {GenericChart.toFigureJson(chart)};")
+                    .Append($"out += 'DATAURL{i}:' + await Plotly.toImage({{data: figure{i}.data, layout: figure{i}.layout}}, {{format: '{format}', width: {width}, height: {height}}}) + ':END\\n';");
+            }
+            script.Append("document.getElementById('out').textContent = out;})();</script>");
+            string page = System.IO.Path.Combine(work, "charts.html");
+            File.WriteAllText(page, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>" + PlotlyScript.GlobalScriptTags + script + "</body></html>");
             string dom = RunHeadless(browser, page, work);
-            var match = DataUrl().Match(dom);
-            if (!match.Success)
-                throw new InvalidOperationException($"{path}: the browser ({browser}) did not render the chart.");
-            byte[] bytes = DecodeDataUrl(match.Groups[1].Value);
-            AtomicFile.WriteAllBytes(path, bytes);
+            var urls = DataUrl().Matches(dom).ToDictionary(m => int.Parse(m.Groups[1].Value), m => m.Groups[2].Value);
+            for (int i = 0; i < items.Count; i++)
+            {
+                if (!urls.TryGetValue(i, out var url))
+                    throw new InvalidOperationException($"{items[i].Path}: the browser ({browser}) did not render the chart.");
+                AtomicFile.WriteAllBytes(items[i].Path, DecodeDataUrl(url));
+            }
         }
         finally
         {
@@ -96,6 +114,6 @@ public static partial class ChartImageExport
         return dom;
     }
 
-    [GeneratedRegex("DATAURL:(data:[^:]*?[,][^<]*?):END", RegexOptions.Singleline)]
+    [GeneratedRegex("DATAURL([0-9]+):(data:[^:]*?[,][^<]*?):END", RegexOptions.Singleline)]
     private static partial Regex DataUrl();
 }
