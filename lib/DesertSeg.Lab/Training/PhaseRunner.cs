@@ -72,7 +72,9 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
         string folder = _options.TargetFolder ?? TargetLayout.UnlabelledFolder(data.Root);
         var target = Adaptation.TargetImages.Open(folder);
         if (data.HasSplit(FalconLayout.Test)) target.CheckDisjointFrom(data[FalconLayout.Test], _options.Transductive);
-        string name = Path.GetFileName(Path.GetDirectoryName(target.Folder + Path.DirectorySeparatorChar)) ?? "target";
+        // The folder's own name, or its parent's for a Color_Images folder ("unlabelled").
+        string folderName = Path.GetFileName(target.Folder.TrimEnd(Path.DirectorySeparatorChar));
+        string name = folderName == FalconLayout.Images ? Path.GetFileName(Path.GetDirectoryName(target.Folder.TrimEnd(Path.DirectorySeparatorChar))) ?? folderName : folderName;
         return config with { Target = $"{(_options.Transductive ? "transductive " : "")}{name} {target.Fingerprint}" };
     }
 

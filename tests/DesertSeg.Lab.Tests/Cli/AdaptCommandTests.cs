@@ -53,5 +53,13 @@ public class AdaptCommandTests(TinyModel model) : IClassFixture<TinyModel>
 
         AssertCleanFailure(CliRunner.Run("adapt", "--method", "fda", "--checkpoint", model.RunFolder, "--target", testImages,
             "--data", model.Data, "--out", output, "--transductive"), output, "Unknown test-time method 'fda'", "5-fda");
+
+        // A checkpoint of a class scheme the workspace does not know (5 outputs).
+        string fiveClasses = dir.Combine("five.safetensors");
+        using (var five = Lab.Models.DeepLabV3Plus.Create(new Lab.Models.ModelConfig("resnet18", 5)))
+            Lab.Checkpoints.ModelCheckpoints.ExportSafetensors(five, fiveClasses);
+        string target = TestTimeAdaptationTests.WriteImages(dir, 2);
+        AssertCleanFailure(CliRunner.Run("adapt", "--method", "adabn", "--checkpoint", fiveClasses, "--target", target,
+            "--data", model.Data, "--out", output), output, fiveClasses, "5 output classes");
     }
 }
