@@ -156,10 +156,9 @@ public sealed class AdaptationStudy(Study study) : IDisposable
 
     private AdaptationResult TestTime(string method, string phase, string adaptation)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // No training time: a test-time method adapts once (seconds; the adapt command and the benchmark time it).
         string checkpoint = AdaptedCheckpoint(phase, adaptation);
-        double? seconds = clock.Elapsed.TotalSeconds > 1 ? clock.Elapsed.TotalSeconds : null;
-        return new AdaptationResult(method, "test-time", checkpoint, [checkpoint], ScoreCheckpoints([checkpoint], Path.GetDirectoryName(checkpoint)!), seconds);
+        return new AdaptationResult(method, "test-time", checkpoint, [checkpoint], ScoreCheckpoints([checkpoint], Path.GetDirectoryName(checkpoint)!), null);
     }
 
     private AdaptationResult Ensemble(string method, params string[] phases)
