@@ -104,3 +104,26 @@ public class RareClassSamplingTests
         Assert.Equal(order, rcs.Order(seed: 3, epoch: 0, count: 1000)); // a function of (seed, epoch)
     }
 }
+
+/// <summary>MIC's block mask against hand-built cases.</summary>
+public class MaskedImageConsistencyTests
+{
+    [Fact]
+    public void BlocksAreWholeSquares_AllKeptAtRatioZero_AllBlankedAtRatioOne()
+    {
+        long[] shape = [2, 3, 6, 8]; // 2 x 3 blocks of 4 px (the last row of blocks cut to 2 px)
+        using var none = SelfTrainingObjective.BlockMask(shape, new MaskedImageConsistency(BlockSize: 4, MaskRatio: 0), new SampleRandom(1), CPU);
+        using var all = SelfTrainingObjective.BlockMask(shape, new MaskedImageConsistency(BlockSize: 4, MaskRatio: 1), new SampleRandom(1), CPU);
+        Assert.Equal(new long[] { 2, 1, 6, 8 }, none.shape);
+        Assert.All(none.data<float>().ToArray(), v => Assert.Equal(1f, v));
+        Assert.All(all.data<float>().ToArray(), v => Assert.Equal(0f, v));
+
+        using var half = SelfTrainingObjective.BlockMask(shape, new MaskedImageConsistency(BlockSize: 4, MaskRatio: 0.5), new SampleRandom(7), CPU);
+        var m = half.data<float>().ToArray();
+        // Every 4 x 4 block (cut at the border) is constant.
+        for (int n = 0; n < 2; n++)
+            for (int y = 0; y < 6; y++)
+                for (int x = 0; x < 8; x++)
+                    Assert.Equal(m[(n * 6 + y / 4 * 4) * 8 + x / 4 * 4], m[(n * 6 + y) * 8 + x]);
+    }
+}
