@@ -48,7 +48,7 @@ public static class ReproduceCommand
             using var study = new Study(dataset, r.GetValue(scale)!, store, options, new EpochLineObserver(log), r.GetValue(force), log);
             study.CheckEncoderWeights();
             bool adaptation = !r.GetValue(noAdaptation);
-            if (adaptation && !r.GetValue(target.Folder).HasValueOrEmbedded(dataset.Root))
+            if (adaptation && r.GetValue(target.Folder) is null && !Directory.Exists(TargetLayout.UnlabelledFolder(dataset.Root)))
             {
                 adaptation = false;
                 AnsiConsole.MarkupLine("[yellow]notice:[/] no target-domain images (--target DIR) for this data set: the domain-adaptation section is left out.");
@@ -59,9 +59,6 @@ public static class ReproduceCommand
         }));
         return command;
     }
-
-    private static bool HasValueOrEmbedded(this string? target, string root) =>
-        target is not null || Directory.Exists(TargetLayout.UnlabelledFolder(root));
 
     /// <summary>Progress lines prefixed with the elapsed time, so a long reproduction shows where it is.</summary>
     private sealed class TimedLog(Stopwatch clock) : TextWriter

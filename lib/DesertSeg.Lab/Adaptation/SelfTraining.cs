@@ -72,6 +72,9 @@ public sealed class SelfTrainingObjective : ITargetObjective
             weight = w;
         }
         int n = (int)source.Images.shape[0];
+        // ImageNet statistics, made once per step: the jitter works on 0..1 images.
+        var mean = tensor(Normalization.ImageNet.Mean.Select(v => (float)v).ToArray(), device: target.device).view(3, 1, 1);
+        var std = tensor(Normalization.ImageNet.Std.Select(v => (float)v).ToArray(), device: target.device).view(3, 1, 1);
         var mixedImages = new List<Tensor>(n);
         var mixedLabels = new List<Tensor>(n);
         var mixedWeights = new List<Tensor>(n);
@@ -80,7 +83,7 @@ public sealed class SelfTrainingObjective : ITargetObjective
             var label = source.Masks[i];
             var mask = ClassMix.Mask(label, ClassMix.ChooseClasses(label, random));
             var image = ClassMix.Mix(mask.unsqueeze(0), source.Images[i], target[i]);
-            mixedImages.Add(StrongAugmentation(image, random));
+            mixedImages.Add(StrongAugmentation(image, mean, std, random));
             mixedLabels.Add(where(mask.to(ScalarType.Bool), label, pseudo[i]));
             mixedWeights.Add(mask + (1 - mask) * weight);
         }
@@ -118,10 +121,8 @@ public sealed class SelfTrainingObjective : ITargetObjective
     }
 
     /// <summary>DACS's strong augmentation of a mixed image (normalised, 3 x H x W): colour jitter, then Gaussian blur.</summary>
-    private Tensor StrongAugmentation(Tensor image, SampleRandom random)
+    private Tensor StrongAugmentation(Tensor image, Tensor mean, Tensor std, SampleRandom random)
     {
-        var mean = tensor(Normalization.ImageNet.Mean.Select(v => (float)v).ToArray(), device: image.device).view(3, 1, 1);
-        var std = tensor(Normalization.ImageNet.Std.Select(v => (float)v).ToArray(), device: image.device).view(3, 1, 1);
         var x = image * std + mean; // 0..1
         if (random.Chance(_config.ColourJitterP))
         {

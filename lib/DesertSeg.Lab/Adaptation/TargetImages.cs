@@ -16,10 +16,13 @@ namespace DesertSeg.Lab.Adaptation;
 /// </summary>
 public sealed class TargetImages
 {
-    private TargetImages(string folder, IReadOnlyList<string> files, string fingerprint)
+    private readonly string[] _hashes;
+
+    private TargetImages(string folder, IReadOnlyList<string> files, string[] hashes, string fingerprint)
     {
         Folder = folder;
         Files = files;
+        _hashes = hashes;
         Fingerprint = fingerprint;
     }
 
@@ -47,16 +50,19 @@ public sealed class TargetImages
         var files = Directory.EnumerateFiles(images).Where(ImageFiles.IsImageFile).OrderBy(f => f, StringComparer.Ordinal).ToList();
         if (files.Count == 0)
             throw new DataFormatException(images, "no target images (.png/.jpg) in this folder.");
+        // Each file is read once: decoded (to fail now on a corrupt one) and hashed (for the overlap check and the fingerprint).
+        var hashes = new string[files.Count];
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in files)
+        for (int i = 0; i < files.Count; i++)
         {
-            byte[] bytes = File.ReadAllBytes(file);
+            byte[] bytes = File.ReadAllBytes(files[i]);
             using var decoded = Cv2.ImDecode(bytes, ImreadModes.Color);
             if (decoded.Empty())
-                throw new DataFormatException(file, "target image does not decode (corrupt or not an image).");
+                throw new DataFormatException(files[i], "target image does not decode (corrupt or not an image).");
+            hashes[i] = HashOf(bytes);
             hash.AppendData(bytes);
         }
-        return new TargetImages(images, files, Convert.ToHexString(hash.GetHashAndReset())[..16].ToLowerInvariant());
+        return new TargetImages(images, files, hashes, Convert.ToHexString(hash.GetHashAndReset())[..16].ToLowerInvariant());
     }
 
     /// <summary>The embedded data set's unlabelled target scenes, or null when the data set has none (a real Falcon folder).</summary>
@@ -72,18 +78,16 @@ public sealed class TargetImages
     {
         if (transductive) return;
         var scoredHashes = new Dictionary<string, string>();
-        foreach (var pair in scored.Pairs)
-            scoredHashes.TryAdd(HashOf(pair.ImagePath), pair.ImagePath);
-        foreach (var path in scored.ImagesWithoutMask)
-            scoredHashes.TryAdd(HashOf(path), path);
-        var overlap = Files.Where(f => scoredHashes.ContainsKey(HashOf(f))).ToList();
+        foreach (var path in scored.Pairs.Select(p => p.ImagePath).Concat(scored.ImagesWithoutMask))
+            scoredHashes.TryAdd(HashOf(File.ReadAllBytes(path)), path);
+        var overlap = Enumerable.Range(0, Count).Where(i => scoredHashes.ContainsKey(_hashes[i])).ToList();
         if (overlap.Count > 0)
-            throw new TargetOverlapException(overlap[0],
-                $"is also in the scored split '{scored.Name}' ({scoredHashes[HashOf(overlap[0])]}); {overlap.Count} of {Count} target images are. " +
+            throw new TargetOverlapException(Files[overlap[0]],
+                $"is also in the scored split '{scored.Name}' ({scoredHashes[_hashes[overlap[0]]]}); {overlap.Count} of {Count} target images are. " +
                 "Adapt on images disjoint from the ones you score, or pass --transductive (every output is then labelled transductive).");
     }
 
-    private static string HashOf(string file) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)));
+    private static string HashOf(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
 
     /// <summary>Target image <paramref name="index"/> as 8-bit RGB, resized (bilinear) to <paramref name="height"/> x <paramref name="width"/>.</summary>
     public Mat ReadRgb(int index, int height, int width)

@@ -64,18 +64,7 @@ public sealed class Predictor : IDisposable
     public static Predictor Load(string checkpoint, (int Height, int Width)? inputSize = null, Device? device = null,
         InferencePrecision precision = InferencePrecision.Fp32)
     {
-        using var stateDict = StateDict.Load(ModelSource.CheckpointFile(checkpoint));
-        var source = ModelSource.Resolve(stateDict, inputSize);
-        var model = DeepLabV3Plus.Create(source.Model);
-        try
-        {
-            model.LoadSmpStateDict(stateDict, strict: true, source: source.Checkpoint);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        var (model, source) = LoadModel(checkpoint, inputSize);
         return new Predictor(model, source.Scheme, source.Height, source.Width,
             device ?? Devices.ComputeDevice.Resolve("auto"), source, precision);
     }
@@ -98,10 +87,16 @@ public sealed class Predictor : IDisposable
         {
             foreach (var path in checkpoints.Skip(1))
             {
-                using var other = Load(path, (first.Height, first.Width), first.Device, precision);
-                if (other.Scheme.Name != first.Scheme.Name)
-                    throw new CheckpointException(other.Source.Checkpoint, $"predicts the {other.Scheme.Name} scheme, the ensemble's first model {first.Scheme.Name}.");
-                first._members.Add(other.DetachModel());
+                var (model, source) = LoadModel(path, (first.Height, first.Width));
+                if (source.Scheme.Name != first.Scheme.Name)
+                {
+                    model.Dispose();
+                    throw new CheckpointException(source.Checkpoint, $"predicts the {source.Scheme.Name} scheme, the ensemble's first model {first.Scheme.Name}.");
+                }
+                model.eval();
+                if (first.Device.type != DeviceType.CPU) model.to(first.Device);
+                if (precision == InferencePrecision.Bf16) model.to(ScalarType.BFloat16);
+                first._members.Add(model);
             }
         }
         catch
@@ -119,13 +114,22 @@ public sealed class Predictor : IDisposable
         return Directory.Exists(full) ? Path.GetFileName(full) : Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(full))) + "/" + Path.GetFileName(full);
     }
 
-    private bool _detached;
-
-    /// <summary>Hands the model over to another owner (this predictor no longer disposes it).</summary>
-    private DeepLabV3Plus DetachModel()
+    /// <summary>A checkpoint's model, loaded strictly on the CPU, and what it is (see <see cref="ModelSource"/>).</summary>
+    private static (DeepLabV3Plus Model, ModelSource Source) LoadModel(string checkpoint, (int Height, int Width)? inputSize)
     {
-        _detached = true;
-        return Model;
+        using var stateDict = StateDict.Load(ModelSource.CheckpointFile(checkpoint));
+        var source = ModelSource.Resolve(stateDict, inputSize);
+        var model = DeepLabV3Plus.Create(source.Model);
+        try
+        {
+            model.LoadSmpStateDict(stateDict, strict: true, source: source.Checkpoint);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        return (model, source);
     }
 
     public ClassScheme Scheme { get; }
@@ -269,7 +273,7 @@ public sealed class Predictor : IDisposable
 
     public void Dispose()
     {
-        if (!_detached) Model.Dispose();
+        Model.Dispose();
         foreach (var member in _members) member.Dispose();
     }
 }
