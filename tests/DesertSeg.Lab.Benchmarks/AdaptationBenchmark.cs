@@ -31,8 +31,8 @@ public sealed class AdaptationBenchmark : IBenchmark
             {
                 using var peak = new PeakMemory();
                 var clock = Stopwatch.StartNew();
-                var result = lab.Result(method);
-                Console.WriteLine($"{method,-38} {clock.Elapsed.TotalSeconds,7:F1} {peak.PeakMb,11:F0} {result.Test.Metrics.MeanIoU,9:F4} {result.Test.IoU("Rocks"),9:F4}");
+                var result = method.Produce(lab);
+                Console.WriteLine($"{method.Label,-38} {clock.Elapsed.TotalSeconds,7:F1} {peak.PeakMb,11:F0} {result.Test.Metrics.MeanIoU,9:F4} {result.Test.IoU("Rocks"),9:F4}");
             }
         }
         finally

@@ -10,7 +10,7 @@ public static class AdaptCommand
 {
     public static Command Create()
     {
-        var method = new Option<string>("--method") { Description = $"Test-time method: {string.Join(", ", TestTimeAdaptation.Methods)}. (Training-time methods are runs: train --phase {string.Join("|", Lab.Training.PhaseCatalog.AdaptationRuns)}.)", Required = true };
+        var method = new Option<string>("--method") { Description = $"Test-time method: {string.Join(", ", TestTimeMethod.All.Select(m => m.Name))}. (Training-time methods are runs: train --phase {string.Join("|", Lab.Training.PhaseCatalog.AdaptationRuns)}.)", Required = true };
         var checkpoint = new Option<string>("--checkpoint") { Description = "The model to adapt: a run folder (its best checkpoint) or a checkpoint file.", Required = true };
         var target = new TargetOptions();
         var data = new Option<string?>("--data") { Description = "The data set whose test split the adapted model will be scored on (checked for overlap with the target images). Default: the embedded one." };
@@ -28,12 +28,12 @@ public static class AdaptCommand
             string checkpointPath = r.GetValue(checkpoint)!;
             if (!File.Exists(checkpointPath) && !Directory.Exists(checkpointPath))
                 throw new DataFormatException(Path.GetFullPath(checkpointPath), "checkpoint not found.");
+            var adaptation = TestTimeMethod.ByName(r.GetValue(method)!);
             var dataset = FalconDataset.Open(r.GetValue(data) ?? EmbeddedData.Ensure());
-            var images = TargetImages.Open(r.GetValue(target.Folder) ?? TargetLayout.UnlabelledFolder(dataset.Root));
             bool transductive = r.GetValue(target.Transductive);
-            if (dataset.HasSplit(FalconLayout.Test)) images.CheckDisjointFrom(dataset[FalconLayout.Test], transductive);
+            var images = TargetDomain.Open(dataset, r.GetValue(target.Folder), transductive);
             if (transductive) AnsiConsole.MarkupLine("[yellow]TRANSDUCTIVE: the target images may include the scored images; the checkpoint says so.[/]");
-            var (label, record) = TestTimeAdaptation.Adapt(checkpointPath, r.GetValue(method)!, images, output,
+            var (label, record) = TestTimeAdaptation.Adapt(checkpointPath, adaptation, images, output,
                 DeviceOptions.Resolve(r.GetValue(device)), transductive);
             AnsiConsole.MarkupLineInterpolated($"{label}. Adapted checkpoint ({record.Encoder}, {record.Scheme}, input {record.Height}x{record.Width}): [bold]{output}[/]");
             return CommandGuard.Ok;

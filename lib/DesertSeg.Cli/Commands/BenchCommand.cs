@@ -51,9 +51,7 @@ public static class BenchCommand
                     // Accuracy on the same checkpoint: the validation split of the embedded data set (or --data).
                     var split = FalconDataset.Open(r.GetValue(data) ?? EmbeddedData.Ensure())[FalconLayout.Val];
                     var options = new ScoringOptions(Limit: r.GetValue(scoreImages));
-                    double bf16Miou = SplitScorer.Score(predictor, split, options).Metrics.MeanIoU;
-                    double fp32Miou = SplitScorer.Score(fp32, split, options).Metrics.MeanIoU;
-                    AnsiConsole.MarkupLineInterpolated($"mIoU on '{split.Name}' ({Math.Min(split.Count, options.Limit ?? int.MaxValue)} images, native): bf16 {bf16Miou:F4}, fp32 {fp32Miou:F4}, difference {bf16Miou - fp32Miou:+0.0000;-0.0000;0.0000}");
+                    AnsiConsole.WriteLine(PrecisionComparison.Compare(SplitScorer.Score(predictor, split, options), fp32, split, options).ToString());
                 }
             }
             return CommandGuard.Ok;

@@ -59,22 +59,27 @@ public static class EvalCommand
             using var predictor = model.LoadPredictor(r);
             var scoringProtocol = ScoringProtocols.Parse(r.GetValue(protocol)!);
             var tta = model.Augmentation(r);
-            var scores = new List<SplitScore>();
+            var scores = new List<(SplitScore Score, ScoringOptions Options)>();
             foreach (var s in splits)
             {
                 var options = new ScoringOptions(scoringProtocol, new PredictionOptions(tta, model.Suppression(r, s, predictor)), r.GetValue(limit), r.GetValue(batchSize));
                 int n = Math.Min(s.Count, options.Limit ?? int.MaxValue);
                 var score = ConsoleProgress.Run($"Scoring '{s.Name}' ({scoringProtocol.Describe()})", n, p => SplitScorer.Score(predictor, s, options, p));
                 EvalConsole.Print(score);
-                scores.Add(score);
+                scores.Add((score, options));
                 if (output is not null)
                     Write(score, output,
                         FailureAnalysis.Gallery(FailureAnalysis.Worst(score, r.GetValue(worst)), predictor, options.Prediction),
                         FailureAnalysis.Gallery(FailureAnalysis.Best(score, r.GetValue(best)), predictor, options.Prediction));
             }
-            if (predictor.Precision == InferencePrecision.Bf16) ComparePrecision(r, model, splits, scores, scoringProtocol, tta, r.GetValue(limit));
-            var val = scores.FirstOrDefault(s => s.Split == FalconLayout.Val);
-            var test = scores.FirstOrDefault(s => s.Split == FalconLayout.Test);
+            if (predictor.Precision == InferencePrecision.Bf16)
+            {
+                using var fp32 = model.LoadPredictor(r, InferencePrecision.Fp32);
+                for (int i = 0; i < splits.Count; i++)
+                    AnsiConsole.WriteLine(PrecisionComparison.Compare(scores[i].Score, fp32, splits[i], scores[i].Options).ToString());
+            }
+            var val = scores.Select(s => s.Score).FirstOrDefault(s => s.Split == FalconLayout.Val);
+            var test = scores.Select(s => s.Score).FirstOrDefault(s => s.Split == FalconLayout.Test);
             if (val is not null && test is not null)
             {
                 EvalConsole.PrintValTest(val, test);
@@ -83,20 +88,6 @@ public static class EvalCommand
             return CommandGuard.Ok;
         }));
         return command;
-    }
-
-    /// <summary>Scores the same checkpoint in float32 and prints the bf16 - fp32 mIoU difference per split.</summary>
-    private static void ComparePrecision(ParseResult r, InferenceArguments model, IReadOnlyList<DataSplit> splits, IReadOnlyList<SplitScore> bf16,
-        ScoringProtocol protocol, TestTimeAugmentation tta, int? limit)
-    {
-        using var fp32 = model.LoadPredictor(r, InferencePrecision.Fp32);
-        for (int i = 0; i < splits.Count; i++)
-        {
-            var options = new ScoringOptions(protocol, new PredictionOptions(tta, model.Suppression(r, splits[i], fp32)), limit);
-            var reference = SplitScorer.Score(fp32, splits[i], options);
-            double a = bf16[i].Metrics.MeanIoU, b = reference.Metrics.MeanIoU;
-            AnsiConsole.MarkupLineInterpolated($"'{splits[i].Name}': mIoU bf16 {a:F4}, fp32 {b:F4}, difference {a - b:+0.0000;-0.0000;0.0000}");
-        }
     }
 
     private static void Write(SplitScore score, string folder, IReadOnlyList<GalleryItem> worst, IReadOnlyList<GalleryItem> best)

@@ -20,14 +20,13 @@ public static class ReproduceCommand
         var runs = new Option<string?>("--runs") { Description = "Runs folder (default: runs/ in the workspace, or DESERTSEG_RUNS)." };
         var force = new Option<bool>("--force") { Description = "Retrain every phase even if finished runs exist." };
         var noPng = new Option<bool>("--no-png") { Description = "Skip PNG figures (no browser needed); HTML figures are always written. Without a browser this is automatic." };
-        var weights = EncoderWeightsOptions.Create();
-        var device = DeviceOptions.Device();
+        var training = new TrainingArguments();
         var noAdaptation = new Option<bool>("--no-adaptation") { Description = "Only the report's phases: leave out the domain-adaptation lab (beyond the report)." };
-        var target = new TargetOptions();
         var command = new Command("reproduce", "Reproduce the report: train every phase (reusing finished runs), score, benchmark, and write report/ (tables as Markdown+CSV, figures as PNG+HTML, index.html).")
         {
-            scale, data, outDir, runs, force, noPng, weights.File, weights.FromScratch, device, noAdaptation, target.Folder, target.Transductive,
+            scale, data, outDir, runs, force, noPng, noAdaptation,
         };
+        foreach (var option in training.All) command.Options.Add(option);
         command.SetAction(r => CommandGuard.Run(() =>
         {
             var clock = Stopwatch.StartNew();
@@ -38,9 +37,7 @@ public static class ReproduceCommand
                 png = false;
                 AnsiConsole.MarkupLine("[yellow]notice:[/] no Chromium/Chrome/Edge found: figures are written as interactive HTML only. PNG/SVG export needs one (Debian: apt-get install chromium; or set DESERTSEG_CHROMIUM).");
             }
-            var options = new TrainingOptions(Device: DeviceOptions.Resolve(r.GetValue(device)),
-                EncoderWeightsFile: r.GetValue(weights.File), FromScratch: r.GetValue(weights.FromScratch),
-                TargetFolder: r.GetValue(target.Folder), Transductive: r.GetValue(target.Transductive));
+            var options = training.Build(r);
             var dataset = FalconDataset.Open(r.GetValue(data) ?? EmbeddedData.Ensure());
             var store = r.GetValue(runs) is { } folder ? new RunStore(folder) : RunStore.Default;
             string report = r.GetValue(outDir) ?? Path.Combine(Workspace.Root, "report");
@@ -48,7 +45,7 @@ public static class ReproduceCommand
             using var study = new Study(dataset, r.GetValue(scale)!, store, options, new EpochLineObserver(log), r.GetValue(force), log);
             study.CheckEncoderWeights();
             bool adaptation = !r.GetValue(noAdaptation);
-            if (adaptation && r.GetValue(target.Folder) is null && !Directory.Exists(TargetLayout.UnlabelledFolder(dataset.Root)))
+            if (adaptation && options.TargetFolder is null && !Directory.Exists(TargetLayout.UnlabelledFolder(dataset.Root)))
             {
                 adaptation = false;
                 AnsiConsole.MarkupLine("[yellow]notice:[/] no target-domain images (--target DIR) for this data set: the domain-adaptation section is left out.");

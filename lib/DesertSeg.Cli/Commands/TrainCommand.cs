@@ -15,27 +15,20 @@ public static class TrainCommand
         var data = new Option<string?>("--data") { Description = "Data set folder (Falcon layout). Default: the embedded synthetic data set." };
         var resume = new Option<string?>("--resume") { Description = "Continue an interrupted run in its own folder (its path, or its name under runs/); needs no --phase." };
         var force = new Option<bool>("--force") { Description = "Train again even if a finished run of this configuration exists." };
-        var weights = EncoderWeightsOptions.Create();
         var selectOnTest = new Option<bool>("--select-on-test") { Description = "Reproduce the original's model selection on the TEST split (leaks test data; for comparison only)." };
         var epochs = new Option<int?>("--epochs") { Description = "Override the phase's number of epochs (the schedule is rebuilt for it)." };
         var workers = new Option<int?>("--workers") { Description = "Data loader threads (default: half the cores, leaving LibTorch room)." };
         var runs = new Option<string?>("--runs") { Description = "Runs folder (default: runs/ in the workspace, or DESERTSEG_RUNS)." };
-        var device = DeviceOptions.Device();
-        var target = new TargetOptions();
+        var training = new TrainingArguments();
         var command = new Command("train", "Train a phase of the report (e.g. train --phase 5 --scale quick). Finished runs are reused; interrupted ones resume.")
         {
-            phase, scale, data, resume, force, weights.File, weights.FromScratch, selectOnTest, epochs, workers, runs, device, target.Folder, target.Transductive,
+            phase, scale, data, resume, force, selectOnTest, epochs, workers, runs,
         };
+        foreach (var option in training.All) command.Options.Add(option);
         command.SetAction(r => CommandGuard.Run(() =>
         {
             var store = r.GetValue(runs) is { } folder ? new RunStore(folder) : RunStore.Default;
-            var options = new TrainingOptions(Device: DeviceOptions.Resolve(r.GetValue(device)), Workers: r.GetValue(workers)) with
-            {
-                EncoderWeightsFile = r.GetValue(weights.File),
-                FromScratch = r.GetValue(weights.FromScratch),
-                TargetFolder = r.GetValue(target.Folder),
-                Transductive = r.GetValue(target.Transductive),
-            };
+            var options = training.Build(r, r.GetValue(workers));
             if (r.GetValue(resume) is { } name)
             {
                 var run = store.Open(name);

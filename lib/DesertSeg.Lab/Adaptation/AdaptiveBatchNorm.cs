@@ -3,9 +3,18 @@ using static TorchSharp.torch;
 
 namespace DesertSeg.Lab.Adaptation;
 
-/// <summary>How AdaBN re-estimates BatchNorm statistics.</summary>
+/// <summary>AdaBN as a test-time method: how it re-estimates BatchNorm statistics.</summary>
 /// <param name="BatchSize">Target images per forward pass.</param>
-public sealed record AdaBnConfig(int BatchSize = 8);
+public sealed record AdaBnConfig(int BatchSize = 8) : TestTimeMethod
+{
+    public override string Name => "adabn";
+
+    public override string Adapt(DeepLabV3Plus model, TargetImages target, int height, int width, Device device, CancellationToken cancellation)
+    {
+        AdaptiveBatchNorm.Adapt(model, target, height, width, device, this, cancellation);
+        return $"AdaBN on {target.Count} target images";
+    }
+}
 
 /// <summary>
 /// AdaBN (Li et al., 2016): every BatchNorm layer's running mean and variance are re-estimated over the target

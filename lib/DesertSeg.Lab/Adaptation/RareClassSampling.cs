@@ -4,6 +4,11 @@ using DesertSeg.Lab.IO;
 
 namespace DesertSeg.Lab.Adaptation;
 
+/// <summary>Rare-class sampling of a run's source images (DAFormer's RCS), an ingredient of its own that any run can switch on.</summary>
+/// <param name="Temperature">T of the class distribution (DAFormer: 0.01).</param>
+/// <param name="MinPixels">Pixels of a class an image needs to count as containing it.</param>
+public sealed record RareClassSamplingConfig(double Temperature = 0.01, int MinPixels = 1);
+
 /// <summary>
 /// Rare-class sampling (DAFormer, Hoyer et al., CVPR 2022): each source sample is drawn by first drawing a class c with
 /// probability proportional to exp((1 - f_c) / T), f_c its share of the labelled source pixels, then an image that

@@ -39,7 +39,8 @@ public sealed class TargetImages
 
     /// <summary>
     /// The images of <paramref name="folder"/> (a folder of images, or one holding Color_Images). A missing or empty
-    /// folder and a file that does not decode raise <see cref="DataFormatException"/> naming it.
+    /// folder and a file that does not decode raise <see cref="DataFormatException"/> naming it. A folder is read and
+    /// hashed once per process while its files stay as they are (same names, sizes and times).
     /// </summary>
     public static TargetImages Open(string folder)
     {
@@ -50,24 +51,50 @@ public sealed class TargetImages
         var files = Directory.EnumerateFiles(images).Where(ImageFiles.IsImageFile).OrderBy(f => f, StringComparer.Ordinal).ToList();
         if (files.Count == 0)
             throw new DataFormatException(images, "no target images (.png/.jpg) in this folder.");
+        string listing = Listing(files);
+        lock (Opened)
+            if (Opened.TryGetValue(images, out var known) && known.Listing == listing) return known.Images;
+        var opened = Read(images, files);
+        lock (Opened) Opened[images] = (listing, opened);
+        return opened;
+    }
+
+    private static readonly Dictionary<string, (string Listing, TargetImages Images)> Opened = [];
+
+    /// <summary>Names, sizes and write times of the files: a changed file changes it.</summary>
+    private static string Listing(IEnumerable<string> files) =>
+        string.Join("|", files.Select(f => new FileInfo(f)).Select(i => $"{i.FullName}:{i.Length}:{i.LastWriteTimeUtc.Ticks}"));
+
+    private static TargetImages Read(string images, List<string> files)
+    {
         // Each file is read once: decoded (to fail now on a corrupt one) and hashed (for the overlap check and the fingerprint).
         var hashes = new string[files.Count];
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         for (int i = 0; i < files.Count; i++)
         {
             byte[] bytes = File.ReadAllBytes(files[i]);
-            using var decoded = Cv2.ImDecode(bytes, ImreadModes.Color);
+            using var decoded = bytes.Length == 0 ? new Mat() : Cv2.ImDecode(bytes, ImreadModes.Color);
             if (decoded.Empty())
-                throw new DataFormatException(files[i], "target image does not decode (corrupt or not an image).");
+                throw new DataFormatException(files[i], bytes.Length == 0 ? "target image is an empty file (0 bytes)." : "target image does not decode (corrupt or not an image).");
             hashes[i] = HashOf(bytes);
             hash.AppendData(bytes);
         }
         return new TargetImages(images, files, hashes, Convert.ToHexString(hash.GetHashAndReset())[..16].ToLowerInvariant());
     }
 
-    /// <summary>The embedded data set's unlabelled target scenes, or null when the data set has none (a real Falcon folder).</summary>
-    public static TargetImages? OfDataset(string datasetRoot) =>
-        Directory.Exists(TargetLayout.UnlabelledFolder(datasetRoot)) ? Open(TargetLayout.UnlabelledFolder(datasetRoot)) : null;
+    /// <summary>How people call these images: the folder's name, or its parent's for a Color_Images folder ("unlabelled").</summary>
+    public string Name
+    {
+        get
+        {
+            string folder = Folder.TrimEnd(Path.DirectorySeparatorChar);
+            string name = Path.GetFileName(folder);
+            return name == FalconLayout.Images ? Path.GetFileName(Path.GetDirectoryName(folder)) ?? name : name;
+        }
+    }
+
+    /// <summary>What a run's configuration records of these images.</summary>
+    public TargetBinding Bind(bool transductive) => new(Name, Fingerprint, transductive);
 
     /// <summary>
     /// Refuses target images that are also in the split the adapted model will be scored on (same bytes), unless
@@ -77,15 +104,21 @@ public sealed class TargetImages
     public void CheckDisjointFrom(DataSplit scored, bool transductive)
     {
         if (transductive) return;
+        var scoredFiles = scored.Pairs.Select(p => p.ImagePath).Concat(scored.ImagesWithoutMask).ToList();
+        string checkedKey = Fingerprint + "|" + Listing(scoredFiles);
+        lock (CheckedDisjoint) if (CheckedDisjoint.Contains(checkedKey)) return;
         var scoredHashes = new Dictionary<string, string>();
-        foreach (var path in scored.Pairs.Select(p => p.ImagePath).Concat(scored.ImagesWithoutMask))
+        foreach (var path in scoredFiles)
             scoredHashes.TryAdd(HashOf(File.ReadAllBytes(path)), path);
         var overlap = Enumerable.Range(0, Count).Where(i => scoredHashes.ContainsKey(_hashes[i])).ToList();
         if (overlap.Count > 0)
             throw new TargetOverlapException(Files[overlap[0]],
                 $"is also in the scored split '{scored.Name}' ({scoredHashes[_hashes[overlap[0]]]}); {overlap.Count} of {Count} target images are. " +
                 "Adapt on images disjoint from the ones you score, or pass --transductive (every output is then labelled transductive).");
+        lock (CheckedDisjoint) CheckedDisjoint.Add(checkedKey);
     }
+
+    private static readonly HashSet<string> CheckedDisjoint = [];
 
     private static string HashOf(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
 

@@ -8,9 +8,8 @@ namespace DesertSeg.Lab.Evaluation;
 
 /// <summary>
 /// Scores saved beside the model they score (in its run folder), keyed by everything that determines
-/// them: checkpoint file, data set, split, protocol, prediction options and the library build that scored
-/// them. A second pass through the notebooks or <c>reproduce</c> reads them instead of predicting again;
-/// a changed library scores again, so no number computed by older code reaches a report.
+/// them: checkpoint files, data set, split, protocol, prediction options and <see cref="ResultVersions.Scoring"/>.
+/// A second pass through the notebooks or <c>reproduce</c> reads them instead of predicting again.
 /// </summary>
 public static class ScoreCache
 {
@@ -20,16 +19,13 @@ public static class ScoreCache
         int InputHeight, int InputWidth, long[] Counts, List<ImageEntry> Images);
 
     /// <summary>
-    /// The library build: the module version id of this assembly, which the compiler derives from the code
-    /// (deterministic builds), so it changes exactly when the library's code does.
+    /// The key of a score: changes whenever a checkpoint (path, size, write time), the data, split, protocol, options or
+    /// <see cref="ResultVersions.Scoring"/> do. Several checkpoints are scored as their logit average.
     /// </summary>
-    public static string LibraryVersion { get; } = typeof(ScoreCache).Assembly.ManifestModule.ModuleVersionId.ToString("N");
-
-    /// <summary>The key of a score: changes whenever the checkpoint, data, split, protocol, options or library do.</summary>
-    public static string Key(string checkpoint, string datasetFingerprint, string split, ScoringOptions options)
+    public static string Key(IReadOnlyList<string> checkpoints, string datasetFingerprint, string split, ScoringOptions options)
     {
-        var info = new FileInfo(checkpoint);
-        string text = $"{info.FullName}|{info.Length}|{info.LastWriteTimeUtc.Ticks}|{datasetFingerprint}|{split}|{options.Protocol}|{options.PredictionOrPlain}|{options.Limit}|{LibraryVersion}";
+        var files = checkpoints.Select(c => new FileInfo(c)).Select(i => $"{i.FullName}|{i.Length}|{i.LastWriteTimeUtc.Ticks}");
+        string text = $"{string.Join("+", files)}|{datasetFingerprint}|{split}|{options.Protocol}|{options.PredictionOrPlain}|{options.Limit}|{ResultVersions.Scoring}";
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
     }
 

@@ -10,8 +10,8 @@ namespace DesertSeg.Lab.IO;
 /// </summary>
 /// <remarks>
 /// The previous fix pinned the mmap threshold at 128 KB (MALLOC_MMAP_THRESHOLD_), which made every large
-/// tensor a fresh mmap whose pages the kernel zero-fills on first touch: a quick-scale ResNet-18 training step
-/// took 2.30 s instead of 1.04 s on 2 cores (median of 4, same machine), most of it system time.
+/// tensor a fresh mmap whose pages the kernel zero-fills on first touch: it doubled a quick-scale training step,
+/// most of it system time (the measured figures are in environment.md, "Native memory").
 /// </remarks>
 public static class NativeMemory
 {

@@ -71,8 +71,6 @@ public sealed class Predictor : IDisposable
 
     public DeepLabV3Plus Model { get; }
 
-    /// <summary>Further models whose logits are averaged with <see cref="Model"/>'s (an ensemble); empty for one model.</summary>
-    public IReadOnlyList<DeepLabV3Plus> Members => _members;
     private readonly List<DeepLabV3Plus> _members = [];
 
     /// <summary>

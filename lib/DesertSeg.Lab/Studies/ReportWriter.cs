@@ -120,19 +120,19 @@ public sealed class ReportWriter(Study study, string folder)
         var results = new List<AdaptationResult>();
         foreach (var method in lab.AvailableMethods)
         {
-            study.Log.WriteLine($"Domain adaptation: {method}");
-            results.Add(lab.Result(method));
+            study.Log.WriteLine($"Domain adaptation: {method.Label}");
+            results.Add(method.Produce(lab));
         }
         _adaptationRuns.AddRange(results.Select(r => $"{r.Method}: {r.Evidence}"));
-        var best = AdaptationStudy.Best(results);
-        var source = results[0];
-        Table("Domain adaptation: test mIoU, gap closed and per-class IoU", "adaptation-table", AdaptationStudy.Table(results),
+        var best = AdaptationTable.Best(results);
+        var source = AdaptationTable.Source(results);
+        Table("Domain adaptation: test mIoU, gap closed and per-class IoU", "adaptation-table", AdaptationTable.Of(results),
             $"Target: {lab.Target.Count} unlabelled images of the test environment ({lab.Target.Folder}, hash {lab.Target.Fingerprint}), disjoint from the test split" +
             $"{(study.Options.Transductive ? " (TRANSDUCTIVE: overlap allowed)" : "")}. Gap closed = (method - source) / (oracle - source). " +
             $"Best: {best.Method}, Rocks IoU {source.Test.IoU("Rocks"):F3} -> {best.Test.IoU("Rocks"):F3}.");
         Figure("Domain adaptation: per-class test IoU", "adaptation-per-class", AdaptationCharts.PerClassIoU(results), pngFigures);
         Figure("Domain adaptation: share of the gap closed", "adaptation-gap-closed", AdaptationCharts.GapClosed(results), pngFigures);
-        Gallery($"Test Rocks before and after: {source.Method} vs {best.Method}", "adaptation-rocks", lab.RocksBeforeAfter(source, best));
+        Gallery($"Test Rocks before and after: {source.Method} vs {best.Method}", "adaptation-rocks", RocksGallery.BeforeAfter(lab, source, best));
     }
 
     private void Table(string title, string name, DataFrame frame, string note)

@@ -125,16 +125,33 @@ public sealed class Study : IDisposable
         ScoringProtocol protocol = ScoringProtocol.Native)
     {
         var run = Phase(phase);
-        var options = new ScoringOptions(protocol, prediction);
-        string key = ScoreCache.Key(run.Directory.BestCheckpoint, DatasetFingerprint, split, options);
+        return ScoreCheckpoints([run.Directory.BestCheckpoint], run.Directory.Path, split, new ScoringOptions(protocol, prediction), () => Predictor(phase));
+    }
+
+    /// <summary>
+    /// The score of one checkpoint, or of the logit average of several, on a split of this study's data, cached in
+    /// <paramref name="folder"/>/evaluations under a key of everything that determines it (<see cref="ScoreCache.Key"/>).
+    /// </summary>
+    /// <param name="predictor">A loaded predictor of these checkpoints to use (kept by the caller); null loads one for the scoring.</param>
+    public SplitScore ScoreCheckpoints(IReadOnlyList<string> checkpoints, string folder, string split, ScoringOptions? options = null,
+        Func<Predictor>? predictor = null)
+    {
+        options ??= new ScoringOptions();
+        string key = ScoreCache.Key(checkpoints, DatasetFingerprint, split, options);
         if (_scores.TryGetValue(key, out var known)) return known;
-        string folder = Path.Combine(run.Directory.Path, "evaluations");
-        var score = ScoreCache.Read(folder, key);
+        string cache = Path.Combine(folder, "evaluations");
+        var score = ScoreCache.Read(cache, key);
         if (score is null)
         {
-            score = SplitScorer.Score(Predictor(phase), Data[split], options);
-            ScoreCache.Write(folder, key, score);
-            Log.WriteLine($"{run.Config.Name}: scored {score.Label}: mIoU {score.Metrics.MeanIoU:F4}");
+            if (predictor is not null)
+                score = SplitScorer.Score(predictor(), Data[split], options);
+            else
+            {
+                using var loaded = checkpoints.Count == 1 ? Inference.Predictor.Load(checkpoints[0], device: _device) : Inference.Predictor.Ensemble(checkpoints, _device);
+                score = SplitScorer.Score(loaded, Data[split], options);
+            }
+            ScoreCache.Write(cache, key, score);
+            Log.WriteLine($"{Path.GetFileName(folder)}: scored {score.Label}: mIoU {score.Metrics.MeanIoU:F4}");
         }
         return _scores[key] = score;
     }
@@ -144,9 +161,6 @@ public sealed class Study : IDisposable
 
     /// <summary>Prediction with the test split's absent classes suppressed.</summary>
     public PredictionOptions Suppressed => new(Suppression: AbsentInTest());
-
-    /// <summary>Both: TTA and suppression.</summary>
-    public PredictionOptions SuppressedTta => new(TestTimeAugmentation.Original, AbsentInTest());
 
     /// <summary>Speed and memory of a phase's model at its input size (Table 6), single scale and with TTA.</summary>
     public BenchmarkResult Bench(string phase, int repeats = 5) =>

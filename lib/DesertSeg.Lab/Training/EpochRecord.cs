@@ -1,6 +1,6 @@
 namespace DesertSeg.Lab.Training;
 
-/// <summary>One epoch of a run's history (what item 5 of the training issue lists, per epoch).</summary>
+/// <summary>One epoch of a run's history: losses, validation scores, learning rates, selection and speed.</summary>
 public sealed record EpochRecord(
     int Epoch,
     double TrainLoss,

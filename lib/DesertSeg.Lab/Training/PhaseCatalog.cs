@@ -23,15 +23,22 @@ namespace DesertSeg.Lab.Training;
 public static class PhaseCatalog
 {
     public static readonly string[] Phases = ["2", "3", "4", "5"];
-    public static readonly string[] Variants = ["5-merge", "5-rocks8", "5-shuffle-gray", "5-ohem", "5-cutmix"];
     public static readonly string[] Scales = ["full", "quick", "smoke"];
 
-    /// <summary>
-    /// Domain-adaptation runs (issue 10), each Phase 5 with one adaptation ingredient, plus the oracle (Phase 5 trained on
-    /// labelled target scenes). Test-time methods (AdaBN, TENT) and ensembles need no training of their own: see
-    /// <see cref="Adaptation"/>.
-    /// </summary>
-    public static readonly string[] AdaptationRuns = ["5-oracle", "5-fda", "5-fda-b05", "5-fda-b09", "5-style", "5-self-training", "5-mic"];
+    /// <summary>The report's Phase-5 ablations: one change each to Phase 5's configuration.</summary>
+    public static readonly IReadOnlyList<PhaseRecipe> VariantRecipes =
+    [
+        new("5-merge", "Phase 5 with absent classes merged into look-alikes (Table 2)", c => c with { ClassScheme = "7-class-merged" }),
+        new("5-rocks8", "Phase 5 with Rocks weight 8 (Table 9)", c => c with { Loss = c.Loss with { ClassWeights = "code-rocks8" } }),
+        new("5-shuffle-gray", "Phase 5 with ChannelShuffle + ToGray (Table 9)", c => c with { Augmentation = "shuffle-gray" }),
+        new("5-ohem", "Phase 5 with OHEM on the CE term (Table 9)", c => c with { Loss = c.Loss with { Ohem = new OhemConfig() } }),
+        new("5-cutmix", "Phase 5 with CutMix (Table 9)", c => c with { CutMix = new Data.Augmentation.CutMix() }),
+    ];
+
+    public static readonly string[] Variants = VariantRecipes.Select(r => r.Name).ToArray();
+
+    /// <summary>The domain-adaptation runs' names (<see cref="Adaptation.AdaptationRuns"/>).</summary>
+    public static readonly string[] AdaptationRuns = Adaptation.AdaptationRuns.All.Select(r => r.Name).ToArray();
 
     /// <summary>Encoder of the quick and smoke scales: ResNet-18 with ImageNet weights that ship with the workspace.</summary>
     public const string QuickEncoder = "resnet18-imagenet";
@@ -48,10 +55,11 @@ public static class PhaseCatalog
     public static RunConfig Get(string phase, string scale)
     {
         if (!Scales.Contains(scale)) throw new ArgumentException($"Unknown scale '{scale}'. Scales: {string.Join(", ", Scales)}.");
-        if (Variants.Contains(phase)) return Variant(phase, Get("5", scale));
-        if (AdaptationRuns.Contains(phase)) return AdaptationRun(phase, Get("5", scale));
+        if (VariantRecipes.Concat(Adaptation.AdaptationRuns.All).FirstOrDefault(r => r.Name == phase) is { } recipe)
+            return recipe.Build(Get("5", scale));
         if (!Phases.Contains(phase))
-            throw new ArgumentException($"Unknown phase '{phase}'. Phases: {string.Join(", ", Phases)}; variants: {string.Join(", ", Variants)}.");
+            throw new ArgumentException($"Unknown phase '{phase}'. Phases: {string.Join(", ", Phases)}; variants: {string.Join(", ", Variants)}; " +
+                $"domain-adaptation runs: {string.Join(", ", AdaptationRuns)}.");
         var size = Size(scale, square: phase == "2");
         bool tenClass = phase is "2" or "3";
         int epochs = Epochs(phase, scale);
@@ -81,8 +89,8 @@ public static class PhaseCatalog
     };
 
     /// <summary>
-    /// Quick epochs are sized so that every phase and ablation of `reproduce` fits 15 minutes on 2 cores
-    /// (Phase 3, the base of the others, gets the most).
+    /// Quick epochs are sized so that every phase and ablation of `reproduce` fits its time budget on 2 cores
+    /// (README); Phase 3, the base of the others, gets the most.
     /// </summary>
     private static int Epochs(string phase, string scale) => (phase, scale) switch
     {
@@ -95,46 +103,12 @@ public static class PhaseCatalog
         _ => 1, // smoke: one epoch checks the whole path (tests, notebook checks) in the least time
     };
 
-    /// <summary>A Phase-5 ablation: one change to Phase 5's configuration.</summary>
-    private static RunConfig Variant(string variant, RunConfig phase5) => variant switch
-    {
-        "5-merge" => phase5 with { Phase = variant, ClassScheme = "7-class-merged", Description = "Phase 5 with absent classes merged into look-alikes (Table 2)" },
-        "5-rocks8" => phase5 with { Phase = variant, Loss = phase5.Loss with { ClassWeights = "code-rocks8" }, Description = "Phase 5 with Rocks weight 8 (Table 9)" },
-        "5-ohem" => phase5 with { Phase = variant, Loss = phase5.Loss with { Ohem = new Losses.OhemConfig() }, Description = "Phase 5 with OHEM on the CE term (Table 9)" },
-        "5-cutmix" => phase5 with { Phase = variant, CutMix = new Data.Augmentation.CutMix(), Description = "Phase 5 with CutMix (Table 9)" },
-        _ => phase5 with { Phase = variant, Augmentation = "shuffle-gray", Description = "Phase 5 with ChannelShuffle + ToGray (Table 9)" },
-    };
-
-    /// <summary>A Phase-5 run with one domain-adaptation ingredient (defaults of <see cref="Adaptation"/>'s records: the papers' values).</summary>
-    private static RunConfig AdaptationRun(string name, RunConfig phase5) => name switch
-    {
-        "5-oracle" => phase5 with { Phase = name, TrainOn = RunConfig.TrainOnOracle, Description = "Oracle: Phase 5 trained on labelled target-domain scenes" },
-        "5-fda" => Fda(phase5, name, 0.01),
-        "5-fda-b05" => Fda(phase5, name, 0.05),
-        "5-fda-b09" => Fda(phase5, name, 0.09),
-        "5-style" => phase5 with { Phase = name, Style = new Adaptation.ColourStatisticsStyle(), Description = "Phase 5 with colour-statistics style transfer to target images" },
-        "5-self-training" => phase5 with { Phase = name, SelfTraining = new Adaptation.SelfTraining(), Description = "Phase 5 with DACS/DAFormer self-training (EMA teacher, ClassMix)" },
-        _ => phase5 with { Phase = name, SelfTraining = new Adaptation.SelfTraining(Mic: new Adaptation.MaskedImageConsistency(BlockSize: MicBlock(phase5))), Description = "Phase 5 with self-training and masked-image consistency (MIC)" },
-    };
-
-    private static RunConfig Fda(RunConfig phase5, string name, double beta) => phase5 with
-    {
-        Phase = name,
-        Style = new Adaptation.FdaStyle(beta),
-        Entropy = new Adaptation.TargetEntropy(),
-        Description = $"Phase 5 with FDA (beta {beta}) and the target entropy term",
-    };
-
-    /// <summary>MIC's 64-pixel blocks at its 512x1024 crops, scaled to the run's input (16 pixels at 144x256).</summary>
-    private static int MicBlock(RunConfig config) => Math.Max(8, (int)Math.Round(64.0 * config.Height / 512 / 8) * 8);
-
     /// <summary>
     /// Full scale: the report's learning rates. Quick and smoke scales start from the same kind of encoder (ImageNet
     /// ResNet-18, frozen for the first epoch) but train 3-6 epochs instead of 60-100, and at the report's rates
-    /// the decoder barely leaves its random start in that time: Phase 3 quick (6 epochs, same data and encoder)
-    /// reached val mIoU 0.27 at the report's rates and 0.55 at ten times them (0.11 / 0.21 vs 0.29 / 0.41 after
-    /// epochs 0 / 1). The short scales therefore use ten times the report's rates, keeping the original's
-    /// three-group ratios (encoder 1 : decoder 3.3 : head 10).
+    /// the decoder barely leaves its random start in that time (README gives the measurement: Phase 3 quick at the
+    /// report's rates and at ten times them). The short scales therefore use ten times the report's rates, keeping
+    /// the original's three-group ratios (encoder 1 : decoder 3.3 : head 10).
     /// </summary>
     private static OptimizerConfig Optimizer(string scale) =>
         scale == "full" ? new OptimizerConfig() : new OptimizerConfig(EncoderLr: 3e-4, DecoderLr: 1e-3, HeadLr: 3e-3);
@@ -149,6 +123,7 @@ public static class PhaseCatalog
         "2" => "Phase 2 baseline: square crops, 10 classes",
         "3" => "Phase 3: native 9:16 aspect ratio, 10 classes",
         "4" => "Phase 4: Phase 5 with extreme colour augmentation",
-        _ => "Phase 5: 7 classes (absent classes ignored), transferred from Phase 3",
+        "5" => "Phase 5: 7 classes (absent classes ignored), transferred from Phase 3",
+        _ => throw new ArgumentException($"Unknown phase '{phase}'. Phases: {string.Join(", ", Phases)}."),
     };
 }

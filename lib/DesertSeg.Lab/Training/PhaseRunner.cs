@@ -66,17 +66,9 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
     /// A domain-adaptation configuration with its unlabelled target images named (folder and content hash), after
     /// checking that none of them is a test image (unless <see cref="TrainingOptions.Transductive"/>).
     /// </summary>
-    public RunConfig BindTarget(RunConfig config)
-    {
-        if (!config.UsesTarget || config.Target is not null) return config;
-        string folder = _options.TargetFolder ?? TargetLayout.UnlabelledFolder(data.Root);
-        var target = Adaptation.TargetImages.Open(folder);
-        if (data.HasSplit(FalconLayout.Test)) target.CheckDisjointFrom(data[FalconLayout.Test], _options.Transductive);
-        // The folder's own name, or its parent's for a Color_Images folder ("unlabelled").
-        string folderName = Path.GetFileName(target.Folder.TrimEnd(Path.DirectorySeparatorChar));
-        string name = folderName == FalconLayout.Images ? Path.GetFileName(Path.GetDirectoryName(target.Folder.TrimEnd(Path.DirectorySeparatorChar))) ?? folderName : folderName;
-        return config with { Target = $"{(_options.Transductive ? "transductive " : "")}{name} {target.Fingerprint}" };
-    }
+    public RunConfig BindTarget(RunConfig config) => !config.UsesTarget || config.Target is not null
+        ? config
+        : config with { Target = Adaptation.TargetDomain.Open(data, _options.TargetFolder, _options.Transductive).Bind(_options.Transductive) };
 
     /// <summary>Returns a finished run of <paramref name="config"/>, training (or resuming) it and its dependency as needed.</summary>
     /// <param name="force">Retrain even when a finished run exists (dependencies are still reused).</param>

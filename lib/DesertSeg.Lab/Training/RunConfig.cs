@@ -1,7 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using DesertSeg.Lab.Adaptation;
+using DesertSeg.Lab.Adaptation.Objectives;
 using DesertSeg.Lab.Checkpoints;
 using DesertSeg.Lab.Data.Augmentation;
 using DesertSeg.Lab.Losses;
@@ -17,6 +20,10 @@ public sealed record OptimizerConfig(
     double WeightDecay = 0.01,
     double GradientClipNorm = 1.0);
 
+/// <summary>What a run learns from: the source training split, or (the oracle) labelled target-domain scenes
+/// (<see cref="Data.TargetLayout"/>), the upper bound that domain adaptation is measured against.</summary>
+public enum TrainingData { Source, Oracle }
+
 /// <summary>
 /// Everything that determines a training run. Two runs with equal configurations (and the same data)
 /// produce the same history, so a finished run is found again by its <see cref="Fingerprint"/>.
@@ -26,12 +33,12 @@ public sealed record OptimizerConfig(
 /// <param name="EncoderWeights">The ImageNet encoder weights the run (or its parent) started from, by name and hash.</param>
 /// <param name="FromScratch">True when the encoder starts from random weights on purpose (labelled in the run's name).</param>
 /// <param name="CutMix">Batch-level CutMix (Table 9), or null.</param>
-/// <param name="TrainOn">"source" (the training split) or "oracle": the labelled target-domain scenes (<see cref="Data.TargetLayout"/>),
-/// the upper bound that domain adaptation is measured against.</param>
+/// <param name="TrainOn">The labelled images the run learns from.</param>
 /// <param name="Style">Domain adaptation: source images restyled towards random target images (FDA, colour statistics), or null.</param>
-/// <param name="Entropy">Domain adaptation: FDA's entropy term on target images, or null.</param>
-/// <param name="SelfTraining">Domain adaptation: DACS/DAFormer self-training on target images, or null.</param>
-/// <param name="Target">The unlabelled target images the run adapts to (folder name and content hash), filled in when bound.</param>
+/// <param name="Objectives">Domain adaptation: losses on unlabelled target images, summed with the source loss at every step
+/// (FDA's entropy, MinEnt, self-training, MIC); combinations that cannot work are refused by <see cref="Validate"/>.</param>
+/// <param name="RareClassSampling">Rare-class sampling of the source images (DAFormer), or null.</param>
+/// <param name="Target">The unlabelled target images the run adapts to, filled in when bound.</param>
 public sealed record RunConfig(
     string Phase,
     string Scale,
@@ -51,11 +58,11 @@ public sealed record RunConfig(
     WeightsFile? EncoderWeights = null,
     bool FromScratch = false,
     CutMix? CutMix = null,
-    string TrainOn = "source",
-    Adaptation.SourceStyle? Style = null,
-    Adaptation.TargetEntropy? Entropy = null,
-    Adaptation.SelfTraining? SelfTraining = null,
-    string? Target = null,
+    TrainingData TrainOn = TrainingData.Source,
+    SourceStyle? Style = null,
+    IReadOnlyList<TargetObjectiveConfig>? Objectives = null,
+    RareClassSamplingConfig? RareClassSampling = null,
+    TargetBinding? Target = null,
     int Seed = 42,
     int? TrainImages = null,
     int? ValImages = null,
@@ -69,15 +76,39 @@ public sealed record RunConfig(
         Converters = { new JsonStringEnumConverter() },
     };
 
-    /// <summary>Short, stable identity of the configuration (12 hex digits of a SHA-256 over its JSON).</summary>
+    /// <summary>
+    /// Short, stable identity of what the run computes (12 hex digits of a SHA-256): the configuration's JSON without
+    /// what only names or describes it (phase, scale, description, file and folder names: files count by hash), without
+    /// unset (null or empty) settings, with <see cref="ResultVersions.Training"/>. Runs whose results would be equal
+    /// share it; a changed setting that alters training changes it.
+    /// </summary>
     public string Fingerprint()
     {
-        var canonical = JsonSerializer.Serialize(this, new JsonSerializerOptions { Converters = { new JsonStringEnumConverter() } });
+        var key = JsonSerializer.SerializeToNode(this, Json)!.AsObject();
+        // Words and names, including the computed ones the JSON carries for people reading config.json.
+        foreach (var name in new[] { nameof(Phase), nameof(Scale), nameof(Description), nameof(Name), nameof(EncoderOrigin) }) key.Remove(name);
+        foreach (var name in new[] { nameof(InitCheckpoint), nameof(EncoderWeights), nameof(Target) })
+            (key[name] as JsonObject)?.Remove("Name");
+        WithoutUnset(key);
+        key["ResultsVersion"] = ResultVersions.Training;
+        string canonical = key.ToJsonString();
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..12].ToLowerInvariant();
     }
 
+    /// <summary>Removes null values and empty lists, at every depth.</summary>
+    private static void WithoutUnset(JsonNode? node)
+    {
+        if (node is JsonObject obj)
+        {
+            foreach (var name in obj.Where(p => p.Value is null || p.Value is JsonArray { Count: 0 }).Select(p => p.Key).ToList()) obj.Remove(name);
+            foreach (var (_, value) in obj) WithoutUnset(value);
+        }
+        else if (node is JsonArray array)
+            foreach (var item in array) WithoutUnset(item);
+    }
+
     /// <summary>A readable run name, e.g. "phase5-quick"; "-scratch" marks a random encoder, "-testleak" test-set selection.</summary>
-    public string Name => $"phase{Phase}-{Scale}" + (FromScratch ? "-scratch" : "") + (Target?.StartsWith("transductive", StringComparison.Ordinal) == true ? "-transductive" : "") + (Selection == ModelSelection.TestLeak ? "-testleak" : "");
+    public string Name => $"phase{Phase}-{Scale}" + (FromScratch ? "-scratch" : "") + (Target?.Transductive == true ? "-transductive" : "") + (Selection == ModelSelection.TestLeak ? "-testleak" : "");
 
     /// <summary>Where the encoder's weights came from, in words.</summary>
     public string EncoderOrigin => FromScratch ? "random (from scratch)"
@@ -86,9 +117,7 @@ public sealed record RunConfig(
 
     /// <summary>True when the run uses unlabelled target images (a domain-adaptation method).</summary>
     [JsonIgnore]
-    public bool UsesTarget => Style is not null || Entropy is not null || SelfTraining is not null;
-
-    public const string TrainOnSource = "source", TrainOnOracle = "oracle";
+    public bool UsesTarget => Style is not null || Objectives is { Count: > 0 };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -104,8 +133,11 @@ public sealed record RunConfig(
         if (BatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {BatchSize}.");
         if (Schedule.TotalEpochs != Epochs)
             throw new ArgumentException($"The schedule covers {Schedule.TotalEpochs} epochs but the run has {Epochs}.");
-        if (TrainOn is not (TrainOnSource or TrainOnOracle))
-            throw new ArgumentException($"TrainOn must be '{TrainOnSource}' or '{TrainOnOracle}', got '{TrainOn}'.");
+        if (!Enum.IsDefined(TrainOn))
+            throw new ArgumentException($"TrainOn must be one of {string.Join(", ", Enum.GetNames<TrainingData>())}, got {(int)TrainOn}.");
+        if (RareClassSampling is { Temperature: <= 0 } rcs)
+            throw new ArgumentException($"Rare-class sampling needs a positive temperature, got {rcs.Temperature}.");
+        TargetObjectives.Validate(Objectives);
         int classes = Data.ClassScheme.ByName(ClassScheme).Count;
         if (Model.Classes != classes)
             throw new ArgumentException($"The model has {Model.Classes} outputs but the {ClassScheme} scheme has {classes} classes.");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DesertSeg.Lab.Adaptation;
+using DesertSeg.Lab.Adaptation.Objectives;
 using DesertSeg.Lab.Checkpoints;
 using DesertSeg.Lab.Data;
 using DesertSeg.Lab.Data.Augmentation;
@@ -57,7 +58,7 @@ public sealed class Trainer
             Styler = _config.Style is { } style ? new TargetStyler(style, target!) : null,
         };
         var trainDataset = new SegmentationDataset(trainSplit, scheme, pipeline);
-        var rcs = _config.SelfTraining?.RareClassTemperature is { } temperature ? RareClassSampling.Build(trainSplit, scheme, temperature) : null;
+        var rcs = _config.RareClassSampling is { } sampling ? RareClassSampling.Build(trainSplit, scheme, sampling.Temperature, sampling.MinPixels) : null;
         var trainLoader = new SegmentationLoader(trainDataset, LoaderOptions.Training(_config.BatchSize, _config.Seed) with { Workers = _options.Workers })
         {
             Sampler = rcs is null ? null : epoch => rcs.Order(_config.Seed, epoch, trainDataset.Count),
@@ -78,14 +79,14 @@ public sealed class Trainer
         using var optimizer = new SegmentationOptimizer(model, _config.Optimizer, _config.Schedule);
         if (startEpoch > 0) optimizer.Load(_run.StateOptimizerFile(startEpoch - 1));
         // The target objective starts from the initial student (a teacher is its copy) or from the saved state.
-        using var objective = TargetObjectiveFor(model);
-        if (startEpoch > 0) objective?.Load(_run.StateFolderOf(startEpoch - 1));
+        using var objectives = TargetObjectives.Create(_config.Objectives, model);
+        if (startEpoch > 0) objectives?.Load(_run.StateFolderOf(startEpoch - 1));
 
         var tensorboard = new TensorBoardLog(_run.TensorBoardFolder, scheme);
         var epochs = new TrainingEpoch(_config, model, loss, optimizer, trainLoader, device, _run, _observer)
         {
             Target = target,
-            Objective = objective,
+            Objectives = objectives,
         };
         _observer.RunStarted(_run, _config, startEpoch, trainLoader.BatchesPerEpoch);
 
@@ -119,7 +120,7 @@ public sealed class Trainer
                 encoderLr, decoderLr, headLr, frozen, best, clock.Elapsed.TotalSeconds, train.Images / clock.Elapsed.TotalSeconds);
             history.Add(record);
 
-            _run.SaveEpochState(model, optimizer, epoch, best, objective is null ? null : objective.Save);
+            _run.SaveEpochState(model, optimizer, epoch, best, objectives is null ? null : objectives.Save);
             _run.WriteHistory(history);
             bool finished = selector.Stops(history);
             status = Status(finished ? RunState.Finished : RunState.Running, history, selector, null);
@@ -170,7 +171,7 @@ public sealed class Trainer
     /// <summary>The labelled images the run learns from: the source training split, or (the oracle) the labelled target scenes.</summary>
     private DataSplit TrainSplit()
     {
-        if (_config.TrainOn != RunConfig.TrainOnOracle) return _data[FalconLayout.Train];
+        if (_config.TrainOn == TrainingData.Source) return _data[FalconLayout.Train];
         string folder = TargetLayout.OracleFolder(_data.Root);
         if (!Directory.Exists(folder))
             throw new DataFormatException(folder, $"{_config.Name} trains the oracle on labelled target-domain scenes, and this data set has none " +
@@ -179,20 +180,14 @@ public sealed class Trainer
     }
 
     /// <summary>The unlabelled target images of a domain-adaptation run (checked against the ones it was configured with), else null.</summary>
-    private Adaptation.TargetImages? TargetImagesOf()
+    private TargetImages? TargetImagesOf()
     {
         if (!_config.UsesTarget) return null;
-        string folder = _options.TargetFolder ?? TargetLayout.UnlabelledFolder(_data.Root);
-        var target = Adaptation.TargetImages.Open(folder);
-        if (_config.Target is { } expected && !expected.EndsWith(target.Fingerprint, StringComparison.Ordinal))
+        var target = TargetDomain.Open(_data, _options.TargetFolder, _config.Target?.Transductive ?? _options.Transductive);
+        if (_config.Target is { } expected && expected.Fingerprint != target.Fingerprint)
             throw new DataFormatException(target.Folder, $"holds other target images (hash {target.Fingerprint}) than {_config.Name} was configured with ({expected}).");
         return target;
     }
-
-    private Adaptation.ITargetObjective? TargetObjectiveFor(DeepLabV3Plus model) =>
-        _config.SelfTraining is { } selfTraining ? new Adaptation.SelfTrainingObjective(selfTraining, model)
-        : _config.Entropy is { } entropy ? new Adaptation.TargetEntropyObjective(entropy)
-        : null;
 
     private SegmentationLoader EvaluationLoader(DataSplit split, ClassScheme scheme) =>
         new(new SegmentationDataset(split, scheme, AugmentationPipeline.Evaluation(_config.Height, _config.Width)),

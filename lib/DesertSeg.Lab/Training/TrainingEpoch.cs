@@ -17,11 +17,11 @@ public readonly record struct EpochLosses(double Loss, double CrossEntropy, doub
 public sealed class TrainingEpoch(RunConfig config, DeepLabV3Plus model, SegmentationLoss loss, SegmentationOptimizer optimizer,
     SegmentationLoader loader, Device device, RunDirectory run, ITrainingObserver observer)
 {
-    /// <summary>Unlabelled target images for <see cref="Objective"/>, or null.</summary>
+    /// <summary>Unlabelled target images for <see cref="Objectives"/>, or null.</summary>
     public Adaptation.TargetImages? Target { get; init; }
 
-    /// <summary>A loss on target images added at every step (domain adaptation), or null.</summary>
-    public Adaptation.ITargetObjective? Objective { get; init; }
+    /// <summary>Losses on target images added at every step (domain adaptation), or null.</summary>
+    public Adaptation.Objectives.TargetObjectives? Objectives { get; init; }
 
     // Keeps the target images a step draws apart from the batch's CutMix stream.
     private const long TargetStream = 0x7A26_E7;
@@ -42,11 +42,11 @@ public sealed class TrainingEpoch(RunConfig config, DeepLabV3Plus model, Segment
             var (x, y) = tensors;
             var terms = loss.Evaluate(model.forward(x), y);
             var total = terms.Total;
-            if (Objective is not null && Target is not null)
+            if (Objectives is not null && Target is not null)
             {
                 var random = SampleRandom.ForBatch(config.Seed ^ TargetStream, epoch, batch.Number);
                 var target = Target.Batch(Target.Draw(random, batch.Count), batch.Height, batch.Width, device);
-                total = total + Objective.Loss(model, tensors, target, random);
+                total = total + Objectives.Loss(model, tensors, target, random);
             }
             double value = total.item<float>();
             if (!double.IsFinite(value))
@@ -54,7 +54,7 @@ public sealed class TrainingEpoch(RunConfig config, DeepLabV3Plus model, Segment
                     $"{run.Name}: the loss became {value} at epoch {epoch}, step {steps} (images {string.Join(", ", batch.Ids)}). " +
                     $"The run stopped; its last good state (epoch {epoch - 1}) is kept in {run.Path}.");
             optimizer.Step(total);
-            Objective?.AfterStep(model, (long)epoch * loader.BatchesPerEpoch + steps);
+            Objectives?.AfterStep(model, (long)epoch * loader.BatchesPerEpoch + steps);
 
             sum += value; sumCe += terms.CrossEntropy.item<float>(); sumDice += terms.Dice.item<float>();
             steps++; images += batch.Count;

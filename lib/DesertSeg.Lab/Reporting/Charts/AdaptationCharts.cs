@@ -24,10 +24,10 @@ public static class AdaptationCharts
     /// <summary>Bars of gap closed = (method - source) / (oracle - source) per method; 1 = as good as the oracle.</summary>
     public static GenericChart GapClosed(IReadOnlyList<AdaptationResult> results)
     {
-        double source = results.First(r => r.Kind == "baseline").Test.Metrics.MeanIoU;
-        double? oracle = results.FirstOrDefault(r => r.Kind == "oracle")?.Test.Metrics.MeanIoU;
-        var methods = results.Where(r => r.Kind is not ("baseline" or "oracle")).ToList();
-        var gaps = methods.Select(r => AdaptationStudy.GapClosed(r.Test.Metrics.MeanIoU, source, oracle) ?? 0).ToList();
+        double source = AdaptationTable.Source(results).Test.Metrics.MeanIoU;
+        double? oracle = AdaptationTable.Oracle(results)?.Test.Metrics.MeanIoU;
+        var methods = results.Where(r => r.Kind is not (MethodKind.Source or MethodKind.Oracle)).ToList();
+        var gaps = methods.Select(r => AdaptationTable.GapClosed(r.Test.Metrics.MeanIoU, source, oracle) ?? 0).ToList();
         return Chart.Bar<double, string, string>(gaps, Keys: ChartStyle.Strings(methods.Select(m => m.Method)),
                 MultiText: ChartStyle.Strings(gaps.Select(g => $"{g:P0}")))
             .WithTitle($"Share of the source-to-oracle gap closed (source {source:F3}, oracle {oracle:F3} test mIoU)")

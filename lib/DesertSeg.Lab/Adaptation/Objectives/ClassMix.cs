@@ -1,7 +1,7 @@
 using DesertSeg.Lab.Data.Augmentation;
 using static TorchSharp.torch;
 
-namespace DesertSeg.Lab.Adaptation;
+namespace DesertSeg.Lab.Adaptation.Objectives;
 
 /// <summary>
 /// ClassMix (Olsson et al., 2021) as DACS mixes across domains: half of the classes present in a source label

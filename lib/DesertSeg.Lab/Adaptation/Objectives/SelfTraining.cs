@@ -1,56 +1,42 @@
 using DesertSeg.Lab.Data.Augmentation;
-using DesertSeg.Lab.Data.Loading;
-using DesertSeg.Lab.Models;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace DesertSeg.Lab.Adaptation;
+namespace DesertSeg.Lab.Adaptation.Objectives;
 
-/// <summary>Self-training as DACS and DAFormer do it.</summary>
+/// <summary>
+/// Self-training as DACS (Tranheden et al., WACV 2021) and DAFormer (Hoyer et al., CVPR 2022) do it: the EMA teacher
+/// labels the (clean) target batch; pseudo-labels are weighted by the share of pixels whose confidence exceeds the
+/// threshold; ClassMix pastes half of each source image's classes onto its target partner; the mixed images get colour
+/// jitter and blur; the student learns the mixed labels with a pixel-weighted cross-entropy (source pixels weight 1,
+/// target pixels the pseudo-label weight). Rare-class sampling of the source images, DAFormer's other ingredient, is a
+/// separate setting of the run (<see cref="Training.RunConfig.RareClassSampling"/>).
+/// </summary>
 /// <param name="EmaAlpha">Teacher momentum (DAFormer: 0.999).</param>
 /// <param name="ConfidenceThreshold">Pseudo-labels count as confident above this softmax probability (0.968).</param>
 /// <param name="Weight">Factor of the mixed-image loss (DAFormer: 1).</param>
 /// <param name="ColourJitter">Strength of the brightness/contrast/saturation jitter of mixed images (0.2).</param>
 /// <param name="ColourJitterP">Probability of that jitter per image (0.2).</param>
 /// <param name="BlurP">Probability of a Gaussian blur (sigma 0.15..1.15) per mixed image (0.5).</param>
-/// <param name="Mic">Masked-image consistency, or null (off).</param>
-/// <param name="RareClassTemperature">Rare-class sampling of source images with this temperature (DAFormer: 0.01), or null (off).</param>
 public sealed record SelfTraining(
     double EmaAlpha = 0.999,
     double ConfidenceThreshold = 0.968,
     double Weight = 1.0,
     double ColourJitter = 0.2,
     double ColourJitterP = 0.2,
-    double BlurP = 0.5,
-    MaskedImageConsistency? Mic = null,
-    double? RareClassTemperature = 0.01);
-
-/// <summary>MIC (Hoyer et al., CVPR 2023): the student predicts the teacher's pseudo-labels from target images with
-/// random square blocks blanked out.</summary>
-/// <param name="BlockSize">Side of a block in pixels at the model's input (MIC: 64 at 1024x512 crops).</param>
-/// <param name="MaskRatio">Share of blocks blanked (0.7).</param>
-/// <param name="Weight">Factor of the term (1).</param>
-public sealed record MaskedImageConsistency(int BlockSize = 64, double MaskRatio = 0.7, double Weight = 1.0);
-
-/// <summary>
-/// One step of DACS/DAFormer self-training: the EMA teacher labels the (clean) target batch; pseudo-labels are
-/// weighted by the share of pixels whose confidence exceeds the threshold; ClassMix pastes half of each source
-/// image's classes onto its target partner; the mixed images get colour jitter and blur; the student learns the
-/// mixed labels with a pixel-weighted cross-entropy (source pixels weight 1, target pixels the pseudo-label weight).
-/// With MIC, the student also learns the pseudo-labels from block-masked target images.
-/// </summary>
-public sealed class SelfTrainingObjective : ITargetObjective
+    double BlurP = 0.5) : TargetObjectiveConfig
 {
-    private readonly SelfTraining _config;
-    private readonly EmaTeacher _teacher;
+    public override string Label => "self-training (DACS)";
 
-    public SelfTrainingObjective(SelfTraining config, DeepLabV3Plus student)
-    {
-        _config = config;
-        _teacher = new EmaTeacher(student, config.EmaAlpha);
-    }
+    public override double? TeacherAlpha => EmaAlpha;
 
-    public EmaTeacher Teacher => _teacher;
+    public override ITargetObjective Create() => new SelfTrainingObjective(this);
+}
+
+/// <summary>One step of <see cref="SelfTraining"/>.</summary>
+public sealed class SelfTrainingObjective(SelfTraining config) : ITargetObjective
+{
+    private readonly SelfTraining _config = config;
 
     /// <summary>Pseudo-labels (argmax), and the confidence weight: the share of pixels above the threshold.</summary>
     public static (Tensor Labels, Tensor Weight) PseudoLabels(Tensor teacherLogits, double threshold)
@@ -62,15 +48,12 @@ public sealed class SelfTrainingObjective : ITargetObjective
         return (labels.MoveToOuterDisposeScope(), weight.MoveToOuterDisposeScope());
     }
 
-    public Tensor Loss(DeepLabV3Plus student, BatchTensors source, Tensor target, SampleRandom random)
+    public Tensor Loss(TargetStep step)
     {
-        Tensor pseudo, weight;
-        using (no_grad())
-        {
-            var (labels, w) = PseudoLabels(_teacher.Model.call(target), _config.ConfidenceThreshold);
-            pseudo = labels;
-            weight = w;
-        }
+        var (pseudo, weight) = PseudoLabels(step.TeacherLogits, _config.ConfidenceThreshold);
+        var source = step.Source;
+        var target = step.Target;
+        var random = step.Random;
         int n = (int)source.Images.shape[0];
         // ImageNet statistics, made once per step: the jitter works on 0..1 images.
         var mean = tensor(Normalization.ImageNet.Mean.Select(v => (float)v).ToArray(), device: target.device).view(3, 1, 1);
@@ -87,15 +70,8 @@ public sealed class SelfTrainingObjective : ITargetObjective
             mixedLabels.Add(where(mask.to(ScalarType.Bool), label, pseudo[i]));
             mixedWeights.Add(mask + (1 - mask) * weight);
         }
-        var logits = student.call(stack(mixedImages));
-        var loss = WeightedCrossEntropy(logits, stack(mixedLabels), stack(mixedWeights)) * _config.Weight;
-        if (_config.Mic is { } mic)
-        {
-            var masked = target * BlockMask(target.shape, mic, random, target.device);
-            var micWeights = weight.expand(pseudo.shape);
-            loss = loss + WeightedCrossEntropy(student.call(masked), pseudo, micWeights) * mic.Weight;
-        }
-        return loss;
+        var logits = step.Student.call(stack(mixedImages));
+        return WeightedCrossEntropy(logits, stack(mixedLabels), stack(mixedWeights)) * _config.Weight;
     }
 
     /// <summary>Mean over pixels of weight * cross-entropy (pixels labelled 255 count with weight 0).</summary>
@@ -106,18 +82,6 @@ public sealed class SelfTrainingObjective : ITargetObjective
         var safe = where(valid, labels, zeros_like(labels));
         var ce = F.cross_entropy(logits, safe, reduction: nn.Reduction.None);
         return (ce * weights * valid.to(ScalarType.Float32)).mean().MoveToOuterDisposeScope();
-    }
-
-    /// <summary>1 outside, 0 inside the blanked blocks: each BlockSize square of the image is blanked with probability MaskRatio.</summary>
-    public static Tensor BlockMask(long[] shape, MaskedImageConsistency mic, SampleRandom random, Device device)
-    {
-        long n = shape[0], h = shape[2], w = shape[3];
-        long bh = (h + mic.BlockSize - 1) / mic.BlockSize, bw = (w + mic.BlockSize - 1) / mic.BlockSize;
-        var keep = new float[n * bh * bw];
-        for (int i = 0; i < keep.Length; i++) keep[i] = random.Chance(mic.MaskRatio) ? 0 : 1;
-        using var blocks = tensor(keep, [n, 1, bh, bw], device: CPU);
-        using var full = blocks.repeat_interleave(mic.BlockSize, 2).repeat_interleave(mic.BlockSize, 3);
-        return full[.., .., ..(int)h, ..(int)w].to(device);
     }
 
     /// <summary>DACS's strong augmentation of a mixed image (normalised, 3 x H x W): colour jitter, then Gaussian blur.</summary>
@@ -151,12 +115,4 @@ public sealed class SelfTrainingObjective : ITargetObjective
         x = F.conv2d(x, kernel.view(1, 1, -1, 1).expand(3, 1, -1, 1), groups: 3);
         return x.squeeze(0);
     }
-
-    public void AfterStep(DeepLabV3Plus student, long step) => _teacher.Update(student, step);
-
-    public void Save(string folder) => _teacher.Save(Path.Combine(folder, "teacher.safetensors"));
-
-    public void Load(string folder) => _teacher.Load(Path.Combine(folder, "teacher.safetensors"));
-
-    public void Dispose() => _teacher.Dispose();
 }

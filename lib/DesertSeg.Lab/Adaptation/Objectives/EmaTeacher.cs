@@ -3,7 +3,7 @@ using DesertSeg.Lab.Checkpoints;
 using DesertSeg.Lab.Models;
 using static TorchSharp.torch;
 
-namespace DesertSeg.Lab.Adaptation;
+namespace DesertSeg.Lab.Adaptation.Objectives;
 
 /// <summary>
 /// The mean teacher of DACS and DAFormer: a copy of the student whose weights follow the student's as an

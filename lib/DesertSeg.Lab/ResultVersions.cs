@@ -1,0 +1,21 @@
+namespace DesertSeg.Lab;
+
+/// <summary>
+/// The rule for reusing results: a saved result (a run, an adapted checkpoint, a score) is reused only when the code
+/// that made it would make it again. Each kind of result is keyed by what determines it (configuration, input files by
+/// hash, data set) and by one of these numbers. Bump a number in the same commit as a change that alters the results of
+/// its kind; changes that do not (refactoring, messages, speed with equal numbers) leave them alone, so they cost no
+/// retraining.
+/// </summary>
+public static class ResultVersions
+{
+    /// <summary>Training runs: the trainer, data loading and augmentation, losses, target objectives, source styles, the
+    /// model and its initialisation, the synthetic generator's scenes as the trainer reads them.</summary>
+    public const int Training = 1;
+
+    /// <summary>Adapted checkpoints: the test-time methods (AdaBN, TENT) and what they read.</summary>
+    public const int TestTimeAdaptation = 1;
+
+    /// <summary>Scores: prediction (resizing, TTA, suppression, ensembles), metrics and the scoring protocols.</summary>
+    public const int Scoring = 1;
+}

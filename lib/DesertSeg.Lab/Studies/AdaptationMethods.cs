@@ -1,0 +1,107 @@
+using DesertSeg.Lab.Adaptation;
+using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Data.Synthetic;
+
+namespace DesertSeg.Lab.Studies;
+
+/// <summary>What a line of the domain-adaptation lab is: the two fixed points (source-only, oracle) and the kinds of method between them.</summary>
+public enum MethodKind { Source, TestTime, Training, Ensemble, Oracle }
+
+/// <summary>
+/// A line of the domain-adaptation lab: its label, its kind, and how its model is made (<see cref="Produce"/>).
+/// The lab's methods are one list, <see cref="AdaptationMethods.All"/>.
+/// </summary>
+public abstract record LabMethod(string Label, MethodKind Kind)
+{
+    /// <summary>In the lab's line-up (reproduce, notebook 11); false for methods you ask for by label.</summary>
+    public bool InLineUp { get; init; } = true;
+
+    /// <summary>In the smoke line-up too (a check of every code path in the test suite); false for lines that exercise
+    /// nothing the others do not.</summary>
+    public bool AtSmoke { get; init; } = true;
+
+    /// <summary>Whether this data set allows the method (the oracle needs labelled target scenes, say).</summary>
+    public virtual bool AvailableIn(AdaptationStudy lab) =>
+        Kind != MethodKind.Oracle || Directory.Exists(TargetLayout.OracleFolder(lab.Study.Data.Root));
+
+    /// <summary>Trains or adapts what the line needs (reusing finished work) and scores it on test.</summary>
+    public abstract AdaptationResult Produce(AdaptationStudy lab);
+
+    /// <summary>The kind as tables print it.</summary>
+    public static string KindLabel(MethodKind kind) => kind switch
+    {
+        MethodKind.Source => "source",
+        MethodKind.TestTime => "test-time",
+        MethodKind.Training => "training",
+        MethodKind.Ensemble => "ensemble",
+        MethodKind.Oracle => "oracle",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown method kind"),
+    };
+}
+
+/// <summary>A run of the study (a catalog name or one added with <see cref="Study.Add"/>) as a line.</summary>
+public sealed record RunMethod(string Label, MethodKind Kind, string Phase) : LabMethod(Label, Kind)
+{
+    public override AdaptationResult Produce(AdaptationStudy lab) => lab.Run(Label, Kind, Phase);
+}
+
+/// <summary>A run's best checkpoint adapted by a test-time method.</summary>
+public sealed record TestTimeLine(string Label, string Phase, TestTimeMethod Method) : LabMethod(Label, MethodKind.TestTime)
+{
+    public override AdaptationResult Produce(AdaptationStudy lab) => lab.TestTime(Label, Phase, Method);
+}
+
+/// <summary>The logit average of several runs' best checkpoints.</summary>
+public sealed record EnsembleLine(string Label, IReadOnlyList<string> Phases) : LabMethod(Label, MethodKind.Ensemble)
+{
+    public override AdaptationResult Produce(AdaptationStudy lab) => lab.Ensemble(Label, Phases);
+}
+
+/// <summary>A phase trained on scenes from K training deserts (same number of images), scored on the same test scenes.</summary>
+public sealed record MultiEnvironmentLine(string Label, int Environments, string Phase) : LabMethod(Label, MethodKind.Training)
+{
+    public override bool AvailableIn(AdaptationStudy lab) => SyntheticFalconWriter.ReadManifest(lab.Study.Data.Root) is not null;
+
+    public override AdaptationResult Produce(AdaptationStudy lab) => lab.MultiEnvironment(Label, Environments, Phase);
+}
+
+/// <summary>
+/// The lab's methods, in table order: one record each. A new line is one entry here (its run, if it trains, is a
+/// <see cref="AdaptationRuns"/> entry).
+/// </summary>
+public static class AdaptationMethods
+{
+    /// <summary>The number of training environments of the multi-environment lines.</summary>
+    public const int Environments = 4;
+
+    public static readonly IReadOnlyList<LabMethod> All =
+    [
+        new RunMethod("Source only", MethodKind.Source, "5"),
+        new TestTimeLine("AdaBN", "5", new AdaBnConfig()),
+        new TestTimeLine("TENT", "5", new TentConfig()),
+        new RunMethod("FDA beta 0.01", MethodKind.Training, "5-fda"),
+        new RunMethod("FDA beta 0.05", MethodKind.Training, "5-fda-b05") { AtSmoke = false },
+        new RunMethod("FDA beta 0.09", MethodKind.Training, "5-fda-b09") { AtSmoke = false },
+        new EnsembleLine("FDA multi-band ensemble", ["5-fda", "5-fda-b05", "5-fda-b09"]) { AtSmoke = false },
+        new RunMethod("Colour-statistics style", MethodKind.Training, "5-style"),
+        new RunMethod("MinEnt", MethodKind.Training, "5-minent") { InLineUp = false },
+        new RunMethod("Self-training (DACS)", MethodKind.Training, "5-self-training"),
+        // Not in the line-up: at quick scale it scored below plain self-training and costs a training of its own.
+        new RunMethod("Self-training + MIC", MethodKind.Training, "5-mic") { InLineUp = false },
+        new TestTimeLine("Self-training + AdaBN", "5-self-training", new AdaBnConfig()),
+        new EnsembleLine("Ensemble: self-training, FDA, style", ["5-self-training", "5-fda", "5-style"]),
+        new MultiEnvironmentLine($"Multi-environment K={Environments}", Environments, "5"),
+        new MultiEnvironmentLine($"Multi-environment K={Environments} + self-training", Environments, "5-self-training") { AtSmoke = false },
+        new RunMethod("Oracle", MethodKind.Oracle, "5-oracle"),
+    ];
+
+    /// <summary>The line-up at a scale, in table order.</summary>
+    public static IReadOnlyList<LabMethod> LineUp(string scale) =>
+        All.Where(m => m.InLineUp && (scale != "smoke" || m.AtSmoke)).ToList();
+
+    /// <summary>The method with that label.</summary>
+    /// <exception cref="ArgumentException">An unknown label: the message lists the known ones.</exception>
+    public static LabMethod ByLabel(string label) =>
+        All.FirstOrDefault(m => m.Label == label)
+        ?? throw new ArgumentException($"Unknown adaptation method '{label}'. Methods: {string.Join(", ", All.Select(m => m.Label))}.");
+}

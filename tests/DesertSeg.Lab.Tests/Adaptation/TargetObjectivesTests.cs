@@ -1,0 +1,104 @@
+using DesertSeg.Lab.Adaptation.Objectives;
+using DesertSeg.Lab.Data.Augmentation;
+using DesertSeg.Lab.Data.Loading;
+using DesertSeg.Lab.Models;
+using DesertSeg.Lab.Training;
+using static TorchSharp.torch;
+
+namespace DesertSeg.Lab.Tests.Adaptation;
+
+/// <summary>A run's target objectives are summed (none dropped), share one teacher, and impossible lists are refused by name.</summary>
+public class TargetObjectivesTests
+{
+    private const int Size = 32;
+
+    private static (DeepLabV3Plus Student, BatchTensors Source, Tensor Target) Step()
+    {
+        random.manual_seed(5);
+        var student = DeepLabV3Plus.Create(new ModelConfig("resnet18", 3));
+        student.eval(); // deterministic forwards (no dropout, running statistics): the test is about the sum
+        var images = randn(2, 3, Size, Size);
+        var masks = randint(0, 3, [2, Size, Size], dtype: ScalarType.Int64);
+        return (student, new BatchTensors(images, masks), randn(2, 3, Size, Size));
+    }
+
+    private static float LossOf(IReadOnlyList<TargetObjectiveConfig> configs, DeepLabV3Plus student, BatchTensors source, Tensor target)
+    {
+        using var objectives = TargetObjectives.Create(configs, student)!;
+        using var scope = NewDisposeScope();
+        return objectives.Loss(student, source, target, new SampleRandom(9)).item<float>();
+    }
+
+    [Fact]
+    public void SelfTrainingAndEntropyTogether_AddBothTerms()
+    {
+        var (student, source, target) = Step();
+        using (student) using (source) using (target)
+        {
+            var entropy = new FdaEntropy(Weight: 0.5);
+            var selfTraining = new SelfTraining();
+            float both = LossOf([selfTraining, entropy], student, source, target);
+            float alone = LossOf([selfTraining], student, source, target);
+            float entropyTerm;
+            using (no_grad()) using (var logits = student.call(target)) entropyTerm = FdaEntropy.RobustEntropy(logits, 2.0).item<float>() * 0.5f;
+
+            Assert.True(entropyTerm > 1e-3, $"the entropy term must be visible ({entropyTerm})");
+            Assert.Equal(alone + entropyTerm, both, 4);
+        }
+    }
+
+    [Fact]
+    public void SelfTrainingAndMic_ShareOneTeacher_MinEntWithMicGetsOne()
+    {
+        using var student = DeepLabV3Plus.Create(new ModelConfig("resnet18", 3));
+        using var mixed = TargetObjectives.Create([new SelfTraining(), new MaskedImageConsistency(BlockSize: 8)], student)!;
+        using var minEnt = TargetObjectives.Create([new MinimumEntropy(), new MaskedImageConsistency(BlockSize: 8)], student)!;
+        using var alone = TargetObjectives.Create([new MinimumEntropy()], student)!;
+
+        Assert.NotNull(mixed.Teacher);
+        Assert.Equal(0.999, mixed.Teacher!.Alpha);
+        Assert.NotNull(minEnt.Teacher);
+        Assert.Null(alone.Teacher);
+        Assert.Null(TargetObjectives.Create([], student));
+        Assert.Null(TargetObjectives.Create(null, student));
+    }
+
+    [Fact]
+    public void MinEntIsTheNormalisedEntropy_ByHand()
+    {
+        // Two classes with p = (0.25, 0.75): H = -(0.25 ln 0.25 + 0.75 ln 0.75) = 0.562335 nats; / ln 2 = 0.811278.
+        using var skewed = tensor(new float[] { 0f, (float)Math.Log(3) }, [1, 2, 1, 1]);
+        Assert.Equal(0.811278, MinimumEntropy.NormalisedEntropy(skewed).item<float>(), 5);
+        using var uniform = zeros(2, 5, 3, 3);
+        Assert.Equal(1.0, MinimumEntropy.NormalisedEntropy(uniform).item<float>(), 5);
+        using var certain = tensor(new float[] { 50f, 0f, 0f }, [1, 3, 1, 1]);
+        Assert.Equal(0.0, MinimumEntropy.NormalisedEntropy(certain).item<float>(), 5);
+    }
+
+    [Theory]
+    [MemberData(nameof(ImpossibleLists))]
+    public void ImpossibleListsAreRefusedByName(TargetObjectiveConfig[] configs, string[] named)
+    {
+        var config = PhaseCatalog.Get("5", "smoke") with { Objectives = configs };
+
+        var e = Assert.Throws<ArgumentException>(config.Validate);
+
+        Assert.All(named, n => Assert.Contains(n, e.Message));
+    }
+
+    public static TheoryData<TargetObjectiveConfig[], string[]> ImpossibleLists() => new()
+    {
+        { [new SelfTraining(), new SelfTraining(Weight: 0.5)], ["self-training"] },
+        { [new FdaEntropy(), new MinimumEntropy()], ["FDA entropy", "MinEnt"] },
+        { [new SelfTraining(EmaAlpha: 0.99), new MaskedImageConsistency()], ["self-training", "MIC", "0.99"] },
+    };
+
+    [Fact]
+    public void PossibleListsValidate()
+    {
+        var p5 = PhaseCatalog.Get("5", "smoke");
+        (p5 with { Objectives = [new SelfTraining(), new FdaEntropy()] }).Validate();
+        (p5 with { Objectives = [new MinimumEntropy(), new MaskedImageConsistency()] }).Validate();
+        foreach (var name in PhaseCatalog.AdaptationRuns) PhaseCatalog.Get(name, "smoke").Validate();
+    }
+}
