@@ -18,6 +18,7 @@ public class AdaptCommandTests(TinyModel model) : IClassFixture<TinyModel>
         Assert.False(File.Exists(output), $"{output} was written although adaptation failed");
     }
 
+    [Trait(Tier.Category, Tier.Slow)]
     [Fact]
     public void AdaBnWritesACheckpointThatEvalScoresAtTheSourceInputSize()
     {
@@ -37,6 +38,7 @@ public class AdaptCommandTests(TinyModel model) : IClassFixture<TinyModel>
         Assert.Contains("AdaBN", eval.Output);
     }
 
+    [Trait(Tier.Category, Tier.Slow)]
     [Fact]
     public void BadTargetsFailCleanly_AndWriteNothing()
     {

@@ -16,6 +16,7 @@ public class EvaluationCommandTests(TinyModel model) : IClassFixture<TinyModel>
         Assert.DoesNotContain("Exception", result.Output);
     }
 
+    [Trait(Tier.Category, Tier.Slow)]
     [Fact]
     public void PredictWritesRawColourOverlayAndComparisons()
     {
@@ -40,6 +41,7 @@ public class EvaluationCommandTests(TinyModel model) : IClassFixture<TinyModel>
         Assert.Contains("mIoU", eval.Output);
     }
 
+    [Trait(Tier.Category, Tier.Slow)]
     [Fact]
     public void PredictOnImagesAloneHasNoComparisonsAndNeedsNamedSuppression()
     {
@@ -55,6 +57,7 @@ public class EvaluationCommandTests(TinyModel model) : IClassFixture<TinyModel>
         AssertCleanFailure(absent, "--suppress absent needs ground-truth masks", "name them instead");
     }
 
+    [Trait(Tier.Category, Tier.Slow)]
     [Fact]
     public void EvalScoresAModelOnValAndTestAndWritesTheReport()
     {
@@ -97,6 +100,7 @@ public class EvaluationCommandTests(TinyModel model) : IClassFixture<TinyModel>
         AssertCleanFailure(CliRunner.Run("eval", "--checkpoint", dir.Combine("none.safetensors"), "--data", model.Data), "none.safetensors", "not found");
     }
 
+    [Trait(Tier.Category, Tier.Slow)]
     [Fact]
     public void BenchPrintsTable6BesideTheReport()
     {

@@ -7,6 +7,7 @@ namespace DesertSeg.Lab.Tests.Cli;
 [Collection(TrainingCollection.Name)]
 public class TrainCommandTests(TrainingFixture fixture)
 {
+    [Trait(Tier.Category, Tier.Slow)]
     [Fact]
     public void TrainsThenReusesTheFinishedRun()
     {
@@ -26,6 +27,7 @@ public class TrainCommandTests(TrainingFixture fixture)
         Assert.Equal(RunState.Finished, run.ReadStatus()!.State);
     }
 
+    [Trait(Tier.Category, Tier.Slow)]
     [Fact]
     public void ResumeRunsAsTheReadmeShowsIt()
     {

@@ -17,6 +17,7 @@ public class WeightsCommandTests
         Assert.Contains("--encoder-weights", result.Output);
     }
 
+    [Trait(Tier.Category, Tier.Slow)]
     [Fact]
     public void WritesTheConvertedEncoderWithTorchvisionNames()
     {

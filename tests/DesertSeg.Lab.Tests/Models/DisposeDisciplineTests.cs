@@ -10,6 +10,7 @@ namespace DesertSeg.Lab.Tests.Models;
 [CollectionDefinition(nameof(ProcessMemoryCollection), DisableParallelization = true)]
 public class ProcessMemoryCollection;
 
+[Trait(Tier.Category, Tier.Slow)]
 [Collection(nameof(ProcessMemoryCollection))]
 public class DisposeDisciplineTests
 {

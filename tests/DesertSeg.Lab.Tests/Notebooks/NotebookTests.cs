@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace DesertSeg.Lab.Tests.Notebooks;
 
 /// <summary>Every notebook runs top to bottom in the real kernel at smoke scale with no failed cell.</summary>
+[Trait(Tier.Category, Tier.Slow)]
 [Collection(SmokeStudyCollection.Name)]
 public class NotebookTests(SmokeStudyFixture fixture)
 {

@@ -10,6 +10,7 @@ namespace DesertSeg.Lab.Tests.Notebooks;
 public sealed class SmokeStudyFixture : IDisposable
 {
     private readonly TempFolder _folder = new("desertseg-notebooks");
+    private readonly Lazy<Reproduction> _reproduction;
 
     public SmokeStudyFixture()
     {
@@ -24,7 +25,11 @@ public sealed class SmokeStudyFixture : IDisposable
         FiguresFolder = _folder.Combine("figures");
         ArtifactsFolder = Path.Combine(Root, "artifacts", "notebooks");
         Directory.CreateDirectory(ArtifactsFolder);
+        _reproduction = new Lazy<Reproduction>(() => new Reproduction(this));
     }
+
+    /// <summary>The two passes of <c>reproduce</c> over this study (made on first use, shared by the reproduce tests).</summary>
+    public Reproduction Reproduction => _reproduction.Value;
 
     public string Root { get; }
     public string DataPath { get; }
@@ -59,5 +64,9 @@ public sealed class SmokeStudyFixture : IDisposable
         if (result.ExitCode != 0) throw new InvalidOperationException($"{why}{(why is null ? "" : "\n")}`{file} {arguments}` failed:\n{result.Output}");
     }
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose()
+    {
+        if (_reproduction.IsValueCreated) _reproduction.Value.Dispose();
+        _folder.Dispose();
+    }
 }

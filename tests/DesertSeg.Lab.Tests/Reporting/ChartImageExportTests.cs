@@ -5,6 +5,7 @@ using Chart = Plotly.NET.CSharp.Chart;
 namespace DesertSeg.Lab.Tests.Reporting;
 
 /// <summary>Figure export through headless Chromium (CI installs Debian's chromium; see .ci/run).</summary>
+[Trait(Tier.Category, Tier.Slow)]
 public class ChartImageExportTests
 {
     private static Plotly.NET.GenericChart RedBars() =>

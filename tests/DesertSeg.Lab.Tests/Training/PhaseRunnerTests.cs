@@ -51,6 +51,7 @@ public class PhaseRunnerTests(TrainingFixture fixture)
         Assert.Equal(Sha256(Lab.Checkpoints.Pretrained.PretrainedEncoders.WeightsFile("resnet18-imagenet")), quick.EncoderWeights.Sha256);
     }
 
+    [Trait(Tier.Category, Tier.Slow)]
     [Fact]
     public void PhaseFiveFollowsTheExactPhaseThreeCheckpointItStartsFrom()
     {

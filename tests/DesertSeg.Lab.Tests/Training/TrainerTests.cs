@@ -14,6 +14,7 @@ public class TrainerTests(TrainingFixture fixture)
 {
     private static readonly TrainingOptions Cpu = new(Device: CPU, Workers: 2);
 
+    [Trait(Tier.Category, Tier.Slow)]
     [Fact]
     public void TinyRunLearnsAndItsFolderHoldsEverything()
     {
@@ -61,6 +62,7 @@ public class TrainerTests(TrainingFixture fixture)
             $"bf16 mIoU {bf16Score.Metrics.MeanIoU:F4} vs fp32 {rescored.Metrics.MeanIoU:F4}");
     }
 
+    [Trait(Tier.Category, Tier.Slow)]
     [Fact]
     public void InterruptedRunResumesToTheSameHistory()
     {
@@ -111,6 +113,7 @@ public class TrainerTests(TrainingFixture fixture)
         Assert.Equal(0.0, run.ReadHistory()[0].EncoderLr);
     }
 
+    [Trait(Tier.Category, Tier.Slow)]
     [Fact]
     public void DivergingLossStopsWithAClearMessageAndKeepsTheLastGoodState()
     {
