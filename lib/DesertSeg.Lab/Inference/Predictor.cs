@@ -74,8 +74,10 @@ public sealed class Predictor : IDisposable
     private readonly List<DeepLabV3Plus> _members = [];
 
     /// <summary>
-    /// An ensemble: the logits of every checkpoint averaged (after TTA and before argmax, as one model's would be).
-    /// All must share the class scheme and input size; the first one's are used.
+    /// An ensemble: the softmax probabilities of every checkpoint averaged at each forward pass, as FDA's reference code
+    /// averages its multi-band models (evaluation_multi.py), and returned as log-probabilities, so that TTA and
+    /// suppression treat them as one model's logits. All must share the class scheme and input size; the first one's
+    /// are used.
     /// </summary>
     public static Predictor Ensemble(IReadOnlyList<string> checkpoints, Device? device = null, InferencePrecision precision = InferencePrecision.Fp32)
     {
@@ -184,14 +186,15 @@ public sealed class Predictor : IDisposable
         return sum!.MoveToOuterDisposeScope();
     }
 
-    /// <summary>One forward pass in the predictor's precision; float32 logits either way.</summary>
+    /// <summary>One forward pass in the predictor's precision; float32 logits either way (an ensemble's: the log of its
+    /// members' mean probabilities).</summary>
     private Tensor Forward(Tensor input)
     {
         if (_members.Count == 0) return Forward(Model, input);
         using var scope = NewDisposeScope();
-        var sum = Forward(Model, input);
-        foreach (var member in _members) sum.add_(Forward(member, input));
-        return sum.div_(_members.Count + 1).MoveToOuterDisposeScope();
+        var sum = F.softmax(Forward(Model, input), 1);
+        foreach (var member in _members) sum.add_(F.softmax(Forward(member, input), 1));
+        return sum.div_(_members.Count + 1).clamp_min_(1e-12).log_().MoveToOuterDisposeScope();
     }
 
     private Tensor Forward(DeepLabV3Plus model, Tensor input) => Precision == InferencePrecision.Bf16

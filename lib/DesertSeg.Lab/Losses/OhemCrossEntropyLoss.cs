@@ -8,15 +8,17 @@ namespace DesertSeg.Lab.Losses;
 /// Online hard example mining for the cross-entropy term, as MMSegmentation's OHEMPixelSampler defines it:
 /// a pixel is kept when the softmax probability of its true class is below a threshold, where the
 /// threshold is raised, if needed, so that at least <see cref="MinKeptFraction"/> of the batch's labelled
-/// pixels are kept (the hardest ones). The class-weighted cross-entropy is then the weighted mean over
-/// the kept pixels only.
+/// pixels are kept (the hardest ones). As in MMSegmentation's reference code, the sampler's output is a per-pixel
+/// weight (1 kept, 0 not) and the loss is the mean over ALL pixels of class weight x kept weight x cross-entropy
+/// (CrossEntropyLoss with reduction 'mean' and no avg_factor): unkept and ignored pixels count as zeros in the mean,
+/// and class weights scale pixels without normalising by their sum.
 /// </summary>
 /// <param name="Threshold">Probability below which a pixel is hard (MMSegmentation's thresh 0.7).</param>
 /// <param name="MinKeptFraction">Share of labelled pixels always kept: MMSegmentation's min_kept 100,000 per
 /// 512x1024 crop, about 19%, expressed as a share so that it means the same at every input size.</param>
 public sealed record OhemConfig(double Threshold = 0.7, double MinKeptFraction = 0.19);
 
-/// <summary>Class-weighted cross-entropy over the hard pixels that <see cref="OhemConfig"/> selects.</summary>
+/// <summary>Class-weighted cross-entropy of the hard pixels that <see cref="OhemConfig"/> selects, averaged over every pixel.</summary>
 public sealed class OhemCrossEntropyLoss : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly OhemConfig _config;
@@ -49,7 +51,10 @@ public sealed class OhemCrossEntropyLoss : nn.Module<Tensor, Tensor, Tensor>
 
     public override Tensor forward(Tensor logits, Tensor target)
     {
-        using var hardTarget = HardTarget(logits, target);
-        return F.cross_entropy(logits, hardTarget, weight: weight, ignore_index: WeightedCrossEntropyLoss.IgnoreIndex);
+        using var scope = NewDisposeScope();
+        var hardTarget = HardTarget(logits, target);
+        var perPixel = F.cross_entropy(logits, hardTarget, weight: weight, ignore_index: WeightedCrossEntropyLoss.IgnoreIndex,
+            reduction: nn.Reduction.None);
+        return perPixel.mean().MoveToOuterDisposeScope();
     }
 }

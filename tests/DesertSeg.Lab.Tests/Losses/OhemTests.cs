@@ -10,13 +10,14 @@ public class OhemTests
         tensor(p.Select(v => (float)Math.Log(v)).Concat(p.Select(v => (float)Math.Log(1 - v))).ToArray(), [1, 2, 1, p.Length]);
 
     [Fact]
-    public void KeepsPixelsBelowTheThresholdAndAveragesTheirCrossEntropy()
+    public void KeepsPixelsBelowTheThreshold_AveragingOverEveryPixel()
     {
         using var logits = Logits(0.9, 0.6, 0.2, 0.95);
         using var target = zeros([1, 1, 4], ScalarType.Int64);
         using var loss = new OhemCrossEntropyLoss(new OhemConfig(Threshold: 0.7, MinKeptFraction: 0));
         using var value = loss.call(logits, target);
-        Assert.Equal((-Math.Log(0.6) - Math.Log(0.2)) / 2, value.item<float>(), 5);
+        // MMSegmentation: kept pixels weigh 1, the others 0, and the mean runs over all 4 pixels.
+        Assert.Equal((-Math.Log(0.6) - Math.Log(0.2)) / 4, value.item<float>(), 5);
     }
 
     [Fact]
@@ -30,7 +31,7 @@ public class OhemTests
         using var hard = loss.HardTarget(logits, target);
         Assert.Equal([0L, 0, 0, 255], hard.data<long>().ToArray());
         using var value = loss.call(logits, target);
-        Assert.Equal((-Math.Log(0.9) - Math.Log(0.6) - Math.Log(0.2)) / 3, value.item<float>(), 5);
+        Assert.Equal((-Math.Log(0.9) - Math.Log(0.6) - Math.Log(0.2)) / 4, value.item<float>(), 5);
     }
 
     [Fact]
@@ -42,7 +43,8 @@ public class OhemTests
         using var loss = new OhemCrossEntropyLoss(new OhemConfig(Threshold: 0.7, MinKeptFraction: 0), [1.0, 3.0]);
         using var value = loss.call(logits, target);
         // True-class probabilities: 0.5, 1 - 0.4 = 0.6, (ignored), 0.3: all below 0.7.
-        double expected = (-Math.Log(0.5) - 3 * Math.Log(0.6) - Math.Log(0.3)) / (1 + 3 + 1);
+        // Class weights scale their pixels; the mean runs over all 4 pixels, the ignored one counting 0.
+        double expected = (-Math.Log(0.5) - 3 * Math.Log(0.6) - Math.Log(0.3)) / 4;
         Assert.Equal(expected, value.item<float>(), 5);
     }
 }

@@ -9,21 +9,23 @@ namespace DesertSeg.Lab.Adaptation.Objectives;
 /// labels the (clean) target batch; pseudo-labels are weighted by the share of pixels whose confidence exceeds the
 /// threshold; ClassMix pastes half of each source image's classes onto its target partner; the mixed images get colour
 /// jitter and blur; the student learns the mixed labels with a pixel-weighted cross-entropy (source pixels weight 1,
-/// target pixels the pseudo-label weight). Rare-class sampling of the source images, DAFormer's other ingredient, is a
-/// separate setting of the run (<see cref="Training.RunConfig.RareClassSampling"/>).
+/// target pixels the pseudo-label weight); the jitter and blur are DACS's (<see cref="StrongAugmentation"/>). Rare-class
+/// sampling of the source images, DAFormer's other ingredient, is a separate setting of the run
+/// (<see cref="Training.RunConfig.RareClassSampling"/>).
 /// </summary>
 /// <param name="EmaAlpha">Teacher momentum (DAFormer: 0.999).</param>
 /// <param name="ConfidenceThreshold">Pseudo-labels count as confident above this softmax probability (0.968).</param>
 /// <param name="Weight">Factor of the mixed-image loss (DAFormer: 1).</param>
-/// <param name="ColourJitter">Strength of the brightness/contrast/saturation jitter of mixed images (0.2).</param>
-/// <param name="ColourJitterP">Probability of that jitter per image (0.2).</param>
+/// <param name="ColourJitter">Strength s of the brightness/contrast/saturation/hue jitter of mixed images (0.2).</param>
+/// <param name="ColourJitterP">Probability of that jitter per image: 0.8 (DACS/DAFormer jitter when a uniform draw exceeds
+/// their color_jitter_p = 0.2, i.e. four times in five).</param>
 /// <param name="BlurP">Probability of a Gaussian blur (sigma 0.15..1.15) per mixed image (0.5).</param>
 public sealed record SelfTraining(
     double EmaAlpha = 0.999,
     double ConfidenceThreshold = 0.968,
     double Weight = 1.0,
     double ColourJitter = 0.2,
-    double ColourJitterP = 0.2,
+    double ColourJitterP = 0.8,
     double BlurP = 0.5) : TargetObjectiveConfig
 {
     public override string Label => "self-training (DACS)";
@@ -66,7 +68,8 @@ public sealed class SelfTrainingObjective(SelfTraining config) : ITargetObjectiv
             var label = source.Masks[i];
             var mask = ClassMix.Mask(label, ClassMix.ChooseClasses(label, random));
             var image = ClassMix.Mix(mask.unsqueeze(0), source.Images[i], target[i]);
-            mixedImages.Add(StrongAugmentation(image, mean, std, random));
+            var strong = StrongAugmentation.Apply(image * std + mean, _config.ColourJitter, _config.ColourJitterP, _config.BlurP, random);
+            mixedImages.Add((strong - mean) / std);
             mixedLabels.Add(where(mask.to(ScalarType.Bool), label, pseudo[i]));
             mixedWeights.Add(mask + (1 - mask) * weight);
         }
@@ -82,37 +85,5 @@ public sealed class SelfTrainingObjective(SelfTraining config) : ITargetObjectiv
         var safe = where(valid, labels, zeros_like(labels));
         var ce = F.cross_entropy(logits, safe, reduction: nn.Reduction.None);
         return (ce * weights * valid.to(ScalarType.Float32)).mean().MoveToOuterDisposeScope();
-    }
-
-    /// <summary>DACS's strong augmentation of a mixed image (normalised, 3 x H x W): colour jitter, then Gaussian blur.</summary>
-    private Tensor StrongAugmentation(Tensor image, Tensor mean, Tensor std, SampleRandom random)
-    {
-        var x = image * std + mean; // 0..1
-        if (random.Chance(_config.ColourJitterP))
-        {
-            double s = _config.ColourJitter;
-            x = x * random.Uniform(1 - s, 1 + s);
-            var grey = (x[0] * 0.299 + x[1] * 0.587 + x[2] * 0.114).unsqueeze(0);
-            x = (x - grey.mean()) * random.Uniform(1 - s, 1 + s) + grey.mean();
-            grey = (x[0] * 0.299 + x[1] * 0.587 + x[2] * 0.114).unsqueeze(0);
-            x = (x - grey) * random.Uniform(1 - s, 1 + s) + grey;
-            x = x.clamp(0, 1);
-        }
-        if (random.Chance(_config.BlurP))
-            x = GaussianBlur(x, random.Uniform(0.15, 1.15));
-        return (x - mean) / std;
-    }
-
-    private static Tensor GaussianBlur(Tensor chw, double sigma)
-    {
-        int radius = Math.Max(1, (int)Math.Ceiling(2 * sigma));
-        var k = Enumerable.Range(-radius, 2 * radius + 1).Select(i => (float)Math.Exp(-i * i / (2 * sigma * sigma))).ToArray();
-        float sum = k.Sum();
-        var kernel = tensor(k.Select(v => v / sum).ToArray(), device: chw.device);
-        var x = chw.unsqueeze(0);
-        x = F.pad(x, [radius, radius, radius, radius], TorchSharp.PaddingModes.Reflect);
-        x = F.conv2d(x, kernel.view(1, 1, 1, -1).expand(3, 1, 1, -1), groups: 3);
-        x = F.conv2d(x, kernel.view(1, 1, -1, 1).expand(3, 1, -1, 1), groups: 3);
-        return x.squeeze(0);
     }
 }
