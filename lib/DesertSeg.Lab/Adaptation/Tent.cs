@@ -27,8 +27,11 @@ public sealed record TentConfig(double LearningRate = 1e-4, int Epochs = 2, int 
 /// <summary>
 /// TENT (Wang et al., ICLR 2021): minimise the mean per-pixel entropy of the model's softmax on target batches,
 /// updating only the BatchNorm layers' affine parameters (weight and bias), with BatchNorm normalising by each
-/// batch's own statistics. Every other parameter is frozen. TENT adapts online on the test stream; here it adapts
-/// on the unlabelled target images and saves the result, so the adapted model is scored like any checkpoint.
+/// batch's own statistics. Every other parameter is frozen. This is the OFFLINE variant behind <c>adapt --method tent</c>:
+/// it adapts on the unlabelled target images and saves a checkpoint, which then predicts with running statistics
+/// (re-estimated by AdaBN), so it differs from the paper's protocol and, with the small learning rate, behaves much like
+/// AdaBN. The paper's online protocol (predictions from the adapting pass on the test stream, Adam 1e-3) is
+/// <see cref="OnlineTent"/>, the lab's TENT line.
 /// </summary>
 public static class Tent
 {

@@ -174,8 +174,10 @@ public sealed class Predictor : IDisposable
     public Tensor InputLogits(Tensor input, TestTimeAugmentation? tta = null)
     {
         tta ??= TestTimeAugmentation.None;
-        using var scope = NewDisposeScope();
         int h = (int)input.shape[2], w = (int)input.shape[3];
+        if (_online is not null && (tta.Flip || tta.TtaSizes(h, w).Count() > 1))
+            throw new InvalidOperationException("Online adaptation predicts from its adapting pass: TTA would adapt once per pass; score it without TTA.");
+        using var scope = NewDisposeScope();
         Tensor? sum = null;
         foreach (var (sh, sw) in tta.TtaSizes(h, w))
         {
@@ -186,10 +188,31 @@ public sealed class Predictor : IDisposable
         return sum!.MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Online test-time adaptation (TENT) that every forward pass runs, or null. With it the predictor adapts while it
+    /// predicts, in float32, one model, without TTA; its predictions then depend on the order of the images.
+    /// </summary>
+    public IOnlineAdaptation? Online
+    {
+        get => _online;
+        set
+        {
+            if (value is not null && (_members.Count > 0 || Precision != InferencePrecision.Fp32))
+                throw new InvalidOperationException("Online adaptation runs on one float32 model (not an ensemble, not bf16).");
+            _online = value;
+        }
+    }
+
+    private IOnlineAdaptation? _online;
+
+    /// <summary>Inference mode, except while adapting online (which needs gradients).</summary>
+    private IDisposable PredictionMode() => _online is null ? inference_mode() : enable_grad();
+
     /// <summary>One forward pass in the predictor's precision; float32 logits either way (an ensemble's: the log of its
     /// members' mean probabilities).</summary>
     private Tensor Forward(Tensor input)
     {
+        if (_online is not null) return _online.Forward(Model, input);
         if (_members.Count == 0) return Forward(Model, input);
         using var scope = NewDisposeScope();
         var sum = F.softmax(Forward(Model, input), 1);
@@ -216,7 +239,7 @@ public sealed class Predictor : IDisposable
     /// <summary>Logits 1 x C x <paramref name="height"/> x <paramref name="width"/> for an image (on the model's device).</summary>
     public Tensor LogitsAt(RgbImage image, int height, int width, TestTimeAugmentation? tta = null)
     {
-        using var mode = inference_mode();
+        using var mode = PredictionMode();
         using var scope = NewDisposeScope();
         var logits = InputLogits(Preprocess(image), tta);
         return Resize(logits, height, width).MoveToOuterDisposeScope();
@@ -226,7 +249,7 @@ public sealed class Predictor : IDisposable
     public byte[] PredictIndices(RgbImage image, int height, int width, PredictionOptions? options = null)
     {
         options ??= PredictionOptions.Plain;
-        using var mode = inference_mode();
+        using var mode = PredictionMode();
         using var scope = NewDisposeScope();
         var logits = LogitsAt(image, height, width, options.Augmentation);
         return Argmax(logits, options.Suppressed);
@@ -241,7 +264,7 @@ public sealed class Predictor : IDisposable
         if (images.Count != sizes.Count) throw new ArgumentException($"{images.Count} images but {sizes.Count} sizes.");
         if (images.Count == 0) return [];
         options ??= PredictionOptions.Plain;
-        using var mode = inference_mode();
+        using var mode = PredictionMode();
         using var scope = NewDisposeScope();
         var logits = InputLogits(cat(images.Select(Preprocess).ToList(), 0), options.Augmentation);
         return Enumerable.Range(0, images.Count)
@@ -274,6 +297,7 @@ public sealed class Predictor : IDisposable
 
     public void Dispose()
     {
+        (_online as IDisposable)?.Dispose();
         Model.Dispose();
         foreach (var member in _members) member.Dispose();
     }

@@ -51,7 +51,13 @@ public sealed record TestTimeLine(string Label, string Phase, TestTimeMethod Met
     public override AdaptationResult Produce(AdaptationStudy lab) => lab.TestTime(Label, Phase, Method);
 }
 
-/// <summary>The logit average of several runs' best checkpoints.</summary>
+/// <summary>A run's best checkpoint scored on the test stream while a test-time method adapts it online (TENT).</summary>
+public sealed record OnlineTestTimeLine(string Label, string Phase, OnlineTentConfig Config) : LabMethod(Label, MethodKind.TestTime)
+{
+    public override AdaptationResult Produce(AdaptationStudy lab) => lab.OnlineTent(Label, Phase, Config);
+}
+
+/// <summary>The probability average of several runs' best checkpoints.</summary>
 public sealed record EnsembleLine(string Label, IReadOnlyList<string> Phases) : LabMethod(Label, MethodKind.Ensemble)
 {
     public override AdaptationResult Produce(AdaptationStudy lab) => lab.Ensemble(Label, Phases);
@@ -78,7 +84,7 @@ public static class AdaptationMethods
     [
         new RunMethod("Source only", MethodKind.Source, "5"),
         new TestTimeLine("AdaBN", "5", new AdaBnConfig()),
-        new TestTimeLine("TENT", "5", new TentConfig()),
+        new OnlineTestTimeLine("TENT", "5", new OnlineTentConfig()),
         new RunMethod("FDA beta 0.01", MethodKind.Training, "5-fda"),
         new RunMethod("FDA beta 0.05", MethodKind.Training, "5-fda-b05") { AtSmoke = false },
         new RunMethod("FDA beta 0.09", MethodKind.Training, "5-fda-b09") { AtSmoke = false },

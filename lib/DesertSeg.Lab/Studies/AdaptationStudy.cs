@@ -9,9 +9,10 @@ namespace DesertSeg.Lab.Studies;
 
 /// <summary>One line of the domain-adaptation table: a method, what it is made of, where its model is, and its test score.</summary>
 /// <param name="Evidence">The run folders or checkpoints behind the number.</param>
-/// <param name="Checkpoints">The checkpoint(s) that predict (several: their logits are averaged).</param>
+/// <param name="Checkpoints">The checkpoint(s) that predict (several: their probabilities are averaged).</param>
+/// <param name="Online">Online test-time adaptation the predictions were made with, or null.</param>
 public sealed record AdaptationResult(string Method, MethodKind Kind, string Evidence, IReadOnlyList<string> Checkpoints, SplitScore Test,
-    double? TrainingSeconds);
+    double? TrainingSeconds, OnlineTentConfig? Online = null);
 
 /// <summary>
 /// The domain-adaptation lab (beyond the report, its section 8): every method of <see cref="AdaptationMethods"/> scored
@@ -102,7 +103,36 @@ public sealed class AdaptationStudy(Study study) : IDisposable
             study.ScoreCheckpoints([checkpoint], Path.GetDirectoryName(checkpoint)!, FalconLayout.Test), null);
     }
 
-    /// <summary>The logit average of several runs' best checkpoints, scored on test.</summary>
+    /// <summary>
+    /// A run's best checkpoint scored on the test stream while TENT adapts it online (its paper's protocol: each test batch
+    /// adapts the model and is predicted by that same pass); nothing is saved but the score, cached in the run folder's
+    /// adapted/ under the settings' key.
+    /// </summary>
+    public AdaptationResult OnlineTent(string label, string phase, OnlineTentConfig config)
+    {
+        var run = study.Phase(phase);
+        string key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            $"{System.Text.Json.JsonSerializer.Serialize(config)}|{ResultVersions.TestTimeAdaptation}")))[..12].ToLowerInvariant();
+        string folder = Path.Combine(run.Directory.Path, "adapted", $"tent-online-{key}");
+        Predictor? loaded = null;
+        try
+        {
+            var score = study.ScoreCheckpoints([run.Directory.BestCheckpoint], folder, FalconLayout.Test,
+                new ScoringOptions(BatchSize: config.BatchSize), () =>
+                {
+                    loaded = Predictor.Load(run.Directory.BestCheckpoint, device: study.Device);
+                    loaded.Online = new Adaptation.OnlineTent(loaded.Model, config);
+                    return loaded;
+                });
+            return new AdaptationResult(label, MethodKind.TestTime, folder, [run.Directory.BestCheckpoint], score, null, config);
+        }
+        finally
+        {
+            loaded?.Dispose(); // and its online TENT
+        }
+    }
+
+    /// <summary>The probability average of several runs' best checkpoints, scored on test.</summary>
     public AdaptationResult Ensemble(string label, IReadOnlyList<string> phases)
     {
         var runs = phases.Select(p => study.Phase(p).Directory).ToList();
@@ -111,10 +141,18 @@ public sealed class AdaptationStudy(Study study) : IDisposable
             study.ScoreCheckpoints(checkpoints, runs[0].Path, FalconLayout.Test), null);
     }
 
-    /// <summary>The predictor of a result (an ensemble for several checkpoints); the caller disposes it.</summary>
-    public Predictor PredictorOf(AdaptationResult result) => result.Checkpoints.Count == 1
-        ? Predictor.Load(result.Checkpoints[0], device: study.Device)
-        : Predictor.Ensemble(result.Checkpoints, study.Device);
+    /// <summary>
+    /// The predictor of a result (an ensemble for several checkpoints; with online TENT attached, adapting afresh on the
+    /// images it is given); the caller disposes it.
+    /// </summary>
+    public Predictor PredictorOf(AdaptationResult result)
+    {
+        var predictor = result.Checkpoints.Count == 1
+            ? Predictor.Load(result.Checkpoints[0], device: study.Device)
+            : Predictor.Ensemble(result.Checkpoints, study.Device);
+        if (result.Online is { } online) predictor.Online = new Adaptation.OnlineTent(predictor.Model, online);
+        return predictor;
+    }
 
     /// <summary>Disposes the multi-environment studies this one made (the study it was given stays the caller's).</summary>
     public void Dispose()
