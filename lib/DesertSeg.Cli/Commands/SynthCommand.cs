@@ -18,14 +18,30 @@ public static class SynthCommand
         var oracle = new Option<int>("--oracle") { Description = "Labelled target-domain images (test environment, other scenes), used only to train the oracle.", DefaultValueFactory = _ => defaults.OracleCount };
         var environments = new Option<int>("--environments") { Description = "Training deserts the train/val scenes come from in turn (1: the training desert; K > 1 adds K-1 randomised ones, for multi-environment training).", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed writes the same files.", DefaultValueFactory = _ => defaults.Seed };
+        var holdOut = new Option<HeldOutFactors[]>("--hold-out")
+        {
+            Description = "Factors of the test desert the randomised training deserts never show: TestRockStyle, TestPalette (comma-separated or repeated).",
+            AllowMultipleArgumentsPerToken = true,
+            CustomParser = a =>
+            {
+                var factors = new List<HeldOutFactors>();
+                foreach (var v in a.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+                {
+                    if (Enum.TryParse<HeldOutFactors>(v, ignoreCase: true, out var f) && f != HeldOutFactors.None) factors.Add(f);
+                    else a.AddError($"--hold-out: unknown factor '{v}'. Factors: TestRockStyle, TestPalette.");
+                }
+                return factors.ToArray();
+            },
+        };
         var command = new Command("synth", "Generate synthetic desert scenes in the exact Falcon format (960x540 PNG + 16-bit raw masks), training and test environments.")
         {
-            outDir, train, val, test, target, oracle, environments, seed,
+            outDir, train, val, test, target, oracle, environments, holdOut, seed,
         };
         command.SetAction(r => CommandGuard.Run(() =>
         {
             var spec = defaults with { TrainCount = r.GetValue(train), ValCount = r.GetValue(val), TestCount = r.GetValue(test),
-                TargetCount = r.GetValue(target), OracleCount = r.GetValue(oracle), Environments = r.GetValue(environments), Seed = r.GetValue(seed) };
+                TargetCount = r.GetValue(target), OracleCount = r.GetValue(oracle), Environments = r.GetValue(environments), Seed = r.GetValue(seed),
+                HeldOut = (r.GetValue(holdOut) ?? []).Aggregate(HeldOutFactors.None, (all, f) => all | f) };
             spec.Validate();
             if (spec.TotalCount == 0) throw new ArgumentException("--train, --val and --test are all 0: nothing to generate.");
             string root = Path.GetFullPath(r.GetValue(outDir) ?? EmbeddedDataset.DefaultRoot);

@@ -63,12 +63,14 @@ public sealed record EnsembleLine(string Label, IReadOnlyList<string> Phases) : 
     public override AdaptationResult Produce(AdaptationStudy lab) => lab.Ensemble(Label, Phases);
 }
 
-/// <summary>A phase trained on scenes from K training deserts (same number of images), scored on the same test scenes.</summary>
-public sealed record MultiEnvironmentLine(string Label, int Environments, string Phase) : LabMethod(Label, MethodKind.Training)
+/// <summary>A phase trained on scenes from K training deserts (same number of images), scored on the same test scenes;
+/// the randomised deserts never show <paramref name="HeldOut"/>.</summary>
+public sealed record MultiEnvironmentLine(string Label, int Environments, string Phase, HeldOutFactors HeldOut)
+    : LabMethod(Label, MethodKind.Training)
 {
     public override bool AvailableIn(AdaptationStudy lab) => SyntheticFalconWriter.ReadManifest(lab.Study.Data.Root) is not null;
 
-    public override AdaptationResult Produce(AdaptationStudy lab) => lab.MultiEnvironment(Label, Environments, Phase);
+    public override AdaptationResult Produce(AdaptationStudy lab) => lab.MultiEnvironment(Label, Environments, Phase, HeldOut);
 }
 
 /// <summary>
@@ -79,6 +81,9 @@ public static class AdaptationMethods
 {
     /// <summary>The number of training environments of the multi-environment lines.</summary>
     public const int Environments = 4;
+
+    /// <summary>What the diversity result keeps out of its randomised deserts: the test desert's kind of rocks.</summary>
+    public const HeldOutFactors DiversityHeldOut = HeldOutFactors.TestRockStyle;
 
     public static readonly IReadOnlyList<LabMethod> All =
     [
@@ -96,8 +101,13 @@ public static class AdaptationMethods
         new RunMethod("Self-training + MIC", MethodKind.Training, "5-mic") { InLineUp = false },
         new TestTimeLine("Self-training + AdaBN", "5-self-training", new AdaBnConfig()),
         new EnsembleLine("Ensemble: self-training, FDA, style", ["5-self-training", "5-fda", "5-style"]),
-        new MultiEnvironmentLine($"Multi-environment K={Environments}", Environments, "5"),
-        new MultiEnvironmentLine($"Multi-environment K={Environments} + self-training", Environments, "5-self-training") { AtSmoke = false },
+        // Diversity: the randomised deserts never show the test desert's kind of rocks.
+        new MultiEnvironmentLine($"Multi-environment K={Environments}, test rock style held out", Environments, "5", DiversityHeldOut),
+        // Coverage: half the randomised deserts have layered sandstone like the test's; not a generalisation result.
+        new MultiEnvironmentLine($"Multi-environment K={Environments} (coverage: test rock style in training)", Environments, "5",
+            HeldOutFactors.None) { AtSmoke = false },
+        new MultiEnvironmentLine($"Multi-environment K={Environments} + self-training, test rock style held out", Environments,
+            "5-self-training", DiversityHeldOut) { InLineUp = false },
         new RunMethod("Oracle", MethodKind.Oracle, "5-oracle"),
     ];
 

@@ -26,7 +26,7 @@ public sealed record AdaptationResult(string Method, MethodKind Kind, string Evi
 public sealed class AdaptationStudy(Study study) : IDisposable
 {
     private TargetImages? _target;
-    private readonly Dictionary<int, Study> _environmentStudies = [];
+    private readonly Dictionary<(int, HeldOutFactors), Study> _environmentStudies = [];
 
     public Study Study => study;
 
@@ -56,32 +56,36 @@ public sealed class AdaptationStudy(Study study) : IDisposable
     /// <summary>
     /// The same study on the synthetic data set whose training and validation scenes come from <paramref name="k"/>
     /// training deserts (<see cref="RandomisedEnvironments"/>), generated once beside this one (same seed and counts: the
-    /// test, target and oracle scenes are the same images). Same runs folder and options.
+    /// test, target and oracle scenes are the same images), the randomised deserts never showing <paramref name="heldOut"/>.
+    /// Same runs folder and options.
     /// </summary>
-    public Study EnvironmentStudy(int k)
+    public Study EnvironmentStudy(int k, HeldOutFactors heldOut = HeldOutFactors.None)
     {
         if (k == 1) return study;
-        if (_environmentStudies.TryGetValue(k, out var known)) return known;
+        if (_environmentStudies.TryGetValue((k, heldOut), out var known)) return known;
         var manifest = SyntheticFalconWriter.ReadManifest(study.Data.Root)
             ?? throw new InvalidOperationException($"{study.Data.Root}: multi-environment training needs the synthetic generator's data set (a real data set has one environment).");
-        string root = study.Data.Root.TrimEnd(Path.DirectorySeparatorChar) + $"-k{k}";
+        string without = heldOut == HeldOutFactors.None ? "" : "-without-" + heldOut.ToString().Replace(", ", "-").ToLowerInvariant();
+        string root = study.Data.Root.TrimEnd(Path.DirectorySeparatorChar) + $"-k{k}{without}";
         study.Log.WriteLine($"Training scenes from {k} environments: {root}");
         // Only the training side differs: the target images are this data set's (none are generated there).
-        EmbeddedDataset.Ensure(root, manifest.Spec with { Environments = k, TargetCount = 0, OracleCount = 0 });
+        EmbeddedDataset.Ensure(root, manifest.Spec with { Environments = k, TargetCount = 0, OracleCount = 0, HeldOut = heldOut });
         var options = study.Options with { TargetFolder = Target.Folder };
         var other = new Study(FalconDataset.Open(root), study.Scale, study.Store, options, study.Observer, log: study.Log);
-        return _environmentStudies[k] = other;
+        return _environmentStudies[(k, heldOut)] = other;
     }
 
     /// <summary>A phase trained on K environments (same number of training images), scored on the (same) test scenes.</summary>
-    public AdaptationResult MultiEnvironment(string label, int k, string phase) => RunResult(EnvironmentStudy(k), label, MethodKind.Training, phase);
+    public AdaptationResult MultiEnvironment(string label, int k, string phase, HeldOutFactors heldOut = HeldOutFactors.None) =>
+        RunResult(EnvironmentStudy(k, heldOut), label, MethodKind.Training, phase);
 
     /// <summary>
-    /// Does diversity beat volume? Phase 5 trained on the same number of images drawn from 1, 2, 4, ... environments,
-    /// each scored on the test scenes: one line per K.
+    /// Does diversity beat volume? Phase 5 trained on the same number of images drawn from 1, 2, 4, ... environments
+    /// whose randomised deserts never show <see cref="AdaptationMethods.DiversityHeldOut"/>, each scored on the test
+    /// scenes: one line per K.
     /// </summary>
     public IReadOnlyList<AdaptationResult> EnvironmentSweep(params int[] ks) =>
-        ks.Select(k => MultiEnvironment($"K={k} environments", k, "5")).ToList();
+        ks.Select(k => MultiEnvironment($"K={k} environments", k, "5", AdaptationMethods.DiversityHeldOut)).ToList();
 
     /// <summary>The checkpoint of <paramref name="phase"/> adapted by a test-time method, made once per method settings and target.</summary>
     public string AdaptedCheckpoint(string phase, TestTimeMethod method)

@@ -19,6 +19,7 @@ public class AdaptationMethodsTests
             {
                 RunMethod r => [r.Phase],
                 TestTimeLine t => [t.Phase],
+                OnlineTestTimeLine o => [o.Phase],
                 EnsembleLine e => e.Phases,
                 MultiEnvironmentLine m => [m.Phase],
                 _ => throw new InvalidOperationException($"{method.Label}: a kind of line this test does not know"),

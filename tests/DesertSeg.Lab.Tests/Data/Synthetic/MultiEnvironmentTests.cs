@@ -22,6 +22,37 @@ public class MultiEnvironmentTests
         Assert.Equal(drawn[2], RandomisedEnvironments.Get(3, 8, seed: 42)); // a function of (seed, index)
     }
 
+    private static float Distance(Rgb a, Rgb b) =>
+        MathF.Sqrt((a.R - b.R) * (a.R - b.R) + (a.G - b.G) * (a.G - b.G) + (a.B - b.B) * (a.B - b.B));
+
+    [Fact]
+    public void HeldOutFactorsNeverAppear_InManyDraws()
+    {
+        const int draws = 400;
+        var plain = Enumerable.Range(1, draws).Select(i => RandomisedEnvironments.Get(i, draws + 1, seed: 42)).ToList();
+        var noRocks = Enumerable.Range(1, draws).Select(i => RandomisedEnvironments.Get(i, draws + 1, seed: 42, HeldOutFactors.TestRockStyle)).ToList();
+        var noPalette = Enumerable.Range(1, draws).Select(i => RandomisedEnvironments.Get(i, draws + 1, seed: 42, HeldOutFactors.TestPalette)).ToList();
+        var test = DesertEnvironment.Test;
+
+        // Without holding out, the test's kind of rocks and colours near its palette do occur: the control means something.
+        Assert.Contains(plain, e => e.RockStyle == test.RockStyle);
+        Assert.Contains(plain, e => Distance(e.RockLight, test.RockLight) < RandomisedEnvironments.PaletteDistance);
+        Assert.All(noRocks, e =>
+        {
+            Assert.NotEqual(test.RockStyle, e.RockStyle);
+            Assert.Equal((0f, 0f, 0f), (e.Outcrops, e.SlabFields, e.RockSpeckle));
+        });
+        Assert.All(noPalette, e =>
+        {
+            foreach (var (mine, theirs) in new[] { (e.GroundLight, test.GroundLight), (e.GroundDark, test.GroundDark),
+                         (e.RockLight, test.RockLight), (e.RockDark, test.RockDark) })
+                Assert.True(Distance(mine, theirs) >= RandomisedEnvironments.PaletteDistance, $"{mine} is near the test's {theirs}");
+        });
+        // Holding the rock style out changes nothing else of a draw.
+        for (int i = 0; i < draws; i++)
+            if (plain[i].RockStyle != test.RockStyle) Assert.Equal(plain[i], noRocks[i]);
+    }
+
     [Fact]
     public void TestTargetAndOracleScenesAreTheSameBytesWhateverK()
     {
