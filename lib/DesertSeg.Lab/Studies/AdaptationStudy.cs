@@ -69,7 +69,7 @@ public sealed class AdaptationStudy(Study study) : IDisposable
         string root = study.Data.Root.TrimEnd(Path.DirectorySeparatorChar) + $"-k{k}{without}";
         study.Log.WriteLine($"Training scenes from {k} environments: {root}");
         // Only the training side differs: the target images are this data set's (none are generated there).
-        EmbeddedDataset.Ensure(root, manifest.Spec with { Environments = k, TargetCount = 0, OracleCount = 0, HeldOut = heldOut });
+        EmbeddedDataset.Ensure(root, manifest.Spec with { Environments = k, TargetCount = 0, OracleCount = 0, OracleValCount = 0, HeldOut = heldOut });
         var options = study.Options with { TargetFolder = Target.Folder };
         var other = new Study(FalconDataset.Open(root), study.Scale, study.Store, options, study.Observer, log: study.Log);
         return _environmentStudies[(k, heldOut)] = other;

@@ -65,7 +65,7 @@ public sealed class Trainer
         };
         if (trainLoader.BatchesPerEpoch == 0)
             throw new ArgumentException($"Split 'train' has {trainSplit.Count} images, fewer than one batch of {_config.BatchSize}.");
-        var valLoader = EvaluationLoader(_data[FalconLayout.Val].RequireComplete().Subset(_config.ValImages), scheme);
+        var valLoader = EvaluationLoader(ValSplit().RequireComplete().Subset(_config.ValImages), scheme);
         var selector = new ModelSelector(_config);
         var testLoader = _config.Selection == ModelSelection.TestLeak ? EvaluationLoader(_data[FalconLayout.Test].RequireComplete(), scheme) : null;
 
@@ -176,6 +176,21 @@ public sealed class Trainer
         if (!Directory.Exists(folder))
             throw new DataFormatException(folder, $"{_config.Name} trains the oracle on labelled target-domain scenes, and this data set has none " +
                 "(the embedded synthetic data set has them; a real data set would need its own labelled target scenes there).");
+        return FalconDataset.Open(folder).Splits[0];
+    }
+
+    /// <summary>
+    /// The labelled images the run selects its epoch on: the source val split, or (the oracle) labelled target-domain
+    /// scenes apart from its training and test scenes, so the oracle is selected on its own domain.
+    /// </summary>
+    private DataSplit ValSplit()
+    {
+        if (_config.TrainOn == TrainingData.Source) return _data[FalconLayout.Val];
+        string folder = TargetLayout.OracleValFolder(_data.Root);
+        string images = Path.Combine(folder, FalconLayout.Images);
+        if (!Directory.Exists(images) || !Directory.EnumerateFiles(images).Any())
+            throw new DataFormatException(folder, $"{_config.Name} selects the oracle's epoch on labelled target-domain scenes apart from its " +
+                "training scenes, and this data set has none there (the embedded synthetic data set has them; synth --oracle-val N makes them).");
         return FalconDataset.Open(folder).Splits[0];
     }
 

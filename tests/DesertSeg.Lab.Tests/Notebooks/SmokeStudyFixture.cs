@@ -20,7 +20,7 @@ public sealed class SmokeStudyFixture : IDisposable
             "The notebook tests run every notebook in the real kernel through dotnet-repl (pinned in dotnet-tools.json), and restoring it failed. " +
             "Run `dotnet tool restore` in the workspace (it needs NuGet), as .ci/run does.");
         DataPath = _folder.Combine("data");
-        SyntheticFalconWriter.Write(DataPath, new SyntheticDatasetSpec(24, 8, 8, Seed: 11, Width: 480, Height: 270, TargetCount: 8, OracleCount: 16));
+        SyntheticFalconWriter.Write(DataPath, new SyntheticDatasetSpec(24, 8, 8, Seed: 11, Width: 480, Height: 270, TargetCount: 8, OracleCount: 16, OracleValCount: 8));
         RunsFolder = _folder.Combine("runs");
         FiguresFolder = _folder.Combine("figures");
         ArtifactsFolder = Path.Combine(Root, "artifacts", "notebooks");

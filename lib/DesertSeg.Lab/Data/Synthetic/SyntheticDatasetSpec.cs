@@ -11,21 +11,24 @@ namespace DesertSeg.Lab.Data.Synthetic;
 /// <param name="Environments">Training and validation scenes come from this many training deserts in turn (scene i from
 /// environment i mod K, see <see cref="RandomisedEnvironments"/>; 1: the training desert alone). Test, target and oracle scenes
 /// do not depend on it, so data sets of different K share them exactly.</param>
+/// <param name="OracleValCount">Other labelled scenes of the test environment, on which the oracle's epoch is selected.</param>
 /// <param name="HeldOut">Factors of the test environment that the randomised training deserts never show.</param>
 public sealed record SyntheticDatasetSpec(int TrainCount, int ValCount, int TestCount, int Seed = 42, int Width = 960, int Height = 540,
-    int TargetCount = 0, int OracleCount = 0, int Environments = 1, HeldOutFactors HeldOut = HeldOutFactors.None)
+    int TargetCount = 0, int OracleCount = 0, int Environments = 1, HeldOutFactors HeldOut = HeldOutFactors.None, int OracleValCount = 0)
 {
     /// <summary>The embedded default: 160 train, 32 val, 64 test scenes at the Falcon size (960x540), plus 64 unlabelled
-    /// target scenes and 112 labelled oracle scenes of the test environment (112: the quick scale's training images).</summary>
-    public static SyntheticDatasetSpec Default { get; } = new(160, 32, 64, TargetCount: 64, OracleCount: 112);
+    /// target scenes, 112 labelled oracle scenes of the test environment (112: the quick scale's training images) and 32
+    /// labelled ones to select the oracle's epoch on (as many as the source's val split).</summary>
+    public static SyntheticDatasetSpec Default { get; } = new(160, 32, 64, TargetCount: 64, OracleCount: 112, OracleValCount: 32);
 
-    public int TotalCount => TrainCount + ValCount + TestCount + TargetCount + OracleCount;
+    public int TotalCount => TrainCount + ValCount + TestCount + TargetCount + OracleCount + OracleValCount;
 
     /// <summary>Throws when a count is negative or the size is unusable.</summary>
     public void Validate()
     {
-        if (TrainCount < 0 || ValCount < 0 || TestCount < 0 || TargetCount < 0 || OracleCount < 0)
-            throw new ArgumentException($"Image counts must not be negative (train {TrainCount}, val {ValCount}, test {TestCount}, target {TargetCount}, oracle {OracleCount}).");
+        if (TrainCount < 0 || ValCount < 0 || TestCount < 0 || TargetCount < 0 || OracleCount < 0 || OracleValCount < 0)
+            throw new ArgumentException($"Image counts must not be negative (train {TrainCount}, val {ValCount}, test {TestCount}, " +
+                $"target {TargetCount}, oracle {OracleCount}, oracle val {OracleValCount}).");
         if (Environments < 1) throw new ArgumentException($"At least one training environment, got {Environments}.");
         if (Width < 32 || Height < 32)
             throw new ArgumentException($"Image size {Width}x{Height} is too small (32x32 at least).");

@@ -26,7 +26,7 @@ public static class SyntheticFalconWriter
 
     private static readonly string[] Prefixes = ["cc", "mt", "ww", "w0"];
 
-    public enum Split { Train, Val, Test, TargetUnlabelled, TargetTrain }
+    public enum Split { Train, Val, Test, TargetUnlabelled, TargetTrain, TargetVal }
 
     /// <summary>The folder holding a split's Color_Images and Segmentation folders.</summary>
     public static string SplitFolder(string root, Split split) => split switch
@@ -35,6 +35,7 @@ public static class SyntheticFalconWriter
         Split.Val => Path.Combine(root, FalconLayout.TrainingRoot, FalconLayout.Val),
         Split.TargetUnlabelled => TargetLayout.UnlabelledFolder(root),
         Split.TargetTrain => TargetLayout.OracleFolder(root),
+        Split.TargetVal => TargetLayout.OracleValFolder(root),
         _ => Path.Combine(root, FalconLayout.TestRoot),
     };
 
@@ -46,6 +47,7 @@ public static class SyntheticFalconWriter
         if (split == Split.Test) return $"{60 + index:D7}.png";
         if (split == Split.TargetUnlabelled) return $"u{index:D7}.png";
         if (split == Split.TargetTrain) return $"o{index:D7}.png";
+        if (split == Split.TargetVal) return $"v{index:D7}.png";
         // Train and val share one numbering (as frames of the same sequences), so names never collide.
         int g = split == Split.Train ? index : spec.TrainCount + index;
         return $"{Prefixes[g % Prefixes.Length]}{g / Prefixes.Length + 1:D7}.png";
@@ -56,7 +58,7 @@ public static class SyntheticFalconWriter
         (int)(Rng.Mix(spec.Seed, (int)split, index) & 0x7FFFFFFF);
 
     public static DesertEnvironment EnvironmentOf(Split split) =>
-        split is Split.Test or Split.TargetUnlabelled or Split.TargetTrain ? DesertEnvironment.Test : DesertEnvironment.Training;
+        split is Split.Test or Split.TargetUnlabelled or Split.TargetTrain or Split.TargetVal ? DesertEnvironment.Test : DesertEnvironment.Training;
 
     /// <summary>The environment of one scene: the test desert for test-environment splits, else training environment i mod K.</summary>
     public static DesertEnvironment EnvironmentOf(SyntheticDatasetSpec spec, Split split, int index) =>
@@ -85,6 +87,7 @@ public static class SyntheticFalconWriter
         for (int i = 0; i < spec.TestCount; i++) jobs.Add((Split.Test, i));
         for (int i = 0; i < spec.TargetCount; i++) jobs.Add((Split.TargetUnlabelled, i));
         for (int i = 0; i < spec.OracleCount; i++) jobs.Add((Split.TargetTrain, i));
+        for (int i = 0; i < spec.OracleValCount; i++) jobs.Add((Split.TargetVal, i));
 
         // Only a folder this writer made (or an empty one) is written into: same-named files are replaced,
         // and a real data set must never be overwritten or mixed with synthetic scenes.

@@ -57,14 +57,20 @@ public class MultiEnvironmentTests
     public void TestTargetAndOracleScenesAreTheSameBytesWhateverK()
     {
         using var dir = new TempFolder();
-        var one = new SyntheticDatasetSpec(4, 1, 2, Seed: 3, Width: 96, Height: 54, TargetCount: 1, OracleCount: 1);
+        var one = new SyntheticDatasetSpec(4, 1, 2, Seed: 3, Width: 96, Height: 54, TargetCount: 1, OracleCount: 1, OracleValCount: 1);
         SyntheticFalconWriter.Write(dir.Combine("k1"), one);
         SyntheticFalconWriter.Write(dir.Combine("k3"), one with { Environments = 3 });
 
         byte[] Bytes(string k, SyntheticFalconWriter.Split split, int i) => File.ReadAllBytes(Path.Combine(
             SyntheticFalconWriter.SplitFolder(dir.Combine(k), split), FalconLayout.Images, SyntheticFalconWriter.FileName(one, split, i)));
-        foreach (var split in new[] { SyntheticFalconWriter.Split.Test, SyntheticFalconWriter.Split.TargetUnlabelled, SyntheticFalconWriter.Split.TargetTrain })
+        var testEnvironment = new[] { SyntheticFalconWriter.Split.Test, SyntheticFalconWriter.Split.TargetUnlabelled,
+            SyntheticFalconWriter.Split.TargetTrain, SyntheticFalconWriter.Split.TargetVal };
+        foreach (var split in testEnvironment)
             Assert.Equal(Bytes("k1", split, 0), Bytes("k3", split, 0));
+        // The oracle's selection scenes are scenes of their own: neither its training scenes nor test scenes.
+        Assert.Equal(4, testEnvironment.Select(split => Convert.ToHexString(Bytes("k1", split, 0))).Distinct().Count());
+        Assert.True(File.Exists(Path.Combine(TargetLayout.OracleValFolder(dir.Combine("k1")), FalconLayout.Masks,
+            SyntheticFalconWriter.FileName(one, SyntheticFalconWriter.Split.TargetVal, 0))));
         Assert.Equal(Bytes("k1", SyntheticFalconWriter.Split.Train, 0), Bytes("k3", SyntheticFalconWriter.Split.Train, 0)); // scene 0: environment 0
         Assert.NotEqual(Bytes("k1", SyntheticFalconWriter.Split.Train, 1), Bytes("k3", SyntheticFalconWriter.Split.Train, 1));
         Assert.False(Directory.Exists(Path.Combine(TargetLayout.UnlabelledFolder(dir.Combine("k1")), FalconLayout.Masks))); // unlabelled
