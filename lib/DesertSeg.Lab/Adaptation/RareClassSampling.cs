@@ -6,8 +6,11 @@ namespace DesertSeg.Lab.Adaptation;
 
 /// <summary>Rare-class sampling of a run's source images (DAFormer's RCS), an ingredient of its own that any run can switch on.</summary>
 /// <param name="Temperature">T of the class distribution (DAFormer: 0.01).</param>
-/// <param name="MinPixels">Pixels of a class an image needs to count as containing it.</param>
-public sealed record RareClassSamplingConfig(double Temperature = 0.01, int MinPixels = 1);
+/// <param name="MinPixels">Pixels of a class (in the full-resolution mask) an image needs to count as containing it:
+/// DAFormer's rcs_min_pixels 3000 on GTA's 1914x1052 label maps, scaled by area to Falcon's 960x540 (770).
+/// DAFormer also re-draws a crop up to ten times until it holds enough of the class (rcs_min_crop_ratio); this loader
+/// crops after sampling and does not re-draw, a deviation that matters little with crops covering most of the image.</param>
+public sealed record RareClassSamplingConfig(double Temperature = 0.01, int MinPixels = 770);
 
 /// <summary>
 /// Rare-class sampling (DAFormer, Hoyer et al., CVPR 2022): each source sample is drawn by first drawing a class c with

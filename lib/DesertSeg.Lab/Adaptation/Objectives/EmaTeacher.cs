@@ -8,8 +8,12 @@ namespace DesertSeg.Lab.Adaptation.Objectives;
 /// <summary>
 /// The mean teacher of DACS and DAFormer: a copy of the student whose weights follow the student's as an
 /// exponential moving average, teacher = alpha_t * teacher + (1 - alpha_t) * student with
-/// alpha_t = min(1 - 1 / (t + 1), alpha), so that it tracks the student closely in the first steps. BatchNorm's
-/// running statistics are averaged the same way (the teacher predicts in eval mode).
+/// alpha_t = min(1 - 1 / (t + 1), alpha), so that it tracks the student closely in the first steps (DAFormer's
+/// _update_ema). Only parameters are averaged; like DAFormer's teacher, which runs in train mode, this one's BatchNorm
+/// layers normalise with the statistics of the batch it labels (the target batch), and dropout is off (DAFormer's
+/// teacher keeps its decoder dropout on; the pseudo-labels here are deterministic).
+/// With few steps (a quick run has tens) alpha_t stays well below its cap, so the teacher is close to the running
+/// average of the student's weights: the reference formula at a short schedule, not a different one.
 /// </summary>
 public sealed class EmaTeacher : IDisposable
 {
@@ -21,7 +25,7 @@ public sealed class EmaTeacher : IDisposable
         var device = student.parameters().First().device;
         Model.to(device);
         Copy(student);
-        Model.eval();
+        Adaptation.BatchNormLayers.UseBatchStatistics(Model);
     }
 
     public DeepLabV3Plus Model { get; }
@@ -35,11 +39,6 @@ public sealed class EmaTeacher : IDisposable
         double a = AlphaAt(step);
         using var _ = no_grad();
         foreach (var (t, s) in Model.parameters().Zip(student.parameters())) t.mul_(a).add_(s, alpha: 1 - a);
-        foreach (var (t, s) in Model.buffers().Zip(student.buffers()))
-        {
-            if (t.is_floating_point()) t.mul_(a).add_(s, alpha: 1 - a);
-            else t.copy_(s);
-        }
     }
 
     private void Copy(DeepLabV3Plus student)
@@ -51,7 +50,11 @@ public sealed class EmaTeacher : IDisposable
 
     public void Save(string file) => Model.ExportSafetensors(file);
 
-    public void Load(string file) => Model.LoadSmpCheckpoint(file);
+    public void Load(string file)
+    {
+        Model.LoadSmpCheckpoint(file);
+        Adaptation.BatchNormLayers.UseBatchStatistics(Model);
+    }
 
     public void Dispose() => Model.Dispose();
 }

@@ -27,7 +27,11 @@ public sealed class TargetStep(DeepLabV3Plus student, BatchTensors source, Tenso
     /// <summary>The step's random stream (draws of ClassMix, jitter, masks), so a resumed epoch repeats them.</summary>
     public SampleRandom Random => random;
 
-    /// <summary>The student's logits on the clean target batch (with gradient), computed once per step.</summary>
+    /// <summary>
+    /// The student's logits on the clean target batch (with gradient), computed once per step. As in FDA's and ADVENT's
+    /// reference code the student is in train mode, so its BatchNorm running statistics also see target batches (and
+    /// DACS's mixed images): part of these methods' effect, the way AdaBN's is.
+    /// </summary>
     public Tensor StudentLogits => _studentLogits ??= student.call(target);
 
     /// <summary>The mean teacher's logits on the clean target batch (no gradient), computed once per step.</summary>
