@@ -11,28 +11,61 @@ public static class SynthCommand
     {
         var defaults = SyntheticDatasetSpec.Default;
         var outDir = new Option<string?>("--out") { Description = $"Folder to write (default: {EmbeddedDataset.DefaultRoot})." };
-        var train = new Option<int>("--train") { Description = "Training images (training environment).", DefaultValueFactory = _ => defaults.TrainCount };
-        var val = new Option<int>("--val") { Description = "Validation images (training environment).", DefaultValueFactory = _ => defaults.ValCount };
-        var test = new Option<int>("--test") { Description = "Test images (test environment).", DefaultValueFactory = _ => defaults.TestCount };
-        var target = new Option<int>("--target") { Description = "Unlabelled target-domain images (test environment, other scenes) for domain adaptation.", DefaultValueFactory = _ => defaults.TargetCount };
-        var oracle = new Option<int>("--oracle") { Description = "Labelled target-domain images (test environment, other scenes), used only to train the oracle.", DefaultValueFactory = _ => defaults.OracleCount };
-        var environments = new Option<int>("--environments") { Description = "Training deserts the train/val scenes come from in turn (1: the training desert; K > 1 adds K-1 randomised ones, for multi-environment training).", DefaultValueFactory = _ => 1 };
-        var seed = new Option<int>("--seed") { Description = "Seed: the same seed writes the same files.", DefaultValueFactory = _ => defaults.Seed };
-        var command = new Command("synth", "Generate synthetic desert scenes in the exact Falcon format (960x540 PNG + 16-bit raw masks), training and test environments.")
+        var train = new Option<int>("--train")
+        {
+            Description = "Training images (training environment).",
+            DefaultValueFactory = _ => defaults.TrainCount
+        };
+        var val = new Option<int>("--val")
+        {
+            Description = "Validation images (training environment).",
+            DefaultValueFactory = _ => defaults.ValCount
+        };
+        var test = new Option<int>("--test")
+        {
+            Description = "Test images (test environment).",
+            DefaultValueFactory = _ => defaults.TestCount
+        };
+        var target = new Option<int>("--target")
+        {
+            Description = "Unlabelled target-domain images (test environment, other scenes) for domain adaptation.",
+            DefaultValueFactory = _ => defaults.TargetCount
+        };
+        var oracle = new Option<int>("--oracle")
+        {
+            Description = "Labelled target-domain images (test environment, other scenes), used only to train the oracle.",
+            DefaultValueFactory = _ => defaults.OracleCount
+        };
+        var environments = new Option<int>("--environments")
+        {
+            Description = "Training deserts the train/val scenes come from in turn (1: the training desert; " +
+                          "K > 1 adds K-1 randomised ones, for multi-environment training).",
+            DefaultValueFactory = _ => 1
+        };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Seed: the same seed writes the same files.",
+            DefaultValueFactory = _ => defaults.Seed
+        };
+        var command = new Command("synth",
+            "Generate synthetic desert scenes in the exact Falcon format (960x540 PNG + 16-bit raw masks), training and test environments.")
         {
             outDir, train, val, test, target, oracle, environments, seed,
         };
         command.SetAction(r => CommandGuard.Run(() =>
         {
             var spec = defaults with { TrainCount = r.GetValue(train), ValCount = r.GetValue(val), TestCount = r.GetValue(test),
-                TargetCount = r.GetValue(target), OracleCount = r.GetValue(oracle), Environments = r.GetValue(environments), Seed = r.GetValue(seed) };
+                TargetCount = r.GetValue(target), OracleCount = r.GetValue(oracle), Environments = r.GetValue(environments),
+                Seed = r.GetValue(seed) };
             spec.Validate();
             if (spec.TotalCount == 0) throw new ArgumentException("--train, --val and --test are all 0: nothing to generate.");
             string root = Path.GetFullPath(r.GetValue(outDir) ?? EmbeddedDataset.DefaultRoot);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             ConsoleProgress.Run($"Generating {spec.TotalCount} scenes", spec.TotalCount,
                 progress => SyntheticFalconWriter.Write(root, spec, progress));
-            AnsiConsole.MarkupLineInterpolated($"Wrote {spec.TrainCount} train, {spec.ValCount} val, {spec.TestCount} test, {spec.TargetCount} unlabelled target, {spec.OracleCount} oracle scenes (seed {spec.Seed}) to [bold]{root}[/] in {clock.Elapsed.TotalSeconds:F1} s.");
+            AnsiConsole.MarkupLineInterpolated(
+                $"Wrote {spec.TrainCount} train, {spec.ValCount} val, {spec.TestCount} test, {spec.TargetCount} unlabelled target, {
+                    spec.OracleCount} oracle scenes (seed {spec.Seed}) to [bold]{root}[/] in {clock.Elapsed.TotalSeconds:F1} s.");
             return CommandGuard.Ok;
         }));
         return command;

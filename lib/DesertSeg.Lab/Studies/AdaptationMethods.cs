@@ -4,7 +4,8 @@ using DesertSeg.Lab.Data.Synthetic;
 
 namespace DesertSeg.Lab.Studies;
 
-/// <summary>What a line of the domain-adaptation lab is: the two fixed points (source-only, oracle) and the kinds of method between them.</summary>
+/// <summary>What a line of the domain-adaptation lab is: the two fixed points (source-only, oracle) and the kinds of method between
+/// them.</summary>
 public enum MethodKind { Source, TestTime, Training, Ensemble, Oracle }
 
 /// <summary>
@@ -91,7 +92,8 @@ public static class AdaptationMethods
         new TestTimeLine("Self-training + AdaBN", "5-self-training", new AdaBnConfig()),
         new EnsembleLine("Ensemble: self-training, FDA, style", ["5-self-training", "5-fda", "5-style"]),
         new MultiEnvironmentLine($"Multi-environment K={Environments}", Environments, "5"),
-        new MultiEnvironmentLine($"Multi-environment K={Environments} + self-training", Environments, "5-self-training") { AtSmoke = false },
+        new MultiEnvironmentLine($"Multi-environment K={Environments} + self-training", Environments, "5-self-training")
+            { AtSmoke = false },
         new RunMethod("Oracle", MethodKind.Oracle, "5-oracle"),
     ];
 

@@ -62,7 +62,8 @@ public sealed class AdaptationStudy(Study study) : IDisposable
         if (k == 1) return study;
         if (_environmentStudies.TryGetValue(k, out var known)) return known;
         var manifest = SyntheticFalconWriter.ReadManifest(study.Data.Root)
-            ?? throw new InvalidOperationException($"{study.Data.Root}: multi-environment training needs the synthetic generator's data set (a real data set has one environment).");
+            ?? throw new InvalidOperationException($"{study.Data.Root}: multi-environment training needs the synthetic generator's " +
+                "data set (a real data set has one environment).");
         string root = study.Data.Root.TrimEnd(Path.DirectorySeparatorChar) + $"-k{k}";
         study.Log.WriteLine($"Training scenes from {k} environments: {root}");
         // Only the training side differs: the target images are this data set's (none are generated there).
@@ -73,7 +74,8 @@ public sealed class AdaptationStudy(Study study) : IDisposable
     }
 
     /// <summary>A phase trained on K environments (same number of training images), scored on the (same) test scenes.</summary>
-    public AdaptationResult MultiEnvironment(string label, int k, string phase) => RunResult(EnvironmentStudy(k), label, MethodKind.Training, phase);
+    public AdaptationResult MultiEnvironment(string label, int k, string phase) =>
+        RunResult(EnvironmentStudy(k), label, MethodKind.Training, phase);
 
     /// <summary>
     /// Does diversity beat volume? Phase 5 trained on the same number of images drawn from 1, 2, 4, ... environments,
@@ -82,13 +84,15 @@ public sealed class AdaptationStudy(Study study) : IDisposable
     public IReadOnlyList<AdaptationResult> EnvironmentSweep(params int[] ks) =>
         ks.Select(k => MultiEnvironment($"K={k} environments", k, "5")).ToList();
 
-    /// <summary>The checkpoint of <paramref name="phase"/> adapted by a test-time method, made once per method settings and target.</summary>
+    /// <summary>The checkpoint of <paramref name="phase"/> adapted by a test-time method, made once per method settings and
+    /// target.</summary>
     public string AdaptedCheckpoint(string phase, TestTimeMethod method)
     {
         var run = study.Phase(phase);
         string file = Path.Combine(run.Directory.Path, "adapted", $"{method.Name}-{method.Key(Target.Fingerprint)}.safetensors");
         if (File.Exists(file)) return file;
-        var (label, _) = TestTimeAdaptation.Adapt(run.Directory.BestCheckpoint, method, Target, file, study.Device, study.Options.Transductive);
+        var (label, _) = TestTimeAdaptation.Adapt(run.Directory.BestCheckpoint, method, Target, file,
+            study.Device, study.Options.Transductive);
         study.Log.WriteLine($"{run.Config.Name}: {label} -> {file}");
         return file;
     }

@@ -24,7 +24,8 @@ public sealed record SyntheticDatasetSpec(int TrainCount, int ValCount, int Test
     public void Validate()
     {
         if (TrainCount < 0 || ValCount < 0 || TestCount < 0 || TargetCount < 0 || OracleCount < 0)
-            throw new ArgumentException($"Image counts must not be negative (train {TrainCount}, val {ValCount}, test {TestCount}, target {TargetCount}, oracle {OracleCount}).");
+            throw new ArgumentException($"Image counts must not be negative (train {TrainCount}, val {ValCount}, test {TestCount}, " +
+                $"target {TargetCount}, oracle {OracleCount}).");
         if (Environments < 1) throw new ArgumentException($"At least one training environment, got {Environments}.");
         if (Width < 32 || Height < 32)
             throw new ArgumentException($"Image size {Width}x{Height} is too small (32x32 at least).");

@@ -32,9 +32,11 @@ public class MultiEnvironmentTests
 
         byte[] Bytes(string k, SyntheticFalconWriter.Split split, int i) => File.ReadAllBytes(Path.Combine(
             SyntheticFalconWriter.SplitFolder(dir.Combine(k), split), FalconLayout.Images, SyntheticFalconWriter.FileName(one, split, i)));
-        foreach (var split in new[] { SyntheticFalconWriter.Split.Test, SyntheticFalconWriter.Split.TargetUnlabelled, SyntheticFalconWriter.Split.TargetTrain })
+        foreach (var split in new[] { SyntheticFalconWriter.Split.Test, SyntheticFalconWriter.Split.TargetUnlabelled,
+            SyntheticFalconWriter.Split.TargetTrain })
             Assert.Equal(Bytes("k1", split, 0), Bytes("k3", split, 0));
-        Assert.Equal(Bytes("k1", SyntheticFalconWriter.Split.Train, 0), Bytes("k3", SyntheticFalconWriter.Split.Train, 0)); // scene 0: environment 0
+        Assert.Equal(Bytes("k1", SyntheticFalconWriter.Split.Train, 0),
+            Bytes("k3", SyntheticFalconWriter.Split.Train, 0)); // scene 0: environment 0
         Assert.NotEqual(Bytes("k1", SyntheticFalconWriter.Split.Train, 1), Bytes("k3", SyntheticFalconWriter.Split.Train, 1));
         Assert.False(Directory.Exists(Path.Combine(TargetLayout.UnlabelledFolder(dir.Combine("k1")), FalconLayout.Masks))); // unlabelled
     }
