@@ -4,7 +4,8 @@ using System.Diagnostics;
 
 if (Environment.GetEnvironmentVariable("DESERTSEG_SKIP_BUILD") != "1")
 {
-    var build = new ProcessStartInfo("dotnet", "build ../lib/DesertSeg.Lab.Notebooks/DesertSeg.Lab.Notebooks.csproj -c Release -nologo -v quiet")
+    var build = new ProcessStartInfo("dotnet",
+        "build ../lib/DesertSeg.Lab.Notebooks/DesertSeg.Lab.Notebooks.csproj -c Release -nologo -v quiet")
     {
         RedirectStandardOutput = true,
         RedirectStandardError = true,

@@ -27,12 +27,14 @@ public static class CommandGuard
             foreach (var reason in e.Flatten().InnerExceptions.Select(NativeLibraryException.Reason).Distinct())
                 Error(reason);
         }
-        catch (Exception e) when (e is DataFormatException or CheckpointException or Lab.Training.TrainingDivergedException or Lab.Training.MissingEncoderWeightsException)
+        catch (Exception e) when (e is DataFormatException or CheckpointException or Lab.Training.TrainingDivergedException
+            or Lab.Training.MissingEncoderWeightsException)
         {
             // Their messages name the file (and, for checkpoints, every offending key); nothing else is needed.
             Error(e.Message);
         }
-        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException
+            or KeyNotFoundException)
         {
             Error(e.Message);
         }

@@ -48,7 +48,8 @@ internal static class KernelBridge
         string here = Path.GetDirectoryName(typeof(KernelBridge).Assembly.Location)!;
         string rid = OperatingSystem.IsWindows() ? "win-x64" : OperatingSystem.IsMacOS() ? "osx-arm64" : "linux-x64";
         string native = Path.Combine(here, "runtimes", rid, "native");
-        string[] libraries = OperatingSystem.IsWindows() ? ["c10.dll", "c10_cuda.dll", "torch_cpu.dll", "torch_cuda.dll", "torch.dll", "LibTorchSharp.dll", "OpenCvSharpExtern.dll"]
+        string[] libraries = OperatingSystem.IsWindows()
+            ? ["c10.dll", "c10_cuda.dll", "torch_cpu.dll", "torch_cuda.dll", "torch.dll", "LibTorchSharp.dll", "OpenCvSharpExtern.dll"]
             : OperatingSystem.IsMacOS() ? ["libLibTorchSharp.dylib", "libOpenCvSharpExtern.dylib"]
             : ["libc10_cuda.so", "libtorch_cuda.so", "libLibTorchSharp.so", "libOpenCvSharpExtern.so"];
         foreach (var library in libraries)

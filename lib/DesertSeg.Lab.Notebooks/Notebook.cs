@@ -31,7 +31,8 @@ public static class Notebook
     /// DESERTSEG_DATA_PATH and DESERTSEG_ENCODER_WEIGHTS override the parameter cell (headless runs and tests);
     /// DESERTSEG_FROM_SCRATCH=1 allows an encoder without ImageNet weights. Training prints one line per epoch.
     /// </summary>
-    /// <exception cref="Training.MissingEncoderWeightsException">Full scale without ImageNet weights: the message says how to get them.</exception>
+    /// <exception cref="Training.MissingEncoderWeightsException">Full scale without ImageNet weights: the message says how to get
+    /// them.</exception>
     /// <param name="device">"auto" (CUDA when available), "cpu", "cuda" or "cuda:N"; DESERTSEG_DEVICE overrides it.</param>
     public static Studies.Study Start(string scale = "quick", string? dataPath = null, bool force = false, string? encoderWeights = null,
         string device = "auto")
@@ -42,10 +43,13 @@ public static class Notebook
         scale = Env("DESERTSEG_SCALE") ?? scale;
         dataPath = Env("DESERTSEG_DATA_PATH") ?? dataPath;
         encoderWeights = Env("DESERTSEG_ENCODER_WEIGHTS") ?? encoderWeights;
-        string root = dataPath ?? Data.Synthetic.EmbeddedDataset.Ensure(progress: new Progress<int>(n => { if (n % 32 == 0) Console.WriteLine($"generated {n} scenes"); }));
+        string root = dataPath ?? Data.Synthetic.EmbeddedDataset.Ensure(
+            progress: new Progress<int>(n => { if (n % 32 == 0) Console.WriteLine($"generated {n} scenes"); }));
         var data = Data.FalconDataset.Open(root);
-        var options = new Training.TrainingOptions(Device: computeDevice, EncoderWeightsFile: encoderWeights, FromScratch: Env("DESERTSEG_FROM_SCRATCH") == "1");
-        var study = new Studies.Study(data, scale, options: options, observer: new Training.EpochLineObserver(Console.Out), force: force, log: Console.Out);
+        var options = new Training.TrainingOptions(Device: computeDevice, EncoderWeightsFile: encoderWeights,
+            FromScratch: Env("DESERTSEG_FROM_SCRATCH") == "1");
+        var study = new Studies.Study(data, scale, options: options, observer: new Training.EpochLineObserver(Console.Out),
+            force: force, log: Console.Out);
         Console.WriteLine($"data: {data.Root} ({string.Join(", ", data.Splits.Select(s => $"{s.Name} {s.Count}"))}); scale: {scale}; " +
                           $"encoder weights: {study.CheckEncoderWeights()}");
         return study;
@@ -71,7 +75,8 @@ public static class Notebook
     {
         bool cuda = Devices.ComputeDevice.CudaAvailable;
         return $"DesertSeg.Lab at {Workspace.Root}\n" +
-               $"backend: {Devices.ComputeDevice.Backend}, device: {(cuda ? "CUDA" : "CPU")}, torch threads {TorchSharp.torch.get_num_threads()}, {System.Environment.ProcessorCount} cores, " +
+               $"backend: {Devices.ComputeDevice.Backend}, device: {(cuda ? "CUDA" : "CPU")}, " +
+               $"torch threads {TorchSharp.torch.get_num_threads()}, {System.Environment.ProcessorCount} cores, " +
                $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, .NET {System.Environment.Version}\n" +
                $"embedded data: {Data.Synthetic.EmbeddedDataset.DefaultRoot}\nruns: {Workspace.RunsFolder}";
     }

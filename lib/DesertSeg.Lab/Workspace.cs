@@ -33,7 +33,8 @@ public static class Workspace
 
     private static string FindRoot()
     {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory, Path.GetDirectoryName(typeof(Workspace).Assembly.Location) })
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory,
+            Path.GetDirectoryName(typeof(Workspace).Assembly.Location) })
         {
             for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
                 if (File.Exists(Path.Combine(dir.FullName, SolutionFile))) return dir.FullName;

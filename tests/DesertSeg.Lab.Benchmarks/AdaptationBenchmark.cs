@@ -14,7 +14,8 @@ namespace DesertSeg.Lab.Benchmarks;
 public sealed class AdaptationBenchmark : IBenchmark
 {
     public string Name => "adaptation";
-    public string Description => "Time and peak RSS of each domain-adaptation method (-- [SCALE] [RUNS]; default quick, a fresh runs folder)";
+    public string Description =>
+        "Time and peak RSS of each domain-adaptation method (-- [SCALE] [RUNS]; default quick, a fresh runs folder)";
 
     public void Run(string[] args)
     {
@@ -32,7 +33,8 @@ public sealed class AdaptationBenchmark : IBenchmark
                 using var peak = new PeakMemory();
                 var clock = Stopwatch.StartNew();
                 var result = method.Produce(lab);
-                Console.WriteLine($"{method.Label,-38} {clock.Elapsed.TotalSeconds,7:F1} {peak.PeakMb,11:F0} {result.Test.Metrics.MeanIoU,9:F4} {result.Test.IoU("Rocks"),9:F4}");
+                Console.WriteLine($"{method.Label,-38} {clock.Elapsed.TotalSeconds,7:F1} {peak.PeakMb,11:F0} " +
+                    $"{result.Test.Metrics.MeanIoU,9:F4} {result.Test.IoU("Rocks"),9:F4}");
             }
         }
         finally

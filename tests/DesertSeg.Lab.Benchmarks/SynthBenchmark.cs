@@ -32,10 +32,13 @@ public sealed class SynthBenchmark : IBenchmark
             double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
             Console.WriteLine($"generated {spec.TotalCount} scenes (image + mask PNG) in {s:F1} s: {spec.TotalCount / s:F1} images/s");
             // On a shared machine the wall time depends on other load; CPU time does not (much).
-            Console.WriteLine($"CPU time {cpu:F1} s ({cpu * 1000 / spec.TotalCount:F0} ms/scene); at full use of {Environment.ProcessorCount} cores that is {cpu / Environment.ProcessorCount:F1} s wall; load average now {LoadAverage()}");
+            Console.WriteLine($"CPU time {cpu:F1} s ({cpu * 1000 / spec.TotalCount:F0} ms/scene); " +
+                $"at full use of {Environment.ProcessorCount} cores that is {cpu / Environment.ProcessorCount:F1} s wall; " +
+                $"load average now {LoadAverage()}");
             Console.WriteLine($"complete (manifest): {SyntheticFalconWriter.IsComplete(root, spec)}");
 
-            foreach (var (split, training) in new[] { (SyntheticFalconWriter.Split.Train, true), (SyntheticFalconWriter.Split.Test, false) })
+            foreach (var (split, training) in new[] { (SyntheticFalconWriter.Split.Train, true),
+                (SyntheticFalconWriter.Split.Test, false) })
             {
                 string folder = SyntheticFalconWriter.SplitFolder(root, split);
                 var stats = new SceneStatistics();
@@ -44,7 +47,8 @@ public sealed class SynthBenchmark : IBenchmark
                 Console.WriteLine($"{split} ({SyntheticFalconWriter.EnvironmentOf(split).Name} environment, {stats.Images} images):");
                 PrintStats(stats, training);
                 var real = RealSampleMean(training ? "train" : "test");
-                if (real is { } r) Console.WriteLine($"  real falcon-samples/{(training ? "train" : "test")} mean RGB [{r.R:F0}, {r.G:F0}, {r.B:F0}] ({r.N} images)");
+                if (real is { } r) Console.WriteLine($"  real falcon-samples/{(training ? "train" : "test")} mean RGB " +
+                    $"[{r.R:F0}, {r.G:F0}, {r.B:F0}] ({r.N} images)");
             }
         }
         finally
@@ -66,7 +70,8 @@ public sealed class SynthBenchmark : IBenchmark
         }
         var m = stats.MeanRgb;
         var r = training ? SceneStatistics.ReportTrainMeanRgb : SceneStatistics.ReportTestMeanRgb;
-        Console.WriteLine($"  mean RGB [{m.R:F0}, {m.G:F0}, {m.B:F0}]  report [{r.R}, {r.G}, {r.B}]  unknown mask values: {stats.UnknownValues}");
+        Console.WriteLine($"  mean RGB [{m.R:F0}, {m.G:F0}, {m.B:F0}]  report [{r.R}, {r.G}, {r.B}]  " +
+            $"unknown mask values: {stats.UnknownValues}");
     }
 
     private static string LoadAverage()

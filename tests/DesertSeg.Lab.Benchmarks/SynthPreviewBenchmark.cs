@@ -31,7 +31,8 @@ public sealed class SynthPreviewBenchmark : IBenchmark
             double ms = clock.Elapsed.TotalMilliseconds;
             double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds;
             foreach (var (img, mask) in results) stats.Add(img, mask);
-            Console.WriteLine($"{env.Name}: {n} scenes, {ms / n * Environment.ProcessorCount:F1} ms/scene/core ({ms / 1000:F1} s wall), CPU {cpuMs / n:F1} ms/scene");
+            Console.WriteLine($"{env.Name}: {n} scenes, {ms / n * Environment.ProcessorCount:F1} ms/scene/core ({ms / 1000:F1} s wall), " +
+                $"CPU {cpuMs / n:F1} ms/scene");
             SynthBenchmark.PrintStats(stats, env == DesertEnvironment.Training);
             var enc = Stopwatch.StartNew();
             string tmp = Path.Combine(Path.GetTempPath(), $"enc-{Guid.NewGuid():N}");
@@ -47,12 +48,14 @@ public sealed class SynthPreviewBenchmark : IBenchmark
             {
                 Directory.CreateDirectory(preview);
                 for (int i = 0; i < Math.Min(6, n); i++)
-                    ImageFiles.WriteRgb(Path.Combine(preview, $"{env.Name}-{i}.png"), SideBySide(results[i].Item1, MaskFiles.Colorize(results[i].Item2)));
+                    ImageFiles.WriteRgb(Path.Combine(preview, $"{env.Name}-{i}.png"),
+                        SideBySide(results[i].Item1, MaskFiles.Colorize(results[i].Item2)));
                 // A small README figure: one scene, image | colour mask, at half size, colours rounded to
                 // 6 bits so that the PNG stays small.
                 var figure = SideBySide(Half(results[0].Item1), Half(MaskFiles.Colorize(results[0].Item2)));
                 for (int i = 0; i < figure.Pixels.Length; i++) figure.Pixels[i] = (byte)(figure.Pixels[i] & 0xFC);
-                ImageFiles.WriteRgb(Path.Combine(preview, $"synthetic-{(env == DesertEnvironment.Training ? "train" : "test")}.png"), figure);
+                ImageFiles.WriteRgb(Path.Combine(preview, $"synthetic-{(env == DesertEnvironment.Training ? "train" : "test")}.png"),
+                    figure);
             }
         }
     }

@@ -25,12 +25,14 @@ public sealed class TrainBenchmark : IBenchmark
         try
         {
             var run = new PhaseRunner(new RunStore(runs), data, observer: observer).Ensure(PhaseCatalog.Get(phase, scale));
-            Console.WriteLine($"phase {phase} {scale}: {clock.Elapsed.TotalMinutes:F1} min wall (dependencies included), best val mIoU {run.Directory.ReadStatus()!.BestValMeanIoU:F4}");
+            Console.WriteLine($"phase {phase} {scale}: {clock.Elapsed.TotalMinutes:F1} min wall (dependencies included), " +
+                $"best val mIoU {run.Directory.ReadStatus()!.BestValMeanIoU:F4}");
             Console.WriteLine("run            epoch  s/epoch  img/s   RSS MB  managed MB");
             foreach (var row in observer.Rows) Console.WriteLine(row);
             var rss = observer.RssMb;
             if (rss.Count > 2)
-                Console.WriteLine($"RSS after the first epoch of each run: first {rss[0]:F0} MB, max {rss.Max():F0} MB, last {rss[^1]:F0} MB");
+                Console.WriteLine(
+                    $"RSS after the first epoch of each run: first {rss[0]:F0} MB, max {rss.Max():F0} MB, last {rss[^1]:F0} MB");
         }
         finally
         {
@@ -51,7 +53,8 @@ public sealed class TrainBenchmark : IBenchmark
             GC.Collect();
             double rss = Process.GetCurrentProcess().WorkingSet64 / 1e6;
             RssMb.Add(rss);
-            Rows.Add($"{_name,-14} {r.Epoch,5}  {r.Seconds,7:F1}  {r.ImagesPerSecond,5:F1}  {rss,7:F0}  {GC.GetTotalMemory(false) / 1e6,10:F0}");
+            Rows.Add($"{_name,-14} {r.Epoch,5}  {r.Seconds,7:F1}  {r.ImagesPerSecond,5:F1}  {rss,7:F0}  " +
+                $"{GC.GetTotalMemory(false) / 1e6,10:F0}");
             Console.WriteLine(Rows[^1]);
         }
     }

@@ -9,7 +9,8 @@ public class NativeLibraryErrorTests
     {
         // What OpenCvSharp throws when its native library cannot be loaded: the type initializer hides the reason.
         var thrown = new TypeInitializationException("OpenCvSharp.Internal.NativeMethods",
-            new DllNotFoundException("Unable to load shared library 'OpenCvSharpExtern': libtesseract.so.5: cannot open shared object file"));
+            new DllNotFoundException("Unable to load shared library 'OpenCvSharpExtern': " +
+                "libtesseract.so.5: cannot open shared object file"));
 
         var error = new NativeLibraryException("OpenCV (OpenCvSharpExtern)", new AggregateException(thrown, thrown));
 

@@ -13,13 +13,15 @@ public static class AuditCommand
     {
         var data = new Option<string?>("--data")
         {
-            Description = "Data set folder (Falcon layout, a Color_Images folder, or a folder of images). Default: the embedded synthetic data set, generated on first use.",
+            Description = "Data set folder (Falcon layout, a Color_Images folder, or a folder of images). " +
+                          "Default: the embedded synthetic data set, generated on first use.",
         };
         var outDir = new Option<string?>("--out")
         {
             Description = "Also write the tables (CSV) and charts (HTML) of the audit to this folder.",
         };
-        var command = new Command("audit", "Audit a data set: pairing, sizes, mask formats and values, class shares (Table 1), mean RGB and histograms (Figure 2).")
+        var command = new Command("audit",
+            "Audit a data set: pairing, sizes, mask formats and values, class shares (Table 1), mean RGB and histograms (Figure 2).")
         {
             data, outDir,
         };
@@ -32,7 +34,8 @@ public static class AuditCommand
     {
         string root = dataPath ?? EmbeddedData.Ensure();
         var dataset = FalconDataset.Open(root);
-        AnsiConsole.MarkupLineInterpolated($"Auditing [bold]{dataset.Root}[/] ({string.Join(", ", dataset.Splits.Select(s => $"{s.Name}: {s.Count} pairs"))})");
+        AnsiConsole.MarkupLineInterpolated(
+            $"Auditing [bold]{dataset.Root}[/] ({string.Join(", ", dataset.Splits.Select(s => $"{s.Name}: {s.Count} pairs"))})");
         var audit = ConsoleProgress.Run("Reading images and masks", DatasetAuditor.FileCount(dataset),
             progress => DatasetAuditor.Audit(dataset, progress));
 

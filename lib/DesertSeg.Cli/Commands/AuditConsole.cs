@@ -9,7 +9,8 @@ public static class AuditConsole
 {
     public static void Print(DatasetAudit audit)
     {
-        var summary = new Table().Title("Splits").AddColumns("Split", "Pairs", "Unpaired", "Image sizes", "Mask formats", "Unknown values", "Mean RGB", "Absent classes");
+        var summary = new Table().Title("Splits")
+            .AddColumns("Split", "Pairs", "Unpaired", "Image sizes", "Mask formats", "Unknown values", "Mean RGB", "Absent classes");
         foreach (var s in audit.Splits)
             summary.AddRow(new[] {
                 s.Split, s.Pairs.ToString(), $"{s.ImagesWithoutMask.Count} img / {s.MasksWithoutImage.Count} mask",
@@ -44,7 +45,8 @@ public static class AuditConsole
         if (audit.Has("train") && audit.Has("test"))
         {
             var d = audit.MeanRgbShift();
-            AnsiConsole.MarkupLineInterpolated($"Mean RGB shift train -> test: [bold][[{d[0]:F0}, {d[1]:F0}, {d[2]:F0}]][/] (report: [[-26, -25, -13]])");
+            AnsiConsole.MarkupLineInterpolated(
+                $"Mean RGB shift train -> test: [bold][[{d[0]:F0}, {d[1]:F0}, {d[2]:F0}]][/] (report: [[-26, -25, -13]])");
         }
     }
 }

@@ -23,7 +23,8 @@ public static class EvalConsole
                 (100.0 * m.TruePixels[c] / m.Pixels).ToString("F2"), (100.0 * m.PredictedPixels[c] / m.Pixels).ToString("F2"));
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated(
-            $"[bold]mIoU {m.MeanIoU:F4}[/] over {m.IoU.Count(v => v.HasValue)} classes with pixels, pixel accuracy {m.PixelAccuracy:F4}, {score.Images.Count} images, {m.Pixels:N0} labelled pixels.");
+            $"[bold]mIoU {m.MeanIoU:F4}[/] over {m.IoU.Count(v => v.HasValue)} classes with pixels, pixel accuracy {m.PixelAccuracy:F4}, {
+                score.Images.Count} images, {m.Pixels:N0} labelled pixels.");
         // The report's headline failure: where test Rocks went.
         int rocks = score.Scheme.IndexOf("Rocks");
         if (rocks >= 0 && m.TruePixels[rocks] > 0)
@@ -31,7 +32,9 @@ public static class EvalConsole
             var goes = FailureAnalysis.WhereClassGoes(score, "Rocks");
             var parts = Enumerable.Range(0, (int)Math.Min(3, goes.Rows.Count))
                 .Select(i => $"{100 * (double)goes["Share"][i]:F0}% {goes["Predicted as"][i]}");
-            AnsiConsole.MarkupLineInterpolated($"Rocks pixels became: {string.Join(", ", parts)} (report, 10-class model on test: {100 * ReportedNumbers.TestRocksAsGroundClutter:F0}% Ground Clutter).");
+            AnsiConsole.MarkupLineInterpolated(
+                $"Rocks pixels became: {string.Join(", ", parts)} (report, 10-class model on test: {
+                    100 * ReportedNumbers.TestRocksAsGroundClutter:F0}% Ground Clutter).");
         }
     }
 
@@ -41,7 +44,8 @@ public static class EvalConsole
         var table = new Table().Title($"Table 7: per-class IoU, {val.Split} vs {test.Split}");
         foreach (var column in frame.Columns) table.AddColumn(new TableColumn(Markup.Escape(column.Name)));
         foreach (var row in frame.Rows)
-            table.AddRow(row.Select(v => v switch { double d => d.ToString("F3"), null => "-", _ => Markup.Escape(v.ToString() ?? "") }).ToArray());
+            table.AddRow(row.Select(v => v switch { double d => d.ToString("F3"), null => "-", _ => Markup.Escape(v.ToString() ?? "") })
+                .ToArray());
         table.AddRow("Mean", val.Metrics.MeanIoU.ToString("F3"), test.Metrics.MeanIoU.ToString("F3"),
             (val.Metrics.MeanIoU - test.Metrics.MeanIoU).ToString("F3"), "", "0.746", "0.448");
         AnsiConsole.Write(table);

@@ -11,22 +11,34 @@ public sealed class InferenceArguments
     public Option<string> Checkpoint { get; } = new("--checkpoint")
     {
         Description = "smp DeepLabV3Plus checkpoint (.safetensors or .pth), or a run folder (its checkpoints/best.safetensors). " +
-                      "Inside a run folder the model, class scheme and input size come from its config.json; otherwise from the checkpoint's keys.",
+                      "Inside a run folder the model, class scheme and input size come from its config.json; " +
+                      "otherwise from the checkpoint's keys.",
     };
-    public Option<string?> Size { get; } = new("--size") { Description = "Model input size HxW, e.g. 512x896 (default: the run's, or 512x896 for a bare checkpoint)." };
-    public Option<bool> Tta { get; } = new("--tta") { Description = "Multi-scale test-time augmentation as the original (scales 0.75,1,1.25, each plain and flipped: 6 passes)." };
-    public Option<string?> TtaScales { get; } = new("--tta-scales") { Description = "TTA scales, comma-separated (implies --tta), e.g. 0.75,1,1.25." };
+    public Option<string?> Size { get; } = new("--size")
+    {
+        Description = "Model input size HxW, e.g. 512x896 (default: the run's, or 512x896 for a bare checkpoint)."
+    };
+    public Option<bool> Tta { get; } = new("--tta")
+    {
+        Description = "Multi-scale test-time augmentation as the original (scales 0.75,1,1.25, each plain and flipped: 6 passes)."
+    };
+    public Option<string?> TtaScales { get; } = new("--tta-scales")
+    {
+        Description = "TTA scales, comma-separated (implies --tta), e.g. 0.75,1,1.25."
+    };
     public Option<bool> NoFlip { get; } = new("--no-flip") { Description = "TTA without the horizontal flips." };
     public Option<string?> Suppress { get; } = new("--suppress")
     {
         Description = "Absent-class suppression (the report's 'domain-aware' trick: knowledge of which classes the TARGET data lacks). " +
-                      "'absent' takes the classes with no pixel in the input split's masks (an audit); or name them: \"Ground Clutter,Flowers,Logs\".",
+                      "'absent' takes the classes with no pixel in the input split's masks (an audit); " +
+                      "or name them: \"Ground Clutter,Flowers,Logs\".",
     };
 
     public Option<string> Device { get; } = DeviceOptions.Device();
     public Option<string> Precision { get; } = new("--precision")
     {
-        Description = "fp32 (default; TF32 on CUDA) or bf16 (model and input in bfloat16, logits back to float32 before resizing and argmax). " +
+        Description = "fp32 (default; TF32 on CUDA) or bf16 (model and input in bfloat16, " +
+                      "logits back to float32 before resizing and argmax). " +
                       "eval and bench also measure fp32 and print the difference.",
         DefaultValueFactory = _ => "fp32",
     };
@@ -68,7 +80,8 @@ public sealed class InferenceArguments
         {
             if (!split.HasMasks)
                 throw new ArgumentException(
-                    $"--suppress absent needs ground-truth masks in split '{split.Name}' ({split.ImageFolder}) to find the absent classes; " +
+                    $"--suppress absent needs ground-truth masks in split '{split.Name}' ({split.ImageFolder}) " +
+                    "to find the absent classes; " +
                     "name them instead, e.g. --suppress \"Ground Clutter,Flowers,Logs\".");
             suppression = AbsentClassSuppression.FromSplit(split);
         }
@@ -78,9 +91,12 @@ public sealed class InferenceArguments
         }
         var skipped = suppression.ClassNames.Where(n => predictor.Scheme.IndexOf(n) < 0).ToList();
         string suppressed = string.Join(", ", suppression.ClassNames.Except(skipped).DefaultIfEmpty("nothing"));
-        string notInScheme = skipped.Count > 0 ? $" Not in the {predictor.Scheme.Name} scheme, nothing to suppress: {string.Join(", ", skipped)}." : "";
+        string notInScheme = skipped.Count > 0
+            ? $" Not in the {predictor.Scheme.Name} scheme, nothing to suppress: {string.Join(", ", skipped)}."
+            : "";
         AnsiConsole.MarkupLineInterpolated(
-            $"[yellow]Suppressing {suppressed}[/] ({suppression.Origin}): domain-aware inference, it uses knowledge of the target split.{notInScheme}");
+            $"[yellow]Suppressing {suppressed}[/] ({suppression.Origin}): domain-aware inference, it uses knowledge of the target split.{
+                notInScheme}");
         return suppression;
     }
 
@@ -90,7 +106,9 @@ public sealed class InferenceArguments
         string checkpoint = r.GetValue(Checkpoint) ?? throw new ArgumentException("--checkpoint is required.");
         var device = DeviceOptions.Resolve(r.GetValue(Device));
         var predictor = Predictor.Load(checkpoint, InputSize(r), device, precision ?? PrecisionOf(r));
-        AnsiConsole.MarkupLineInterpolated($"Model: [bold]{predictor.Source}[/], {predictor.Source.Checkpoint}, {Lab.Devices.ComputeDevice.Describe(predictor.Device)}, {predictor.Precision}");
+        AnsiConsole.MarkupLineInterpolated(
+            $"Model: [bold]{predictor.Source}[/], {predictor.Source.Checkpoint}, {Lab.Devices.ComputeDevice.Describe(predictor.Device)}, {
+                predictor.Precision}");
         return predictor;
     }
 
@@ -100,6 +118,7 @@ public sealed class InferenceArguments
         if (name is not null) return dataset[name];
         if (dataset.Splits.Count == 1) return dataset.Splits[0];
         if (dataset.HasSplit(FalconLayout.Test)) return dataset[FalconLayout.Test];
-        throw new ArgumentException($"{dataset.Root} has splits {string.Join(", ", dataset.Splits.Select(s => s.Name))}; choose one with --split.");
+        throw new ArgumentException(
+            $"{dataset.Root} has splits {string.Join(", ", dataset.Splits.Select(s => s.Name))}; choose one with --split.");
     }
 }

@@ -14,15 +14,30 @@ public static class ReproduceCommand
 {
     public static Command Create()
     {
-        var scale = new Option<string>("--scale") { Description = "quick (2 CPU cores, ~15 min), full (report settings, CUDA) or smoke (minutes, for checks).", DefaultValueFactory = _ => "quick" };
-        var data = new Option<string?>("--data") { Description = "Data set folder (Falcon layout). Default: the embedded synthetic data set." };
+        var scale = new Option<string>("--scale")
+        {
+            Description = "quick (2 CPU cores, ~15 min), full (report settings, CUDA) or smoke (minutes, for checks).",
+            DefaultValueFactory = _ => "quick"
+        };
+        var data = new Option<string?>("--data")
+        {
+            Description = "Data set folder (Falcon layout). Default: the embedded synthetic data set."
+        };
         var outDir = new Option<string?>("--out") { Description = "Report folder (default: report/ in the workspace)." };
         var runs = new Option<string?>("--runs") { Description = "Runs folder (default: runs/ in the workspace, or DESERTSEG_RUNS)." };
         var force = new Option<bool>("--force") { Description = "Retrain every phase even if finished runs exist." };
-        var noPng = new Option<bool>("--no-png") { Description = "Skip PNG figures (no browser needed); HTML figures are always written. Without a browser this is automatic." };
+        var noPng = new Option<bool>("--no-png")
+        {
+            Description = "Skip PNG figures (no browser needed); HTML figures are always written. Without a browser this is automatic."
+        };
         var training = new TrainingArguments();
-        var noAdaptation = new Option<bool>("--no-adaptation") { Description = "Only the report's phases: leave out the domain-adaptation lab (beyond the report)." };
-        var command = new Command("reproduce", "Reproduce the report: train every phase (reusing finished runs), score, benchmark, and write report/ (tables as Markdown+CSV, figures as PNG+HTML, index.html).")
+        var noAdaptation = new Option<bool>("--no-adaptation")
+        {
+            Description = "Only the report's phases: leave out the domain-adaptation lab (beyond the report)."
+        };
+        var command = new Command("reproduce",
+            "Reproduce the report: train every phase (reusing finished runs), score, benchmark, and write report/ " +
+            "(tables as Markdown+CSV, figures as PNG+HTML, index.html).")
         {
             scale, data, outDir, runs, force, noPng, noAdaptation,
         };
@@ -35,7 +50,8 @@ public static class ReproduceCommand
             if (png && ChartImageExport.FindBrowser() is null)
             {
                 png = false;
-                AnsiConsole.MarkupLine("[yellow]notice:[/] no Chromium/Chrome/Edge found: figures are written as interactive HTML only. PNG/SVG export needs one (Debian: apt-get install chromium; or set DESERTSEG_CHROMIUM).");
+                AnsiConsole.MarkupLine("[yellow]notice:[/] no Chromium/Chrome/Edge found: figures are written as interactive HTML only. " +
+                    "PNG/SVG export needs one (Debian: apt-get install chromium; or set DESERTSEG_CHROMIUM).");
             }
             var options = training.Build(r);
             var dataset = FalconDataset.Open(r.GetValue(data) ?? EmbeddedData.Ensure());
@@ -48,10 +64,13 @@ public static class ReproduceCommand
             if (adaptation && options.TargetFolder is null && !Directory.Exists(TargetLayout.UnlabelledFolder(dataset.Root)))
             {
                 adaptation = false;
-                AnsiConsole.MarkupLine("[yellow]notice:[/] no target-domain images (--target DIR) for this data set: the domain-adaptation section is left out.");
+                AnsiConsole.MarkupLine("[yellow]notice:[/] no target-domain images (--target DIR) for this data set: " +
+                    "the domain-adaptation section is left out.");
             }
             var output = new ReportWriter(study, report).Write(pngFigures: png, adaptation: adaptation);
-            AnsiConsole.MarkupLineInterpolated($"Report: [bold]{output.Index}[/] ({output.Tables.Count} tables, {output.Figures.Count} figures) in {clock.Elapsed.TotalMinutes:F1} min.");
+            AnsiConsole.MarkupLineInterpolated(
+                $"Report: [bold]{output.Index}[/] ({output.Tables.Count} tables, {output.Figures.Count} figures) in {
+                    clock.Elapsed.TotalMinutes:F1} min.");
             return CommandGuard.Ok;
         }));
         return command;

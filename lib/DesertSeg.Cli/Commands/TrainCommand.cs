@@ -10,17 +10,42 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var phase = new Option<string?>("--phase") { Description = $"Report phase: {string.Join(", ", PhaseCatalog.Phases)}, or a variant: {string.Join(", ", PhaseCatalog.Variants)}; or a domain-adaptation run: {string.Join(", ", PhaseCatalog.AdaptationRuns)}." };
-        var scale = new Option<string>("--scale") { Description = "full (report settings, for CUDA), quick (2 CPU cores) or smoke (a minute).", DefaultValueFactory = _ => "quick" };
-        var data = new Option<string?>("--data") { Description = "Data set folder (Falcon layout). Default: the embedded synthetic data set." };
-        var resume = new Option<string?>("--resume") { Description = "Continue an interrupted run in its own folder (its path, or its name under runs/); needs no --phase." };
+        var phase = new Option<string?>("--phase")
+        {
+            Description = $"Report phase: {string.Join(", ", PhaseCatalog.Phases)}, " +
+                          $"or a variant: {string.Join(", ", PhaseCatalog.Variants)}; " +
+                          $"or a domain-adaptation run: {string.Join(", ", PhaseCatalog.AdaptationRuns)}."
+        };
+        var scale = new Option<string>("--scale")
+        {
+            Description = "full (report settings, for CUDA), quick (2 CPU cores) or smoke (a minute).",
+            DefaultValueFactory = _ => "quick"
+        };
+        var data = new Option<string?>("--data")
+        {
+            Description = "Data set folder (Falcon layout). Default: the embedded synthetic data set."
+        };
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue an interrupted run in its own folder (its path, or its name under runs/); needs no --phase."
+        };
         var force = new Option<bool>("--force") { Description = "Train again even if a finished run of this configuration exists." };
-        var selectOnTest = new Option<bool>("--select-on-test") { Description = "Reproduce the original's model selection on the TEST split (leaks test data; for comparison only)." };
-        var epochs = new Option<int?>("--epochs") { Description = "Override the phase's number of epochs (the schedule is rebuilt for it)." };
-        var workers = new Option<int?>("--workers") { Description = "Data loader threads (default: half the cores, leaving LibTorch room)." };
+        var selectOnTest = new Option<bool>("--select-on-test")
+        {
+            Description = "Reproduce the original's model selection on the TEST split (leaks test data; for comparison only)."
+        };
+        var epochs = new Option<int?>("--epochs")
+        {
+            Description = "Override the phase's number of epochs (the schedule is rebuilt for it)."
+        };
+        var workers = new Option<int?>("--workers")
+        {
+            Description = "Data loader threads (default: half the cores, leaving LibTorch room)."
+        };
         var runs = new Option<string?>("--runs") { Description = "Runs folder (default: runs/ in the workspace, or DESERTSEG_RUNS)." };
         var training = new TrainingArguments();
-        var command = new Command("train", "Train a phase of the report (e.g. train --phase 5 --scale quick). Finished runs are reused; interrupted ones resume.")
+        var command = new Command("train",
+            "Train a phase of the report (e.g. train --phase 5 --scale quick). Finished runs are reused; interrupted ones resume.")
         {
             phase, scale, data, resume, force, selectOnTest, epochs, workers, runs,
         };
@@ -43,7 +68,8 @@ public static class TrainCommand
             if (r.GetValue(selectOnTest))
             {
                 config = config with { Selection = ModelSelection.TestLeak };
-                AnsiConsole.MarkupLine("[yellow]Model selection on the TEST split (the original's behaviour): the resulting test scores are optimistic.[/]");
+                AnsiConsole.MarkupLine(
+                    "[yellow]Model selection on the TEST split (the original's behaviour): the resulting test scores are optimistic.[/]");
             }
             bool forced = r.GetValue(force);
             return Train(runner => runner.Ensure(config, forced), new PhaseRunner(store, OpenData(r.GetValue(data)), options));
@@ -58,7 +84,8 @@ public static class TrainCommand
         PhaseRun result = null!;
         AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(),
+                new RemainingTimeColumn())
             .Start(ctx =>
             {
                 result = train(runnerWithoutObserver.WithObserver(new ProgressObserver(ctx)));
@@ -71,7 +98,8 @@ public static class TrainCommand
             _ => "trained",
         };
         AnsiConsole.MarkupLineInterpolated(
-            $"{result.Config.Name}: {how}. Best epoch {status.BestEpoch}, val mIoU {status.BestValMeanIoU:F4} (selected on {status.ModelSelection}). Encoder from {result.Config.EncoderOrigin}. Run: [bold]{result.Directory.Path}[/]");
+            $"{result.Config.Name}: {how}. Best epoch {status.BestEpoch}, val mIoU {status.BestValMeanIoU:F4} (selected on {
+                status.ModelSelection}). Encoder from {result.Config.EncoderOrigin}. Run: [bold]{result.Directory.Path}[/]");
         return CommandGuard.Ok;
     }
 
@@ -84,7 +112,9 @@ public static class TrainCommand
 
         public void RunStarted(RunDirectory run, RunConfig config, int startEpoch, int stepsPerEpoch)
         {
-            AnsiConsole.MarkupLineInterpolated($"[bold]{config.Name}[/]: {config.Description} ({config.Model.Encoder}, {config.Height}x{config.Width}, batch {config.BatchSize}; encoder from {config.EncoderOrigin}) -> {run.Path}");
+            AnsiConsole.MarkupLineInterpolated(
+                $"[bold]{config.Name}[/]: {config.Description} ({config.Model.Encoder}, {config.Height}x{config.Width}, batch {
+                    config.BatchSize}; encoder from {config.EncoderOrigin}) -> {run.Path}");
             _run = ctx.AddTask($"{config.Name}: epochs", maxValue: config.Epochs);
             _run.Value = startEpoch;
             _epoch = ctx.AddTask("epoch", maxValue: stepsPerEpoch);

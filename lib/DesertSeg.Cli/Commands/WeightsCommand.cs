@@ -10,9 +10,18 @@ public static class WeightsCommand
 {
     public static Command Create()
     {
-        var encoder = new Option<string?>("--encoder") { Description = $"Encoder whose weights to write or locate ({string.Join(", ", PretrainedEncoders.All.Select(e => e.Name))})." };
-        var output = new Option<string?>("--out") { Description = "Write the encoder's weights here as a torchvision-named .safetensors state dict (for --encoder-weights)." };
-        var command = new Command("weights", "List the ImageNet encoders and where their weights come from; with --encoder and --out, write the built-in resnet18-imagenet weights (converted from the ONNX model in NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18).")
+        var encoder = new Option<string?>("--encoder")
+        {
+            Description = $"Encoder whose weights to write or locate ({string.Join(", ", PretrainedEncoders.All.Select(e => e.Name))})."
+        };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Write the encoder's weights here as a torchvision-named .safetensors state dict (for --encoder-weights)."
+        };
+        var command = new Command("weights",
+            "List the ImageNet encoders and where their weights come from; with --encoder and --out, " +
+            "write the built-in resnet18-imagenet weights " +
+            "(converted from the ONNX model in NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18).")
         {
             encoder, output,
         };
@@ -35,7 +44,8 @@ public static class WeightsCommand
             }
             string full = Path.GetFullPath(path);
             PretrainedEncoders.Convert(entry.Name, full);
-            AnsiConsole.MarkupLineInterpolated($"Wrote {entry.Name} (torchvision names, for --encoder-weights with encoder '{entry.Architecture}') to [bold]{full}[/].");
+            AnsiConsole.MarkupLineInterpolated(
+                $"Wrote {entry.Name} (torchvision names, for --encoder-weights with encoder '{entry.Architecture}') to [bold]{full}[/].");
             return CommandGuard.Ok;
         }));
         return command;
@@ -56,7 +66,8 @@ public static class WeightsCommand
             table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Architecture), Markup.Escape(source), Markup.Escape(e.Description));
         }
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine("torchvision files go to [bold]train --encoder-weights FILE[/]; [bold]weights --encoder resnet18-imagenet --out FILE.safetensors[/] writes the built-in one " +
+        AnsiConsole.MarkupLine("torchvision files go to [bold]train --encoder-weights FILE[/]; " +
+                               "[bold]weights --encoder resnet18-imagenet --out FILE.safetensors[/] writes the built-in one " +
                                "(load it with LoadEncoderFromTorchvision into a resnet18-imagenet model).");
     }
 }

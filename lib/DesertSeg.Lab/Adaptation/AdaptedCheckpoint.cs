@@ -32,5 +32,6 @@ public static class AdaptedCheckpoint
     }
 
     public static AdaptationRecord RecordFor(ModelSource source, string method, TargetImages target, bool transductive) =>
-        new(source.Model.Encoder, source.Model.Classes, source.Scheme.Name, source.Height, source.Width, source.Checkpoint, method, $"{target.Folder} ({target.Count} images, {target.Fingerprint})", transductive);
+        new(source.Model.Encoder, source.Model.Classes, source.Scheme.Name, source.Height, source.Width, source.Checkpoint, method,
+            $"{target.Folder} ({target.Count} images, {target.Fingerprint})", transductive);
 }

@@ -9,7 +9,8 @@ public sealed record AdaBnConfig(int BatchSize = 8) : TestTimeMethod
 {
     public override string Name => "adabn";
 
-    public override string Adapt(DeepLabV3Plus model, TargetImages target, int height, int width, Device device, CancellationToken cancellation)
+    public override string Adapt(DeepLabV3Plus model, TargetImages target, int height, int width, Device device,
+        CancellationToken cancellation)
     {
         AdaptiveBatchNorm.Adapt(model, target, height, width, device, this, cancellation);
         return $"AdaBN on {target.Count} target images";

@@ -24,7 +24,8 @@ internal static class BatchNormLayers
 
     /// <summary>Copies of every layer's running mean and variance (and batch count), to put back with <see cref="Restore"/>.</summary>
     public static List<(Tensor Mean, Tensor Var, Tensor Count)> Save(IEnumerable<BatchNorm2d> layers) =>
-        layers.Select(bn => (bn.running_mean!.detach().clone(), bn.running_var!.detach().clone(), bn.num_batches_tracked!.detach().clone())).ToList();
+        layers.Select(bn => (bn.running_mean!.detach().clone(), bn.running_var!.detach().clone(),
+            bn.num_batches_tracked!.detach().clone())).ToList();
 
     public static void Restore(IReadOnlyList<BatchNorm2d> layers, List<(Tensor Mean, Tensor Var, Tensor Count)> saved)
     {

@@ -13,7 +13,8 @@ public static class ColourStatistics
         return ([mean.Val0, mean.Val1, mean.Val2], [std.Val0, std.Val1, std.Val2]);
     }
 
-    /// <summary>Gives <paramref name="rgb"/> (8-bit RGB, changed in place) the L*a*b* mean and deviation of <paramref name="target"/>.</summary>
+    /// <summary>Gives <paramref name="rgb"/> (8-bit RGB, changed in place) the L*a*b* mean and deviation of
+    /// <paramref name="target"/>.</summary>
     public static void Transfer(Mat rgb, Mat target)
     {
         var (sourceMean, sourceStd) = Of(rgb);

@@ -27,7 +27,8 @@ public static class FourierDomainAdaptation
     public static Tensor SwapLowFrequency(Tensor source, Tensor target, double beta)
     {
         if (!source.shape.SequenceEqual(target.shape))
-            throw new ArgumentException($"Source [{string.Join(", ", source.shape)}] and target [{string.Join(", ", target.shape)}] differ in shape.");
+            throw new ArgumentException(
+                $"Source [{string.Join(", ", source.shape)}] and target [{string.Join(", ", target.shape)}] differ in shape.");
         if (beta < 0 || beta >= 0.5) throw new ArgumentOutOfRangeException(nameof(beta), $"beta must be in [0, 0.5), got {beta}.");
         if (beta == 0) return source.clone();
         using var scope = NewDisposeScope();

@@ -39,7 +39,8 @@ public sealed class RareClassSampling
     /// <param name="minPixels">Pixels of a class an image needs to count as containing it.</param>
     public static RareClassSampling Build(DataSplit split, ClassScheme scheme, double temperature, int minPixels = 1)
     {
-        if (temperature <= 0) throw new ArgumentOutOfRangeException(nameof(temperature), $"The temperature must be positive, got {temperature}.");
+        if (temperature <= 0)
+            throw new ArgumentOutOfRangeException(nameof(temperature), $"The temperature must be positive, got {temperature}.");
         int classes = scheme.Count;
         var counts = new long[split.Count][];
         Parallel.For(0, split.Count, i =>
@@ -64,7 +65,8 @@ public sealed class RareClassSampling
         var imagesWith = Enumerable.Range(0, classes)
             .Select(k => Enumerable.Range(0, counts.Length).Where(i => counts[i][k] >= minPixels).ToArray()).ToArray();
         // Softmax of (1 - f) / T over the classes that occur; shifted by the maximum for numerical safety.
-        var logits = Enumerable.Range(0, classes).Select(k => imagesWith[k].Length > 0 ? (1 - frequency[k]) / temperature : double.NegativeInfinity).ToArray();
+        var logits = Enumerable.Range(0, classes)
+            .Select(k => imagesWith[k].Length > 0 ? (1 - frequency[k]) / temperature : double.NegativeInfinity).ToArray();
         double max = logits.Max();
         var weights = logits.Select(l => double.IsNegativeInfinity(l) ? 0 : Math.Exp(l - max)).ToArray();
         double norm = weights.Sum();

@@ -46,7 +46,8 @@ public sealed class TargetImages
     {
         folder = Path.GetFullPath(folder);
         if (!Directory.Exists(folder))
-            throw new DataFormatException(folder, File.Exists(folder) ? "is a file; --target needs a folder of target-domain images." : "target folder not found.");
+            throw new DataFormatException(folder,
+                File.Exists(folder) ? "is a file; --target needs a folder of target-domain images." : "target folder not found.");
         string images = Directory.Exists(Path.Combine(folder, FalconLayout.Images)) ? Path.Combine(folder, FalconLayout.Images) : folder;
         var files = Directory.EnumerateFiles(images).Where(ImageFiles.IsImageFile).OrderBy(f => f, StringComparer.Ordinal).ToList();
         if (files.Count == 0)
@@ -75,7 +76,9 @@ public sealed class TargetImages
             byte[] bytes = File.ReadAllBytes(files[i]);
             using var decoded = bytes.Length == 0 ? new Mat() : Cv2.ImDecode(bytes, ImreadModes.Color);
             if (decoded.Empty())
-                throw new DataFormatException(files[i], bytes.Length == 0 ? "target image is an empty file (0 bytes)." : "target image does not decode (corrupt or not an image).");
+                throw new DataFormatException(files[i], bytes.Length == 0
+                    ? "target image is an empty file (0 bytes)."
+                    : "target image does not decode (corrupt or not an image).");
             hashes[i] = HashOf(bytes);
             hash.AppendData(bytes);
         }
@@ -113,7 +116,8 @@ public sealed class TargetImages
         var overlap = Enumerable.Range(0, Count).Where(i => scoredHashes.ContainsKey(_hashes[i])).ToList();
         if (overlap.Count > 0)
             throw new TargetOverlapException(Files[overlap[0]],
-                $"is also in the scored split '{scored.Name}' ({scoredHashes[_hashes[overlap[0]]]}); {overlap.Count} of {Count} target images are. " +
+                $"is also in the scored split '{scored.Name}' ({scoredHashes[_hashes[overlap[0]]]}); " +
+                $"{overlap.Count} of {Count} target images are. " +
                 "Adapt on images disjoint from the ones you score, or pass --transductive (every output is then labelled transductive).");
         lock (CheckedDisjoint) CheckedDisjoint.Add(checkedKey);
     }
@@ -122,7 +126,8 @@ public sealed class TargetImages
 
     private static string HashOf(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
 
-    /// <summary>Target image <paramref name="index"/> as 8-bit RGB, resized (bilinear) to <paramref name="height"/> x <paramref name="width"/>.</summary>
+    /// <summary>Target image <paramref name="index"/> as 8-bit RGB, resized (bilinear) to
+    /// <paramref name="height"/> x <paramref name="width"/>.</summary>
     public Mat ReadRgb(int index, int height, int width)
     {
         var mat = ImageFiles.ReadMat(Files[index], ImreadModes.Color);
@@ -134,7 +139,8 @@ public sealed class TargetImages
         return resized;
     }
 
-    /// <summary>Normalised images (ImageNet statistics) N x 3 x H x W on <paramref name="device"/>, in the caller's dispose scope.</summary>
+    /// <summary>Normalised images (ImageNet statistics) N x 3 x H x W on <paramref name="device"/>,
+    /// in the caller's dispose scope.</summary>
     public Tensor Batch(IReadOnlyList<int> indices, int height, int width, Device device)
     {
         var chw = new float[indices.Count * 3 * height * width];
@@ -155,7 +161,8 @@ public sealed class TargetImages
             yield return Enumerable.Range(start, Math.Min(batchSize, Count - start)).ToArray();
     }
 
-    /// <summary>A batch of <paramref name="batchSize"/> indices drawn with <paramref name="random"/> (with replacement across batches).</summary>
+    /// <summary>A batch of <paramref name="batchSize"/> indices drawn with <paramref name="random"/>
+    /// (with replacement across batches).</summary>
     public int[] Draw(SampleRandom random, int batchSize) =>
         Enumerable.Range(0, batchSize).Select(_ => random.NextInt(0, Count - 1)).ToArray();
 }

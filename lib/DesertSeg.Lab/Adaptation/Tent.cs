@@ -12,12 +12,14 @@ namespace DesertSeg.Lab.Adaptation;
 /// <param name="ReestimateStatistics">Afterwards, re-estimate the running statistics on the target images (AdaBN) so that
 /// the saved model normalises as it did while adapting; off, the running statistics stay the source model's.</param>
 /// <param name="Seed">Seeds the order of the target images.</param>
-public sealed record TentConfig(double LearningRate = 1e-4, int Epochs = 2, int BatchSize = 8, bool ReestimateStatistics = true, int Seed = 42)
+public sealed record TentConfig(double LearningRate = 1e-4, int Epochs = 2, int BatchSize = 8, bool ReestimateStatistics = true,
+    int Seed = 42)
     : TestTimeMethod
 {
     public override string Name => "tent";
 
-    public override string Adapt(DeepLabV3Plus model, TargetImages target, int height, int width, Device device, CancellationToken cancellation)
+    public override string Adapt(DeepLabV3Plus model, TargetImages target, int height, int width, Device device,
+        CancellationToken cancellation)
     {
         var entropy = Tent.Adapt(model, target, height, width, device, this, cancellation);
         return $"TENT on {target.Count} target images ({entropy.Count} steps, entropy {entropy[0]:F3} -> {entropy[^1]:F3})";

@@ -11,8 +11,8 @@ namespace DesertSeg.Lab.Adaptation;
 public static class TestTimeAdaptation
 {
     /// <returns>A one-line description of what was done, and the record written into the checkpoint.</returns>
-    public static (string Label, AdaptationRecord Record) Adapt(string checkpoint, TestTimeMethod method, TargetImages target, string outFile,
-        Device? device = null, bool transductive = false, CancellationToken cancellation = default)
+    public static (string Label, AdaptationRecord Record) Adapt(string checkpoint, TestTimeMethod method, TargetImages target,
+        string outFile, Device? device = null, bool transductive = false, CancellationToken cancellation = default)
     {
         using var predictor = Predictor.Load(checkpoint, device: device);
         string label = method.Adapt(predictor.Model, target, predictor.Height, predictor.Width, predictor.Device, cancellation);

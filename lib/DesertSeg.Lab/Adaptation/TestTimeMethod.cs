@@ -25,19 +25,22 @@ public abstract record TestTimeMethod
 
     /// <summary>Adapts <paramref name="model"/> in place on the target images at the model's input size.</summary>
     /// <returns>What was done, in one line.</returns>
-    public abstract string Adapt(DeepLabV3Plus model, TargetImages target, int height, int width, Device device, CancellationToken cancellation);
+    public abstract string Adapt(DeepLabV3Plus model, TargetImages target, int height, int width, Device device,
+        CancellationToken cancellation);
 
     /// <summary>The method of that name with its default settings.</summary>
     /// <exception cref="ArgumentException">An unknown name: the message lists the known ones.</exception>
     public static TestTimeMethod ByName(string name) =>
         All.FirstOrDefault(m => m.Name == name.Trim().ToLowerInvariant())
-        ?? throw new ArgumentException($"Unknown test-time method '{name}'. Test-time methods: {string.Join(", ", All.Select(m => m.Name))}; " +
+        ?? throw new ArgumentException($"Unknown test-time method '{name}'. " +
+            $"Test-time methods: {string.Join(", ", All.Select(m => m.Name))}; " +
             $"training-time methods are runs: {string.Join(", ", AdaptationRuns.All.Select(r => r.Name))} (train --phase NAME).");
 
     /// <summary>Identifies what this method makes of a given checkpoint and target: settings and code version (16 hex digits).</summary>
     public string Key(string targetFingerprint)
     {
         string text = $"{JsonSerializer.Serialize(this)}|{targetFingerprint}|{ResultVersions.TestTimeAdaptation}";
-        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16]
+            .ToLowerInvariant();
     }
 }

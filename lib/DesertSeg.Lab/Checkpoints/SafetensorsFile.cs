@@ -40,7 +40,8 @@ public static class SafetensorsFile
         Span<byte> lengthBytes = stackalloc byte[8];
         if (stream.Read(lengthBytes) < 8) throw new CheckpointException(path, "not a safetensors file (shorter than 8 bytes).");
         ulong length = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
-        if (length > (ulong)(stream.Length - 8)) throw new CheckpointException(path, $"not a safetensors file (header length {length} exceeds the file size).");
+        if (length > (ulong)(stream.Length - 8))
+            throw new CheckpointException(path, $"not a safetensors file (header length {length} exceeds the file size).");
         var header = new byte[length];
         stream.ReadExactly(header);
         try
@@ -63,7 +64,8 @@ public static class SafetensorsFile
         if (bytes.Length < 8) throw new CheckpointException(path, "not a safetensors file (shorter than 8 bytes).");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (headerLength > (ulong)(bytes.Length - 8))
-            throw new CheckpointException(path, $"not a safetensors file (header length {headerLength} exceeds the file size {bytes.Length}).");
+            throw new CheckpointException(path,
+                $"not a safetensors file (header length {headerLength} exceeds the file size {bytes.Length}).");
         JsonObject header;
         try
         {
@@ -90,7 +92,8 @@ public static class SafetensorsFile
                 long[] offsets = entry["data_offsets"]!.AsArray().Select(n => (long)n!).ToArray();
                 var tensor = empty(shape, dtype);
                 long expectedBytes = tensor.NumberOfElements * tensor.ElementSize;
-                if (offsets.Length != 2 || offsets[1] - offsets[0] != expectedBytes || offsets[0] < 0 || dataStart + offsets[1] > bytes.Length)
+                if (offsets.Length != 2 || offsets[1] - offsets[0] != expectedBytes
+                    || offsets[0] < 0 || dataStart + offsets[1] > bytes.Length)
                 {
                     tensor.Dispose();
                     throw new CheckpointException(path,
@@ -112,7 +115,8 @@ public static class SafetensorsFile
     /// <summary>Writes <paramref name="tensors"/> in the given order, atomically (temporary file in the same
     /// folder, then a rename over <paramref name="path"/>), with "__metadata__": {"format": "pt"} as
     /// safetensors' PyTorch helpers write it and the header padded to 8 bytes.</summary>
-    public static void Write(string path, IEnumerable<(string Name, Tensor Tensor)> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Write(string path, IEnumerable<(string Name, Tensor Tensor)> tensors,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         using var scope = NewDisposeScope();
         var entries = new List<(string Name, Tensor Data, string DType)>();

@@ -101,7 +101,8 @@ public sealed class StateDict : IReadOnlyDictionary<string, Tensor>, IDisposable
     public IEnumerable<Tensor> Values => tensors.Values;
     public int Count => tensors.Count;
     public bool ContainsKey(string key) => tensors.ContainsKey(key);
-    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Tensor value) => tensors.TryGetValue(key, out value);
+    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Tensor value) =>
+        tensors.TryGetValue(key, out value);
     public IEnumerator<KeyValuePair<string, Tensor>> GetEnumerator() => tensors.GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 

@@ -23,7 +23,8 @@ public sealed record WeightsFile(string Name, string Sha256)
     {
         var actual = Of(path);
         if (actual.Sha256 != Sha256)
-            throw new CheckpointException(path, $"is not the file this run was configured with ({Name}, SHA-256 {Sha256[..12]}...; this one is {actual.Sha256[..12]}...).");
+            throw new CheckpointException(path,
+                $"is not the file this run was configured with ({Name}, SHA-256 {Sha256[..12]}...; this one is {actual.Sha256[..12]}...).");
     }
 
     public override string ToString() => $"{Name} (sha256 {Sha256[..12]})";

@@ -28,7 +28,8 @@ public sealed record DataSplit(
         if (Pairs.Count == 0 && ImagesWithoutMask.Count == 0)
             throw new DataFormatException(ImageFolder, "no images (.png/.jpg) in this folder.");
         if (MaskFolder is null)
-            throw new DataFormatException(ImageFolder, $"split '{Name}' has no Segmentation folder beside Color_Images, so it has no ground truth.");
+            throw new DataFormatException(ImageFolder,
+                $"split '{Name}' has no Segmentation folder beside Color_Images, so it has no ground truth.");
         if (ImagesWithoutMask.Count > 0)
             throw new DataFormatException(ImagesWithoutMask[0],
                 $"image has no mask of the same name in {MaskFolder}" + More(ImagesWithoutMask.Count));

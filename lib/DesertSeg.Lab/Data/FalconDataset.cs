@@ -25,7 +25,8 @@ public sealed class FalconDataset
         ?? throw new DataFormatException(Root,
             $"no '{name}' split here. Splits found: {string.Join(", ", Splits.Select(s => s.Name))}.");
 
-    /// <summary>Discovers the splits under <paramref name="root"/>; a missing or unrecognised folder raises <see cref="DataFormatException"/>.</summary>
+    /// <summary>Discovers the splits under <paramref name="root"/>; a missing or unrecognised folder raises
+    /// <see cref="DataFormatException"/>.</summary>
     public static FalconDataset Open(string root)
     {
         root = Path.GetFullPath(root);
@@ -97,7 +98,8 @@ public sealed class FalconDataset
         {
             string id = Path.GetFileNameWithoutExtension(file);
             if (!byId.TryAdd(id, file))
-                throw new DataFormatException(file, $"two files share the name '{id}' in {folder} ({Path.GetFileName(byId[id])} too); pairing would be ambiguous.");
+                throw new DataFormatException(file,
+                    $"two files share the name '{id}' in {folder} ({Path.GetFileName(byId[id])} too); pairing would be ambiguous.");
         }
         return byId;
     }

@@ -21,6 +21,7 @@ public static class TargetLayout
     /// <summary>The folder of labelled target scenes for the oracle (it holds Color_Images and Segmentation).</summary>
     public static string OracleFolder(string datasetRoot) => Path.Combine(datasetRoot, Root, Oracle);
 
-    /// <summary>The folder of labelled target scenes the oracle's epoch is selected on (disjoint from its training and test scenes).</summary>
+    /// <summary>The folder of labelled target scenes the oracle's epoch is selected on (apart from its training and test
+    /// scenes).</summary>
     public static string OracleValFolder(string datasetRoot) => Path.Combine(datasetRoot, Root, OracleVal);
 }

@@ -32,7 +32,8 @@ public static class ComputeDevice
 
     /// <summary>A loud line when a CUDA build finds no usable GPU (driver missing or too old), else null.</summary>
     public static string? Warning => IsCudaBuild && !CudaAvailable
-        ? $"WARNING: this build uses TorchSharp's {Backend} backend but CUDA is not available (is the NVIDIA driver for CUDA 12.8 installed?). " +
+        ? $"WARNING: this build uses TorchSharp's {Backend} backend but CUDA is not available " +
+          "(is the NVIDIA driver for CUDA 12.8 installed?). " +
           "Everything runs on the CPU, far slower than the report's GPU."
         : null;
 
@@ -47,10 +48,13 @@ public static class ComputeDevice
         {
             if (!CudaAvailable)
                 throw new ArgumentException($"Device '{spec}': CUDA is not available here (backend {Backend}). " +
-                    (IsCudaBuild ? "Check the NVIDIA driver (CUDA 12.8)." : "Build with a CUDA backend: dotnet build -p:TorchSharpBackend=cuda-windows (or cuda-linux)."));
+                    (IsCudaBuild
+                        ? "Check the NVIDIA driver (CUDA 12.8)."
+                        : "Build with a CUDA backend: dotnet build -p:TorchSharpBackend=cuda-windows (or cuda-linux)."));
             int index = 0;
             if (text.Length > 4 && (!int.TryParse(text[5..], out index) || index < 0 || index >= cuda.device_count()))
-                throw new ArgumentException($"Device '{spec}': there are {cuda.device_count()} CUDA devices (cuda:0 .. cuda:{cuda.device_count() - 1}).");
+                throw new ArgumentException(
+                    $"Device '{spec}': there are {cuda.device_count()} CUDA devices (cuda:0 .. cuda:{cuda.device_count() - 1}).");
             return Configure(new Device(DeviceType.CUDA, index));
         }
         throw new ArgumentException($"Unknown device '{spec}'. Use auto, cpu, cuda or cuda:N.");

@@ -49,7 +49,8 @@ public sealed class ConfusionMatrix
     public void Add(Tensor predicted, Tensor truth)
     {
         if (!predicted.shape.SequenceEqual(truth.shape))
-            throw new ArgumentException($"Prediction shape [{string.Join(",", predicted.shape)}] differs from truth [{string.Join(",", truth.shape)}].");
+            throw new ArgumentException(
+                $"Prediction shape [{string.Join(",", predicted.shape)}] differs from truth [{string.Join(",", truth.shape)}].");
         using var scope = NewDisposeScope();
         var t = truth.flatten().to(ScalarType.Int64);
         var p = predicted.flatten().to(ScalarType.Int64);
@@ -64,7 +65,8 @@ public sealed class ConfusionMatrix
     /// <summary>Adds another matrix of the same size (e.g. from another worker).</summary>
     public void Add(ConfusionMatrix other)
     {
-        if (other.ClassCount != ClassCount) throw new ArgumentException($"Cannot add a {other.ClassCount}-class matrix to a {ClassCount}-class one.");
+        if (other.ClassCount != ClassCount)
+            throw new ArgumentException($"Cannot add a {other.ClassCount}-class matrix to a {ClassCount}-class one.");
         for (int i = 0; i < _counts.Length; i++) _counts[i] += other._counts[i];
     }
 

@@ -52,7 +52,8 @@ public static class FailureAnalysis
         {
             int col = p;
             columns.Add(normalized
-                ? new DoubleDataFrameColumn(names[p], Enumerable.Range(0, names.Count).Select(t => double.IsNaN(rows[t, col]) ? (double?)null : rows[t, col]))
+                ? new DoubleDataFrameColumn(names[p],
+                    Enumerable.Range(0, names.Count).Select(t => double.IsNaN(rows[t, col]) ? (double?)null : rows[t, col]))
                 : new Int64DataFrameColumn(names[p], Enumerable.Range(0, names.Count).Select(t => score.Confusion[t, col])));
         }
         columns.Add(new Int64DataFrameColumn("Pixels", score.Metrics.TruePixels));
@@ -63,7 +64,9 @@ public static class FailureAnalysis
     public static DataFrame WhereClassGoes(SplitScore score, string className)
     {
         int t = score.Scheme.IndexOf(className);
-        if (t < 0) throw new KeyNotFoundException($"Class '{className}' is not in the {score.Scheme.Name} scheme ({string.Join(", ", score.Scheme.ClassNames)}).");
+        if (t < 0)
+            throw new KeyNotFoundException(
+                $"Class '{className}' is not in the {score.Scheme.Name} scheme ({string.Join(", ", score.Scheme.ClassNames)}).");
         long row = Enumerable.Range(0, score.Scheme.Count).Sum(p => score.Confusion[t, p]);
         var order = Enumerable.Range(0, score.Scheme.Count).OrderByDescending(p => score.Confusion[t, p]).ToList();
         return new DataFrame(
@@ -72,11 +75,13 @@ public static class FailureAnalysis
             new DoubleDataFrameColumn("Share", order.Select(p => row > 0 ? (double?)score.Confusion[t, p] / row : null)));
     }
 
-    /// <summary>Share of <paramref name="trueClass"/>'s pixels predicted as <paramref name="predictedClass"/>; null when the class has no pixels.</summary>
+    /// <summary>Share of <paramref name="trueClass"/>'s pixels predicted as <paramref name="predictedClass"/>; null when the class
+    /// has no pixels.</summary>
     public static double? Share(SplitScore score, string trueClass, string predictedClass)
     {
         int t = score.Scheme.IndexOf(trueClass), p = score.Scheme.IndexOf(predictedClass);
-        if (t < 0 || p < 0) throw new KeyNotFoundException($"'{trueClass}' or '{predictedClass}' is not in the {score.Scheme.Name} scheme.");
+        if (t < 0 || p < 0)
+            throw new KeyNotFoundException($"'{trueClass}' or '{predictedClass}' is not in the {score.Scheme.Name} scheme.");
         double v = score.Confusion.RowNormalized()[t, p];
         return double.IsNaN(v) ? null : v;
     }
@@ -89,7 +94,8 @@ public static class FailureAnalysis
     public static DataFrame ValTestFrame(SplitScore val, SplitScore test)
     {
         if (val.Scheme != test.Scheme)
-            throw new ArgumentException($"Validation is scored in the {val.Scheme.Name} scheme, test in {test.Scheme.Name}; they cannot be compared per class.");
+            throw new ArgumentException(
+                $"Validation is scored in the {val.Scheme.Name} scheme, test in {test.Scheme.Name}; they cannot be compared per class.");
         var classes = val.Scheme.Classes;
         var (v, t) = (val.Metrics, test.Metrics);
         double? Reported(string name, bool isVal) =>
@@ -127,7 +133,8 @@ public static class FailureAnalysis
 
     /// <summary>The <paramref name="k"/> images with the highest mIoU (Figure 9).</summary>
     public static IReadOnlyList<ImageScore> Best(SplitScore score, int k) =>
-        score.Images.Where(i => i.MeanIoU.HasValue).OrderByDescending(i => i.MeanIoU).ThenBy(i => i.Id, StringComparer.Ordinal).Take(k).ToList();
+        score.Images.Where(i => i.MeanIoU.HasValue).OrderByDescending(i => i.MeanIoU).ThenBy(i => i.Id, StringComparer.Ordinal)
+            .Take(k).ToList();
 
     /// <summary>
     /// Panels for scored images whose predictions are files (<see cref="ImageScore.PredictionPath"/>):
@@ -135,10 +142,12 @@ public static class FailureAnalysis
     /// </summary>
     public static IReadOnlyList<GalleryItem> Gallery(IEnumerable<ImageScore> images, int maxWidth = 1440) =>
         images.Select(i => Item(i, MaskFiles.ReadRaw(i.PredictionPath
-            ?? throw new InvalidOperationException($"Image {i.Id} was scored from a model, not a prediction file; pass the predictor.")), maxWidth)).ToList();
+            ?? throw new InvalidOperationException($"Image {i.Id} was scored from a model, not a prediction file; pass the predictor.")),
+            maxWidth)).ToList();
 
     /// <summary>Panels for scored images, predicting each again with <paramref name="predictor"/> (at native resolution).</summary>
-    public static IReadOnlyList<GalleryItem> Gallery(IEnumerable<ImageScore> images, Predictor predictor, PredictionOptions? options = null, int maxWidth = 1440) =>
+    public static IReadOnlyList<GalleryItem> Gallery(IEnumerable<ImageScore> images, Predictor predictor, PredictionOptions? options = null,
+        int maxWidth = 1440) =>
         images.Select(i => Item(i, predictor.PredictRaw(ImageFiles.ReadRgb(i.ImagePath
             ?? throw new InvalidOperationException($"Image {i.Id} has no image file to predict on.")), options), maxWidth)).ToList();
 

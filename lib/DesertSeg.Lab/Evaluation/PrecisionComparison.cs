@@ -9,7 +9,8 @@ public sealed record PrecisionDifference(string Split, int Images, double Bf16Me
     public double Difference => Bf16MeanIoU - Fp32MeanIoU;
 
     public override string ToString() =>
-        $"mIoU on '{Split}' ({Images} images): bf16 {Bf16MeanIoU:F4}, fp32 {Fp32MeanIoU:F4}, difference {Difference:+0.0000;-0.0000;0.0000}";
+        $"mIoU on '{Split}' ({Images} images): bf16 {Bf16MeanIoU:F4}, fp32 {Fp32MeanIoU:F4}, " +
+        $"difference {Difference:+0.0000;-0.0000;0.0000}";
 }
 
 /// <summary>How much bfloat16 inference changes a score: the one comparison that <c>eval</c> and <c>bench</c> print.</summary>

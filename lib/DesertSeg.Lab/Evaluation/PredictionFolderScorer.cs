@@ -50,7 +50,8 @@ public static class PredictionFolderScorer
         catch (AggregateException e)
         {
             // Report the first failing file the way a sequential loop would have.
-            ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions.OrderBy(x => x is DataFormatException d ? d.Message : "").First()).Throw();
+            ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions.OrderBy(x => x is DataFormatException d ? d.Message : "").First())
+                .Throw();
         }
         var total = new ConfusionMatrix(scheme.Count);
         foreach (var s in scores) total.Add(s.Confusion);
@@ -70,11 +71,13 @@ public static class PredictionFolderScorer
         var unknown = Enumerable.Range(0, seen.Length).Where(v => seen[v] && !ClassValues.Contains(v)).ToList();
         if (unknown.Count > 0)
             throw new DataFormatException(predictionPath,
-                $"prediction holds value(s) {string.Join(", ", unknown.Take(10))} that are no class value ({string.Join(", ", FalconClass.All.Select(c => c.RawValue))}).");
+                $"prediction holds value(s) {string.Join(", ", unknown.Take(10))} that are no class value " +
+                $"({string.Join(", ", FalconClass.All.Select(c => c.RawValue))}).");
         var outside = FalconClass.All.Where(c => seen[c.RawValue] && scheme.IndexOf(c.Name) < 0).ToList();
         if (outside.Count > 0)
             throw new DataFormatException(predictionPath,
-                $"prediction holds {string.Join(", ", outside.Select(c => $"{c.Name} ({c.RawValue})"))}, which the {scheme.Name} scheme has no class for; score with the 10-class scheme.");
+                $"prediction holds {string.Join(", ", outside.Select(c => $"{c.Name} ({c.RawValue})"))}, " +
+                $"which the {scheme.Name} scheme has no class for; score with the 10-class scheme.");
         var confusion = new ConfusionMatrix(scheme.Count);
         // Unknown truth values map to ignore through the look-up table, as in training.
         confusion.Add(scheme.Remap(predicted.Values), scheme.Remap(truth.Values));

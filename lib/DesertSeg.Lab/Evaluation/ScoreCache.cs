@@ -25,7 +25,8 @@ public static class ScoreCache
     public static string Key(IReadOnlyList<string> checkpoints, string datasetFingerprint, string split, ScoringOptions options)
     {
         var files = checkpoints.Select(c => new FileInfo(c)).Select(i => $"{i.FullName}|{i.Length}|{i.LastWriteTimeUtc.Ticks}");
-        string text = $"{string.Join("+", files)}|{datasetFingerprint}|{split}|{options.Protocol}|{options.PredictionOrPlain}|{options.Limit}|{ResultVersions.Scoring}";
+        string text = $"{string.Join("+", files)}|{datasetFingerprint}|{split}|{options.Protocol}|{options.PredictionOrPlain}|" +
+            $"{options.Limit}|{ResultVersions.Scoring}";
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
     }
 
@@ -41,14 +42,16 @@ public static class ScoreCache
         var scheme = ClassScheme.ByName(entry.Scheme);
         return new SplitScore(entry.Split, entry.Protocol, scheme, entry.Method,
             ConfusionMatrix.FromCounts(scheme.Count, entry.Counts),
-            entry.Images.Select(i => new ImageScore(i.Id, i.ImagePath, i.MaskPath, null, ConfusionMatrix.FromCounts(scheme.Count, i.Counts))).ToList(),
+            entry.Images.Select(i => new ImageScore(i.Id, i.ImagePath, i.MaskPath, null,
+                ConfusionMatrix.FromCounts(scheme.Count, i.Counts))).ToList(),
             entry.InputHeight, entry.InputWidth);
     }
 
     public static void Write(string folder, string key, SplitScore score)
     {
         var entry = new Entry(key, score.Split, score.Protocol, score.Scheme.Name, score.Method, score.InputHeight, score.InputWidth,
-            score.Confusion.Counts(), score.Images.Select(i => new ImageEntry(i.Id, i.ImagePath, i.MaskPath, i.Confusion.Counts())).ToList());
+            score.Confusion.Counts(),
+            score.Images.Select(i => new ImageEntry(i.Id, i.ImagePath, i.MaskPath, i.Confusion.Counts())).ToList());
         AtomicFile.WriteAllText(Path.Combine(folder, key + ".json"), JsonSerializer.Serialize(entry));
     }
 }

@@ -66,7 +66,9 @@ public sealed record SplitScore(
     public double? IoU(string className)
     {
         int i = Scheme.IndexOf(className);
-        if (i < 0) throw new KeyNotFoundException($"Class '{className}' is not in the {Scheme.Name} scheme ({string.Join(", ", Scheme.ClassNames)}).");
+        if (i < 0)
+            throw new KeyNotFoundException(
+                $"Class '{className}' is not in the {Scheme.Name} scheme ({string.Join(", ", Scheme.ClassNames)}).");
         return Metrics.IoU[i];
     }
 }

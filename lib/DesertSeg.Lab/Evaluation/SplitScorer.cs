@@ -19,7 +19,8 @@ public sealed record ScoringOptions(
     public PredictionOptions PredictionOrPlain => Prediction ?? PredictionOptions.Plain;
 }
 
-/// <summary>Scores a model on a split with ground truth, in batches of images, in the model's class scheme; every image keeps its own confusion.</summary>
+/// <summary>Scores a model on a split with ground truth, in batches of images, in the model's class scheme; every image keeps its
+/// own confusion.</summary>
 public static class SplitScorer
 {
     public static SplitScore Score(Predictor predictor, DataSplit split, ScoringOptions? options = null,
@@ -43,7 +44,9 @@ public static class SplitScorer
             cancellation.ThrowIfCancellationRequested();
             var batch = next.GetAwaiter().GetResult();
             if (start + options.BatchSize < split.Count) next = Read(start + options.BatchSize);
-            var sizes = batch.Select(b => options.Protocol == ScoringProtocol.Native ? (b.Image.Height, b.Image.Width) : (predictor.Height, predictor.Width)).ToList();
+            var sizes = batch.Select(b => options.Protocol == ScoringProtocol.Native
+                ? (b.Image.Height, b.Image.Width)
+                : (predictor.Height, predictor.Width)).ToList();
             var predictions = predictor.PredictIndices(batch.Select(b => b.Image).ToList(), sizes, prediction);
             for (int k = 0; k < batch.Length; k++)
             {
@@ -70,7 +73,8 @@ public static class SplitScorer
         var image = ImageFiles.ReadRgb(pair.ImagePath);
         var mask = MaskFiles.ReadRaw(pair.MaskPath!);
         if (mask.Width != image.Width || mask.Height != image.Height)
-            throw new DataFormatException(pair.MaskPath!, $"mask is {mask.Width}x{mask.Height} but its image {pair.ImagePath} is {image.Width}x{image.Height}.");
+            throw new DataFormatException(pair.MaskPath!,
+                $"mask is {mask.Width}x{mask.Height} but its image {pair.ImagePath} is {image.Width}x{image.Height}.");
         return (image, mask);
     }
 

@@ -18,7 +18,8 @@ public sealed class NativeLibraryException(string library, Exception cause)
     /// <summary>The innermost message: a type initializer's failure only says "threw an exception".</summary>
     public static string Reason(Exception e)
     {
-        while (e is TypeInitializationException or System.Reflection.TargetInvocationException or AggregateException && e.InnerException is not null)
+        while (e is TypeInitializationException or System.Reflection.TargetInvocationException or AggregateException
+            && e.InnerException is not null)
             e = e.InnerException!;
         return e.Message;
     }
@@ -47,7 +48,8 @@ public static class NativeLibraries
     private static void Probe(string library, Action load)
     {
         try { load(); }
-        catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or NotSupportedException)
+        catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or EntryPointNotFoundException
+            or BadImageFormatException or NotSupportedException)
         {
             throw new NativeLibraryException(library, e);
         }

@@ -33,7 +33,8 @@ public sealed record AbsentClassSuppression(IReadOnlyList<string> ClassNames, st
     public static AbsentClassSuppression FromAudit(SplitAudit audit)
     {
         if (!audit.HasMasks)
-            throw new InvalidOperationException($"Split '{audit.Split}' has no masks, so its absent classes are unknown; name the classes to suppress instead.");
+            throw new InvalidOperationException(
+                $"Split '{audit.Split}' has no masks, so its absent classes are unknown; name the classes to suppress instead.");
         return new(audit.AbsentClasses, $"absent from '{audit.Split}' (audit of its masks)");
     }
 
@@ -49,7 +50,8 @@ public sealed record AbsentClassSuppression(IReadOnlyList<string> ClassNames, st
     {
         var indices = ClassNames.Select(scheme.IndexOf).Where(i => i >= 0).Distinct().Order().ToList();
         if (indices.Count >= scheme.Count)
-            throw new ArgumentException($"Suppressing {string.Join(", ", ClassNames)} would leave no class of the {scheme.Name} scheme to predict.");
+            throw new ArgumentException(
+                $"Suppressing {string.Join(", ", ClassNames)} would leave no class of the {scheme.Name} scheme to predict.");
         return indices;
     }
 

@@ -45,16 +45,21 @@ public sealed record ModelSource(string Checkpoint, ModelConfig Model, ClassSche
         if (run is not null)
         {
             var config = run.ReadConfig();
-            if (config.Model.Classes != fromKeys.Classes || !string.Equals(config.Model.Encoder, fromKeys.Encoder, StringComparison.OrdinalIgnoreCase))
+            if (config.Model.Classes != fromKeys.Classes
+                || !string.Equals(config.Model.Encoder, fromKeys.Encoder, StringComparison.OrdinalIgnoreCase))
                 throw new CheckpointException(file,
-                    $"holds a {fromKeys.Encoder} with {fromKeys.Classes} classes, but its run's config.json ({run.ConfigFile}) says {config.Model.Encoder} with {config.Model.Classes}.");
+                    $"holds a {fromKeys.Encoder} with {fromKeys.Classes} classes, but its run's config.json ({run.ConfigFile}) " +
+                    $"says {config.Model.Encoder} with {config.Model.Classes}.");
             source = new ModelSource(file, config.Model, ClassScheme.ByName(config.ClassScheme), config.Height, config.Width,
                 $"run {run.Name} (config.json)");
         }
         else if (Adaptation.AdaptedCheckpoint.Read(file) is { } adapted)
         {
-            if (adapted.Classes != fromKeys.Classes || !string.Equals(adapted.Encoder, fromKeys.Encoder, StringComparison.OrdinalIgnoreCase))
-                throw new CheckpointException(file, $"holds a {fromKeys.Encoder} with {fromKeys.Classes} classes, but its adaptation record says {adapted.Encoder} with {adapted.Classes}.");
+            if (adapted.Classes != fromKeys.Classes
+                || !string.Equals(adapted.Encoder, fromKeys.Encoder, StringComparison.OrdinalIgnoreCase))
+                throw new CheckpointException(file,
+                    $"holds a {fromKeys.Encoder} with {fromKeys.Classes} classes, " +
+                    $"but its adaptation record says {adapted.Encoder} with {adapted.Classes}.");
             source = new ModelSource(file, fromKeys, ClassScheme.ByName(adapted.Scheme), adapted.Height, adapted.Width,
                 $"adapted from {adapted.SourceCheckpoint} by {adapted.Method}{(adapted.Transductive ? ", TRANSDUCTIVE" : "")}");
         }
@@ -64,15 +69,18 @@ public sealed record ModelSource(string Checkpoint, ModelConfig Model, ClassSche
             {
                 10 => ClassScheme.TenClass,
                 7 => ClassScheme.SevenClass,
-                _ => throw new CheckpointException(file, $"has {fromKeys.Classes} output classes; only the 10-class and 7-class schemes are known."),
+                _ => throw new CheckpointException(file,
+                    $"has {fromKeys.Classes} output classes; only the 10-class and 7-class schemes are known."),
             };
             var (h, w) = ReportInputSize;
             source = new ModelSource(file, fromKeys, scheme, h, w, "inferred from the checkpoint's keys");
         }
         if (inputSize is { } size)
         {
-            if (size.Height % ModelConfig.OutputStride != 0 || size.Width % ModelConfig.OutputStride != 0 || size.Height <= 0 || size.Width <= 0)
-                throw new ArgumentException($"Input size {size.Height}x{size.Width} must be positive multiples of {ModelConfig.OutputStride}.");
+            if (size.Height % ModelConfig.OutputStride != 0 || size.Width % ModelConfig.OutputStride != 0
+                || size.Height <= 0 || size.Width <= 0)
+                throw new ArgumentException(
+                    $"Input size {size.Height}x{size.Width} must be positive multiples of {ModelConfig.OutputStride}.");
             source = source with { Height = size.Height, Width = size.Width };
         }
         return source;
@@ -85,7 +93,8 @@ public sealed record ModelSource(string Checkpoint, ModelConfig Model, ClassSche
         {
             var run = new RunDirectory(path);
             if (!File.Exists(run.BestCheckpoint))
-                throw new CheckpointException(path, $"is a folder without {Path.Combine("checkpoints", "best.safetensors")}; give a checkpoint file or a run folder.");
+                throw new CheckpointException(path,
+                    $"is a folder without {Path.Combine("checkpoints", "best.safetensors")}; give a checkpoint file or a run folder.");
             return run.BestCheckpoint;
         }
         return path;
@@ -120,7 +129,8 @@ public sealed record ModelSource(string Checkpoint, ModelConfig Model, ClassSche
         // layer4 tells resnet18 ([2,2,2,2]) from resnet18-imagenet ([2,2,2,3]).
         var spec = ResNetSpec.All.FirstOrDefault(s => s.Block == block && s.Layers[2] == blocks && s.Layers[3] == blocks4)
             ?? throw new CheckpointException(stateDict.Source,
-                $"has a {block} encoder with {blocks} blocks in layer3 and {blocks4} in layer4, which matches none of {string.Join(", ", ResNetSpec.All.Select(s => s.Name))}.");
+                $"has a {block} encoder with {blocks} blocks in layer3 and {blocks4} in layer4, " +
+                $"which matches none of {string.Join(", ", ResNetSpec.All.Select(s => s.Name))}.");
         return new ModelConfig(spec.Name, classes);
     }
 

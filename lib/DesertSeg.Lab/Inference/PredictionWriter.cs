@@ -37,8 +37,10 @@ public static class PredictionWriter
             {
                 var truth = MaskFiles.ReadRaw(pair.MaskPath);
                 if (truth.Width != image.Width || truth.Height != image.Height)
-                    throw new DataFormatException(pair.MaskPath, $"mask is {truth.Width}x{truth.Height} but its image {pair.ImagePath} is {image.Width}x{image.Height}.");
-                ImageFiles.WriteRgb(Path.Combine(outputFolder, Compare, pair.Id + ".png"), SegmentationPanels.Compare(image, truth, prediction));
+                    throw new DataFormatException(pair.MaskPath,
+                        $"mask is {truth.Width}x{truth.Height} but its image {pair.ImagePath} is {image.Width}x{image.Height}.");
+                ImageFiles.WriteRgb(Path.Combine(outputFolder, Compare, pair.Id + ".png"),
+                    SegmentationPanels.Compare(image, truth, prediction));
                 comparisons++;
             }
             progress?.Report(i + 1);

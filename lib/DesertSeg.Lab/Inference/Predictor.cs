@@ -46,7 +46,8 @@ public sealed class Predictor : IDisposable
         InferencePrecision precision = InferencePrecision.Fp32)
     {
         if (model.Config.Classes != scheme.Count)
-            throw new ArgumentException($"The model has {model.Config.Classes} outputs but the {scheme.Name} scheme has {scheme.Count} classes.");
+            throw new ArgumentException(
+                $"The model has {model.Config.Classes} outputs but the {scheme.Name} scheme has {scheme.Count} classes.");
         DeepLabV3Plus.CheckInputShape([1, 3, height, width]);
         Device = device ?? CPU;
         Model = model;
@@ -60,7 +61,8 @@ public sealed class Predictor : IDisposable
         Source = source ?? new ModelSource("(in memory)", model.Config, scheme, height, width, "in memory");
     }
 
-    /// <summary>Loads a checkpoint (or a run folder's best one) strictly; see <see cref="ModelSource.Resolve(string, ValueTuple{int, int}?)"/>.</summary>
+    /// <summary>Loads a checkpoint (or a run folder's best one) strictly; see
+    /// <see cref="ModelSource.Resolve(string, ValueTuple{int, int}?)"/>.</summary>
     public static Predictor Load(string checkpoint, (int Height, int Width)? inputSize = null, Device? device = null,
         InferencePrecision precision = InferencePrecision.Fp32)
     {
@@ -79,7 +81,8 @@ public sealed class Predictor : IDisposable
     /// suppression treat them as one model's logits. All must share the class scheme and input size; the first one's
     /// are used.
     /// </summary>
-    public static Predictor Ensemble(IReadOnlyList<string> checkpoints, Device? device = null, InferencePrecision precision = InferencePrecision.Fp32)
+    public static Predictor Ensemble(IReadOnlyList<string> checkpoints, Device? device = null,
+        InferencePrecision precision = InferencePrecision.Fp32)
     {
         if (checkpoints.Count == 0) throw new ArgumentException("An ensemble needs at least one checkpoint.");
         var first = Load(checkpoints[0], device: device, precision: precision);
@@ -91,7 +94,8 @@ public sealed class Predictor : IDisposable
                 if (source.Scheme.Name != first.Scheme.Name)
                 {
                     model.Dispose();
-                    throw new CheckpointException(source.Checkpoint, $"predicts the {source.Scheme.Name} scheme, the ensemble's first model {first.Scheme.Name}.");
+                    throw new CheckpointException(source.Checkpoint,
+                        $"predicts the {source.Scheme.Name} scheme, the ensemble's first model {first.Scheme.Name}.");
                 }
                 model.eval();
                 if (first.Device.type != DeviceType.CPU) model.to(first.Device);
@@ -104,14 +108,19 @@ public sealed class Predictor : IDisposable
             first.Dispose();
             throw;
         }
-        first.Source = first.Source with { Origin = $"ensemble of {checkpoints.Count}: " + string.Join(", ", checkpoints.Select(DescribeCheckpoint)) };
+        first.Source = first.Source with
+        {
+            Origin = $"ensemble of {checkpoints.Count}: " + string.Join(", ", checkpoints.Select(DescribeCheckpoint))
+        };
         return first;
     }
 
     private static string DescribeCheckpoint(string path)
     {
         string full = Path.GetFullPath(path);
-        return Directory.Exists(full) ? Path.GetFileName(full) : Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(full))) + "/" + Path.GetFileName(full);
+        return Directory.Exists(full)
+            ? Path.GetFileName(full)
+            : Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(full))) + "/" + Path.GetFileName(full);
     }
 
     /// <summary>A checkpoint's model, loaded strictly on the CPU, and what it is (see <see cref="ModelSource"/>).</summary>
@@ -141,7 +150,8 @@ public sealed class Predictor : IDisposable
     public int Height { get; }
     public int Width { get; }
 
-    /// <summary>The normalised input 1 x 3 x Height x Width on the model's device (the evaluation transform: bilinear resize, ImageNet normalisation).</summary>
+    /// <summary>The normalised input 1 x 3 x Height x Width on the model's device (the evaluation transform: bilinear resize,
+    /// ImageNet normalisation).</summary>
     public Tensor Preprocess(RgbImage image)
     {
         var chw = new float[3 * Height * Width];
@@ -176,12 +186,15 @@ public sealed class Predictor : IDisposable
         tta ??= TestTimeAugmentation.None;
         int h = (int)input.shape[2], w = (int)input.shape[3];
         if (_online is not null && (tta.Flip || tta.TtaSizes(h, w).Count() > 1))
-            throw new InvalidOperationException("Online adaptation predicts from its adapting pass: TTA would adapt once per pass; score it without TTA.");
+            throw new InvalidOperationException(
+                "Online adaptation predicts from its adapting pass: TTA would adapt once per pass; score it without TTA.");
         using var scope = NewDisposeScope();
         Tensor? sum = null;
         foreach (var (sh, sw) in tta.TtaSizes(h, w))
         {
-            var scaled = sh == h && sw == w ? input : F.interpolate(input, size: [sh, sw], mode: InterpolationMode.Bilinear, align_corners: false);
+            var scaled = sh == h && sw == w
+                ? input
+                : F.interpolate(input, size: [sh, sw], mode: InterpolationMode.Bilinear, align_corners: false);
             Accumulate(ref sum, Resize(Forward(scaled), h, w));
             if (tta.Flip) Accumulate(ref sum, Resize(Forward(scaled.flip(3)).flip(3), h, w));
         }
@@ -259,7 +272,8 @@ public sealed class Predictor : IDisposable
     /// Class indices of several images from one forward pass per TTA pass (the batch runs at the input size),
     /// each image's logits resized to its own <paramref name="sizes"/> entry before suppression and argmax.
     /// </summary>
-    public IReadOnlyList<byte[]> PredictIndices(IReadOnlyList<RgbImage> images, IReadOnlyList<(int Height, int Width)> sizes, PredictionOptions? options = null)
+    public IReadOnlyList<byte[]> PredictIndices(IReadOnlyList<RgbImage> images, IReadOnlyList<(int Height, int Width)> sizes,
+        PredictionOptions? options = null)
     {
         if (images.Count != sizes.Count) throw new ArgumentException($"{images.Count} images but {sizes.Count} sizes.");
         if (images.Count == 0) return [];

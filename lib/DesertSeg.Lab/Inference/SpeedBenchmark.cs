@@ -38,9 +38,12 @@ public sealed record BenchmarkResult(
         ("Model and input", $"{Model.Config.Encoder}, {Model.Config.Classes} classes, {Height}x{Width}", "resnet101, 7 classes, 512x896"),
         ("Parameters", $"{Model.TotalParameters:N0}", $"{Reporting.ReportedNumbers.Table6.Parameters:N0}"),
         ("Model size", $"{Model.SizeMB:F1} MB (float32 state dict)", $"~{Reporting.ReportedNumbers.Table6.ModelSizeMB:F0} MB"),
-        ("Inference (single scale)", $"{MsPerImage:F1} ms/image ({Fps:F1} FPS)", $"{Reporting.ReportedNumbers.Table6.MsPerImage} ms/image (42 FPS)"),
-        ($"Inference (TTA, {TtaPasses} passes)", $"{MsPerImageTta:F1} ms/image ({FpsTta:F1} FPS)", $"{Reporting.ReportedNumbers.Table6.MsPerImageTta} ms/image (7.3 FPS)"),
-        ("Peak memory", PeakGpuBytes is { } gpu ? $"{gpu / 1e9:F2} GB GPU (nvidia-smi, process)" : $"{PeakWorkingSetBytes / 1e9:F2} GB process (working set)",
+        ("Inference (single scale)", $"{MsPerImage:F1} ms/image ({Fps:F1} FPS)",
+            $"{Reporting.ReportedNumbers.Table6.MsPerImage} ms/image (42 FPS)"),
+        ($"Inference (TTA, {TtaPasses} passes)", $"{MsPerImageTta:F1} ms/image ({FpsTta:F1} FPS)",
+            $"{Reporting.ReportedNumbers.Table6.MsPerImageTta} ms/image (7.3 FPS)"),
+        ("Peak memory", PeakGpuBytes is { } gpu ? $"{gpu / 1e9:F2} GB GPU (nvidia-smi, process)"
+            : $"{PeakWorkingSetBytes / 1e9:F2} GB process (working set)",
             $"~{Reporting.ReportedNumbers.Table6.PeakVramGB} GB VRAM"),
         ("Hardware", $"{Device}, {Threads} threads, {Precision}", Reporting.ReportedNumbers.Table6.Hardware),
     ];

@@ -52,11 +52,13 @@ public sealed record TestTimeAugmentation(IReadOnlyList<double> Scales, bool Fli
     /// <summary>Parses "0.75,1,1.25".</summary>
     public static IReadOnlyList<double> ParseScales(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)
+            .Select(s => double.TryParse(s, System.Globalization.NumberStyles.Float,
+                    System.Globalization.CultureInfo.InvariantCulture, out var v)
                 ? v : throw new ArgumentException($"TTA scale '{s}' is not a number (expected e.g. 0.75,1,1.25)."))
             .ToList();
 
     public override string ToString() => IsSingleScale
         ? "single scale"
-        : $"TTA scales {string.Join("/", Scales.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)))}{(Flip ? " + flip" : "")} ({Passes} passes)";
+        : $"TTA scales {string.Join("/", Scales.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)))}" +
+          $"{(Flip ? " + flip" : "")} ({Passes} passes)";
 }

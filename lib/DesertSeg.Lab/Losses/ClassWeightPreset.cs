@@ -65,7 +65,8 @@ public static class ClassWeightPresets
     /// <summary>The preset called <paramref name="name"/> (case-insensitive).</summary>
     public static ClassWeightPreset Get(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"Unknown class weight preset '{name}'. Known: {string.Join(", ", All.Select(p => p.Name))}.", nameof(name));
+        ?? throw new ArgumentException($"Unknown class weight preset '{name}'. Known: {string.Join(", ", All.Select(p => p.Name))}.",
+            nameof(name));
 
     // The three classes only the 10-class schema has; their weight is not documented anywhere.
     private static Dictionary<string, double> WithAbsentClasses(Dictionary<string, double> weights)

@@ -27,7 +27,8 @@ public sealed class OhemCrossEntropyLoss : nn.Module<Tensor, Tensor, Tensor>
     public OhemCrossEntropyLoss(OhemConfig config, IReadOnlyList<double>? classWeights = null) : base(nameof(OhemCrossEntropyLoss))
     {
         _config = config;
-        weight = classWeights is null ? null : tensor(classWeights.Select(w => (float)w).ToArray(), device: CPU); // a buffer: .to(device) moves it
+        weight = classWeights is null ? null : tensor(classWeights.Select(w => (float)w).ToArray(),
+            device: CPU); // a buffer: .to(device) moves it
         RegisterComponents();
     }
 

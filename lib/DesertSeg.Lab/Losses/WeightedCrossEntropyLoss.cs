@@ -17,7 +17,8 @@ public sealed class WeightedCrossEntropyLoss : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="classWeights">One weight per class (logit channel), or null for uniform.</param>
     public WeightedCrossEntropyLoss(IReadOnlyList<double>? classWeights = null) : base(nameof(WeightedCrossEntropyLoss))
     {
-        weight = classWeights is null ? null : tensor(classWeights.Select(w => (float)w).ToArray(), device: CPU); // a buffer: .to(device) moves it
+        weight = classWeights is null ? null : tensor(classWeights.Select(w => (float)w).ToArray(),
+            device: CPU); // a buffer: .to(device) moves it
         RegisterComponents();
     }
 

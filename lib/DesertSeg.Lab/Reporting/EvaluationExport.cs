@@ -7,7 +7,8 @@ namespace DesertSeg.Lab.Reporting;
 /// <summary>Writes a split's scores as tables (CSV, Markdown) and charts (self-contained HTML) to a folder.</summary>
 public static class EvaluationExport
 {
-    /// <summary>Per-class table, confusion (counts and row shares), per-image table, heatmap and IoU chart, named after <paramref name="prefix"/>.</summary>
+    /// <summary>Per-class table, confusion (counts and row shares), per-image table, heatmap and IoU chart, named after
+    /// <paramref name="prefix"/>.</summary>
     public static IReadOnlyList<string> Write(SplitScore score, string folder, string? prefix = null)
     {
         Directory.CreateDirectory(folder);
@@ -24,7 +25,8 @@ public static class EvaluationExport
         Table("per-class", FailureAnalysis.PerClassFrame(score),
             $"Per-class scores — {score.Label}. mIoU {m.MeanIoU:F4}, pixel accuracy {m.PixelAccuracy:F4}");
         Table("confusion-shares", FailureAnalysis.ConfusionFrame(score), $"Where each class's pixels go (rows sum to 1) — {score.Label}");
-        Table("confusion-pixels", FailureAnalysis.ConfusionFrame(score, normalized: false), $"Confusion matrix in pixels — {score.Label}");
+        Table("confusion-pixels", FailureAnalysis.ConfusionFrame(score, normalized: false),
+            $"Confusion matrix in pixels — {score.Label}");
         TableExport.SaveCsv(FailureAnalysis.ImagesFrame(score), Path.Combine(folder, $"{prefix}-images.csv"));
         written.Add($"{prefix}-images.csv");
         ChartExport.SaveHtml(EvaluationCharts.ConfusionHeatmap(score), Path.Combine(folder, $"{prefix}-confusion.html"));

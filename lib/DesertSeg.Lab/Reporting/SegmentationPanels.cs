@@ -40,7 +40,8 @@ public static class SegmentationPanels
             else mat.CopyTo(sized);
             int x = p * (w + gap);
             using (var roi = new Mat(canvas, new Rect(x, strip, w, h))) sized.CopyTo(roi);
-            Cv2.PutText(canvas, caption, new Point(x + 6, (int)(strip * 0.75)), HersheyFonts.HersheySimplex, fontScale, Scalar.Black, 1, LineTypes.AntiAlias);
+            Cv2.PutText(canvas, caption, new Point(x + 6, (int)(strip * 0.75)), HersheyFonts.HersheySimplex, fontScale, Scalar.Black, 1,
+                LineTypes.AntiAlias);
         }
         return new RgbImage(canvas.Width, canvas.Height, ImageFiles.ToBytes(canvas));
     }

@@ -4,7 +4,8 @@ using DesertSeg.Lab.Data.Synthetic;
 
 namespace DesertSeg.Lab.Studies;
 
-/// <summary>What a line of the domain-adaptation lab is: the two fixed points (source-only, oracle) and the kinds of method between them.</summary>
+/// <summary>What a line of the domain-adaptation lab is: the two fixed points (source-only, oracle) and the kinds of method between
+/// them.</summary>
 public enum MethodKind { Source, TestTime, Training, Ensemble, Oracle }
 
 /// <summary>

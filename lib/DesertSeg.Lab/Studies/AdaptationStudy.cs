@@ -64,12 +64,14 @@ public sealed class AdaptationStudy(Study study) : IDisposable
         if (k == 1) return study;
         if (_environmentStudies.TryGetValue((k, heldOut), out var known)) return known;
         var manifest = SyntheticFalconWriter.ReadManifest(study.Data.Root)
-            ?? throw new InvalidOperationException($"{study.Data.Root}: multi-environment training needs the synthetic generator's data set (a real data set has one environment).");
+            ?? throw new InvalidOperationException($"{study.Data.Root}: multi-environment training needs the synthetic generator's " +
+                "data set (a real data set has one environment).");
         string without = heldOut == HeldOutFactors.None ? "" : "-without-" + heldOut.ToString().Replace(", ", "-").ToLowerInvariant();
         string root = study.Data.Root.TrimEnd(Path.DirectorySeparatorChar) + $"-k{k}{without}";
         study.Log.WriteLine($"Training scenes from {k} environments: {root}");
         // Only the training side differs: the target images are this data set's (none are generated there).
-        EmbeddedDataset.Ensure(root, manifest.Spec with { Environments = k, TargetCount = 0, OracleCount = 0, OracleValCount = 0, HeldOut = heldOut });
+        EmbeddedDataset.Ensure(root,
+            manifest.Spec with { Environments = k, TargetCount = 0, OracleCount = 0, OracleValCount = 0, HeldOut = heldOut });
         var options = study.Options with { TargetFolder = Target.Folder };
         var other = new Study(FalconDataset.Open(root), study.Scale, study.Store, options, study.Observer, log: study.Log);
         return _environmentStudies[(k, heldOut)] = other;
@@ -87,13 +89,15 @@ public sealed class AdaptationStudy(Study study) : IDisposable
     public IReadOnlyList<AdaptationResult> EnvironmentSweep(params int[] ks) =>
         ks.Select(k => MultiEnvironment($"K={k} environments", k, "5", AdaptationMethods.DiversityHeldOut)).ToList();
 
-    /// <summary>The checkpoint of <paramref name="phase"/> adapted by a test-time method, made once per method settings and target.</summary>
+    /// <summary>The checkpoint of <paramref name="phase"/> adapted by a test-time method, made once per method settings and
+    /// target.</summary>
     public string AdaptedCheckpoint(string phase, TestTimeMethod method)
     {
         var run = study.Phase(phase);
         string file = Path.Combine(run.Directory.Path, "adapted", $"{method.Name}-{method.Key(Target.Fingerprint)}.safetensors");
         if (File.Exists(file)) return file;
-        var (label, _) = TestTimeAdaptation.Adapt(run.Directory.BestCheckpoint, method, Target, file, study.Device, study.Options.Transductive);
+        var (label, _) = TestTimeAdaptation.Adapt(run.Directory.BestCheckpoint, method, Target, file,
+            study.Device, study.Options.Transductive);
         study.Log.WriteLine($"{run.Config.Name}: {label} -> {file}");
         return file;
     }

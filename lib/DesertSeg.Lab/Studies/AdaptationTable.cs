@@ -12,9 +12,11 @@ public static class AdaptationTable
         ?? throw new InvalidOperationException("The adaptation results hold no source-only line (kind Source).");
 
     /// <summary>The oracle line, or null where the data set has no labelled target scenes.</summary>
-    public static AdaptationResult? Oracle(IReadOnlyList<AdaptationResult> results) => results.FirstOrDefault(r => r.Kind == MethodKind.Oracle);
+    public static AdaptationResult? Oracle(IReadOnlyList<AdaptationResult> results) =>
+        results.FirstOrDefault(r => r.Kind == MethodKind.Oracle);
 
-    /// <summary>The best method by test mIoU (neither the source-only line nor the oracle), or the source-only line when there is none.</summary>
+    /// <summary>The best method by test mIoU (neither the source-only line nor the oracle), or the source-only line when there is
+    /// none.</summary>
     public static AdaptationResult Best(IReadOnlyList<AdaptationResult> results) =>
         results.Where(r => r.Kind is not (MethodKind.Source or MethodKind.Oracle)).MaxBy(r => r.Test.Metrics.MeanIoU) ?? Source(results);
 
@@ -33,11 +35,14 @@ public static class AdaptationTable
             new StringDataFrameColumn("Method", results.Select(r => r.Method)),
             new StringDataFrameColumn("Kind", results.Select(r => LabMethod.KindLabel(r.Kind))),
             new DoubleDataFrameColumn("Test mIoU", results.Select(r => (double?)Math.Round(r.Test.Metrics.MeanIoU, 4))),
-            new DoubleDataFrameColumn("Gap closed", results.Select(r => GapClosed(r.Test.Metrics.MeanIoU, source, oracle) is { } g ? (double?)Math.Round(g, 3) : null)),
+            new DoubleDataFrameColumn("Gap closed",
+                results.Select(r => GapClosed(r.Test.Metrics.MeanIoU, source, oracle) is { } g ? (double?)Math.Round(g, 3) : null)),
         };
         foreach (var name in names)
-            columns.Add(new DoubleDataFrameColumn($"{name} IoU", results.Select(r => r.Test.IoU(name) is { } v ? (double?)Math.Round(v, 4) : null)));
-        columns.Add(new DoubleDataFrameColumn("Training s", results.Select(r => r.TrainingSeconds is { } s ? (double?)Math.Round(s) : null)));
+            columns.Add(new DoubleDataFrameColumn($"{name} IoU",
+                results.Select(r => r.Test.IoU(name) is { } v ? (double?)Math.Round(v, 4) : null)));
+        columns.Add(new DoubleDataFrameColumn("Training s",
+            results.Select(r => r.TrainingSeconds is { } s ? (double?)Math.Round(s) : null)));
         return new DataFrame(columns);
     }
 }

@@ -44,9 +44,11 @@ public sealed class ReportWriter(Study study, string folder)
         var audit = study.Audit();
         Table("Table 1: class distribution (% of labelled pixels)", "table1-class-distribution", StudyTables.Table1(study),
             "Measured on this data set; the report's columns are the real Falcon data set's.");
-        Table("Data audit per split", "audit-summary", audit.SummaryFrame(), "Pairs, sizes, mask formats, unknown values, absent classes, mean RGB.");
+        Table("Data audit per split", "audit-summary", audit.SummaryFrame(),
+            "Pairs, sizes, mask formats, unknown values, absent classes, mean RGB.");
         Table("Mean colour of each class", "class-colours", audit.ClassColorFrame(), "The geological difference of report 1.4, measured.");
-        Figure("Figure 2: RGB distributions (train solid, test dashed)", "figure2-rgb-histograms", AuditCharts.RgbHistograms(audit), pngFigures);
+        Figure("Figure 2: RGB distributions (train solid, test dashed)", "figure2-rgb-histograms",
+            AuditCharts.RgbHistograms(audit), pngFigures);
         Figure("Figure 3: class distribution per split", "figure3-class-distribution", AuditCharts.ClassDistribution(audit), pngFigures);
         Figure("Mean colour of each class per split", "class-colours", AuditCharts.ClassColors(audit), pngFigures);
 
@@ -60,7 +62,8 @@ public sealed class ReportWriter(Study study, string folder)
         var table8 = StudyTables.Table8Rows(study);
         Table("Table 8: ablation — what improved what", "table8-ablation", StudyTables.Frame(table8),
             "Test scores at native resolution; 10-class rows with the test split's absent classes suppressed where marked.");
-        Table("Table 2: strategies for the classes absent from test", "table2-absent-classes", StudyTables.Frame(StudyTables.Table2Rows(study)),
+        Table("Table 2: strategies for the classes absent from test", "table2-absent-classes",
+            StudyTables.Frame(StudyTables.Table2Rows(study)),
             "Merging maps Ground Clutter -> Landscape, Flowers -> Dry Grass, Logs -> Trees (the report names only Flowers -> Dry Grass).");
         Table("Table 9: failed domain-gap mitigations", "table9-failed-ideas", StudyTables.Frame(StudyTables.Table9Rows(study)),
             "OHEM follows MMSegmentation's OHEMPixelSampler on the CE term; CutMix follows Yun et al. on half the batches.");
@@ -84,16 +87,22 @@ public sealed class ReportWriter(Study study, string folder)
         Figure("Figure 7: ablation, measured vs report", "figure7-ablation",
             TrainingCharts.Ablation(table8.Select(r => (r.Config, r.Test, r.ReportTest)).ToList()), pngFigures);
         var p3Test = study.Score("3", FalconLayout.Test);
-        Figure("Confusion matrix: Phase 3 (10 classes) on test, no suppression", "confusion-phase3-test", EvaluationCharts.ConfusionHeatmap(p3Test), pngFigures,
-            $"Test Rocks predicted as Ground Clutter: {FailureAnalysis.Share(p3Test, "Rocks", "Ground Clutter"):P0} (report: {ReportedNumbers.TestRocksAsGroundClutter:P0}).");
-        Figure("Confusion matrix: Phase 5 (7 classes) on test, TTA", "confusion-phase5-test", EvaluationCharts.ConfusionHeatmap(testTta), pngFigures);
-        Table("Where test Rocks pixels go (Phase 3, 10 classes, no suppression)", "rocks-phase3-test", FailureAnalysis.WhereClassGoes(p3Test, "Rocks"),
+        Figure("Confusion matrix: Phase 3 (10 classes) on test, no suppression", "confusion-phase3-test",
+            EvaluationCharts.ConfusionHeatmap(p3Test), pngFigures,
+            $"Test Rocks predicted as Ground Clutter: {FailureAnalysis.Share(p3Test, "Rocks", "Ground Clutter"):P0} " +
+            $"(report: {ReportedNumbers.TestRocksAsGroundClutter:P0}).");
+        Figure("Confusion matrix: Phase 5 (7 classes) on test, TTA", "confusion-phase5-test",
+            EvaluationCharts.ConfusionHeatmap(testTta), pngFigures);
+        Table("Where test Rocks pixels go (Phase 3, 10 classes, no suppression)", "rocks-phase3-test",
+            FailureAnalysis.WhereClassGoes(p3Test, "Rocks"),
             "One row of the normalised confusion matrix.");
 
         log.WriteLine("Failure and success examples (Figures 8 and 9)");
         var predictor = study.Predictor("5");
-        Gallery("Figure 8: worst test images (Phase 5, TTA)", "figure8-failures", FailureAnalysis.Gallery(FailureAnalysis.Worst(testTta, 3), predictor, Study.Tta));
-        Gallery("Figure 9: best test images (Phase 5, TTA)", "figure9-successes", FailureAnalysis.Gallery(FailureAnalysis.Best(testTta, 3), predictor, Study.Tta));
+        Gallery("Figure 8: worst test images (Phase 5, TTA)", "figure8-failures",
+            FailureAnalysis.Gallery(FailureAnalysis.Worst(testTta, 3), predictor, Study.Tta));
+        Gallery("Figure 9: best test images (Phase 5, TTA)", "figure9-successes",
+            FailureAnalysis.Gallery(FailureAnalysis.Best(testTta, 3), predictor, Study.Tta));
 
         if (adaptation) WriteAdaptation(pngFigures);
         if (_pngs.Count > 0)
@@ -127,12 +136,15 @@ public sealed class ReportWriter(Study study, string folder)
         var best = AdaptationTable.Best(results);
         var source = AdaptationTable.Source(results);
         Table("Domain adaptation: test mIoU, gap closed and per-class IoU", "adaptation-table", AdaptationTable.Of(results),
-            $"Target: {lab.Target.Count} unlabelled images of the test environment ({lab.Target.Folder}, hash {lab.Target.Fingerprint}), disjoint from the test split" +
-            $"{(study.Options.Transductive ? " (TRANSDUCTIVE: overlap allowed)" : "")}. Gap closed = (method - source) / (oracle - source). " +
+            $"Target: {lab.Target.Count} unlabelled images of the test environment " +
+            $"({lab.Target.Folder}, hash {lab.Target.Fingerprint}), disjoint from the test split" +
+            $"{(study.Options.Transductive ? " (TRANSDUCTIVE: overlap allowed)" : "")}. " +
+            "Gap closed = (method - source) / (oracle - source). " +
             $"Best: {best.Method}, Rocks IoU {source.Test.IoU("Rocks"):F3} -> {best.Test.IoU("Rocks"):F3}.");
         Figure("Domain adaptation: per-class test IoU", "adaptation-per-class", AdaptationCharts.PerClassIoU(results), pngFigures);
         Figure("Domain adaptation: share of the gap closed", "adaptation-gap-closed", AdaptationCharts.GapClosed(results), pngFigures);
-        Gallery($"Test Rocks before and after: {source.Method} vs {best.Method}", "adaptation-rocks", RocksGallery.BeforeAfter(lab, source, best));
+        Gallery($"Test Rocks before and after: {source.Method} vs {best.Method}", "adaptation-rocks",
+            RocksGallery.BeforeAfter(lab, source, best));
     }
 
     private void Table(string title, string name, DataFrame frame, string note)
@@ -167,21 +179,26 @@ public sealed class ReportWriter(Study study, string folder)
             .Append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}")
             .Append("figure{margin:1.5em 0}img{max-width:100%}.note{color:#555}</style></head><body>");
         html.Append("<h1>Off-road desert segmentation: the report, reproduced</h1>");
-        html.Append($"<p>Scale <b>{E(study.Scale)}</b> on <code>{E(study.Data.Root)}</code> (data fingerprint {E(study.DatasetFingerprint)}), written {DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz}. ")
-            .Append("Every <i>measured</i> number comes from the runs listed below; <i>report</i> columns are the original report's figures on the real Falcon data set. ")
+        html.Append($"<p>Scale <b>{E(study.Scale)}</b> on <code>{E(study.Data.Root)}</code> " +
+                $"(data fingerprint {E(study.DatasetFingerprint)}), written {DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz}. ")
+            .Append("Every <i>measured</i> number comes from the runs listed below; " +
+                "<i>report</i> columns are the original report's figures on the real Falcon data set. ")
             .Append("Scores are at native resolution (logits upsampled before argmax) unless a table says otherwise.</p>");
         html.Append("<h2>Runs</h2><ul>");
         foreach (var phase in Phases)
         {
             var run = study.Phase(phase);
             var status = run.Directory.ReadStatus();
-            html.Append($"<li>{E(run.Config.Name)}: {E(run.Config.Description)}, {run.Config.Model.Encoder} {run.Config.Height}x{run.Config.Width}, ")
-                .Append($"{run.Config.Epochs} epochs, best val mIoU (input size) {status?.BestValMeanIoU:F4} — <code>{E(run.Directory.Path)}</code></li>");
+            html.Append($"<li>{E(run.Config.Name)}: {E(run.Config.Description)}, " +
+                    $"{run.Config.Model.Encoder} {run.Config.Height}x{run.Config.Width}, ")
+                .Append($"{run.Config.Epochs} epochs, best val mIoU (input size) {status?.BestValMeanIoU:F4} — " +
+                    $"<code>{E(run.Directory.Path)}</code></li>");
         }
         foreach (var line in _adaptationRuns) html.Append($"<li>Domain adaptation — {E(line)}</li>");
         html.Append("</ul><h2>Tables</h2>");
         foreach (var (title, name, note, frame) in _tables)
-            html.Append($"<h3>{E(title)}</h3><p class=\"note\">{E(note)} (<a href=\"tables/{name}.md\">md</a>, <a href=\"tables/{name}.csv\">csv</a>)</p>")
+            html.Append($"<h3>{E(title)}</h3><p class=\"note\">{E(note)} " +
+                    $"(<a href=\"tables/{name}.md\">md</a>, <a href=\"tables/{name}.csv\">csv</a>)</p>")
                 .Append(TableExport.ToHtml(frame));
         html.Append("<h2>Figures</h2>");
         foreach (var (title, name, note) in _figures)
@@ -194,7 +211,8 @@ public sealed class ReportWriter(Study study, string folder)
         {
             html.Append($"<h3>{E(title)}</h3>");
             for (int i = 0; i < items.Count; i++)
-                html.Append($"<figure><img src=\"figures/{name}-{i + 1}.png\" alt=\"{E(items[i].Id)}\"/><figcaption>{E(items[i].Caption)}</figcaption></figure>");
+                html.Append($"<figure><img src=\"figures/{name}-{i + 1}.png\" alt=\"{E(items[i].Id)}\"/>" +
+                    $"<figcaption>{E(items[i].Caption)}</figcaption></figure>");
         }
         return html.Append("</body></html>").ToString();
     }

@@ -12,10 +12,12 @@ public static class RocksGallery
     /// Before and after on the test images with the most Rocks pixels: image | truth | <paramref name="before"/> |
     /// <paramref name="after"/>, each prediction at native resolution, captioned with both images' Rocks IoU.
     /// </summary>
-    public static IReadOnlyList<GalleryItem> BeforeAfter(AdaptationStudy lab, AdaptationResult before, AdaptationResult after, int count = 3)
+    public static IReadOnlyList<GalleryItem> BeforeAfter(AdaptationStudy lab, AdaptationResult before, AdaptationResult after,
+        int count = 3)
     {
         int rocks = before.Test.Scheme.IndexOf("Rocks");
-        var images = before.Test.Images.OrderByDescending(i => i.Confusion.Metrics().TruePixels[rocks]).ThenBy(i => i.Id, StringComparer.Ordinal).Take(count).ToList();
+        var images = before.Test.Images.OrderByDescending(i => i.Confusion.Metrics().TruePixels[rocks])
+            .ThenBy(i => i.Id, StringComparer.Ordinal).Take(count).ToList();
         using var a = lab.PredictorOf(before);
         using var b = lab.PredictorOf(after);
         var items = new List<GalleryItem>();

@@ -64,7 +64,8 @@ public sealed class Study : IDisposable
     public TextWriter Log { get; }
 
     /// <summary>The configuration of a phase or variant at this study's scale (or one added with <see cref="Add"/>).</summary>
-    public RunConfig Config(string phase) => _custom.TryGetValue(phase, out var custom) ? custom : PhaseCatalog.Get(PhaseCatalog.Parse(phase), Scale);
+    public RunConfig Config(string phase) =>
+        _custom.TryGetValue(phase, out var custom) ? custom : PhaseCatalog.Get(PhaseCatalog.Parse(phase), Scale);
 
     /// <summary>
     /// Fails now, before any training, when the study's phases would need ImageNet weights that were not given
@@ -125,7 +126,8 @@ public sealed class Study : IDisposable
         ScoringProtocol protocol = ScoringProtocol.Native)
     {
         var run = Phase(phase);
-        return ScoreCheckpoints([run.Directory.BestCheckpoint], run.Directory.Path, split, new ScoringOptions(protocol, prediction), () => Predictor(phase));
+        return ScoreCheckpoints([run.Directory.BestCheckpoint], run.Directory.Path, split, new ScoringOptions(protocol, prediction),
+            () => Predictor(phase));
     }
 
     /// <summary>
@@ -147,7 +149,9 @@ public sealed class Study : IDisposable
                 score = SplitScorer.Score(predictor(), Data[split], options);
             else
             {
-                using var loaded = checkpoints.Count == 1 ? Inference.Predictor.Load(checkpoints[0], device: _device) : Inference.Predictor.Ensemble(checkpoints, _device);
+                using var loaded = checkpoints.Count == 1
+                    ? Inference.Predictor.Load(checkpoints[0], device: _device)
+                    : Inference.Predictor.Ensemble(checkpoints, _device);
                 score = SplitScorer.Score(loaded, Data[split], options);
             }
             ScoreCache.Write(cache, key, score);

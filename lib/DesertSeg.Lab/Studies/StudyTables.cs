@@ -23,19 +23,24 @@ public static class StudyTables
     /// <summary>Table 8's rows: the path from the Phase 2 baseline to Phase 5 + TTA, and Phase 4.</summary>
     public static IReadOnlyList<AblationRow> Table8Rows(Study s) =>
     [
-        new("Phase 2: square input, 10 classes (+ suppression)", Val(s, "2"), s.Score("2", FalconLayout.Test, s.Suppressed).Metrics.MeanIoU, R.Phase2Val, R.Phase2Test),
+        new("Phase 2: square input, 10 classes (+ suppression)", Val(s, "2"),
+            s.Score("2", FalconLayout.Test, s.Suppressed).Metrics.MeanIoU, R.Phase2Val, R.Phase2Test),
         new("Phase 3: 9:16 input, 10 classes", Val(s, "3"), s.Score("3", FalconLayout.Test).Metrics.MeanIoU, R.Phase3Val, R.Phase3Test),
-        new("Phase 3 + absent-class suppression", null, s.Score("3", FalconLayout.Test, s.Suppressed).Metrics.MeanIoU, null, R.Phase3SuppressedTest),
+        new("Phase 3 + absent-class suppression", null,
+            s.Score("3", FalconLayout.Test, s.Suppressed).Metrics.MeanIoU, null, R.Phase3SuppressedTest),
         new("Phase 5: 7-class model", Val(s, "5"), s.Score("5", FalconLayout.Test).Metrics.MeanIoU, R.Phase5Val, R.Phase5Test),
         new("Phase 5 + multi-scale TTA", null, s.Score("5", FalconLayout.Test, Study.Tta).Metrics.MeanIoU, null, R.Phase5TtaTest),
-        new("Phase 4: + extreme colour augmentation", Val(s, "4"), s.Score("4", FalconLayout.Test).Metrics.MeanIoU, null, R.ExtremeAugmentationTest),
+        new("Phase 4: + extreme colour augmentation", Val(s, "4"),
+            s.Score("4", FalconLayout.Test).Metrics.MeanIoU, null, R.ExtremeAugmentationTest),
     ];
 
     /// <summary>Table 2's rows: three ways of handling the classes absent from test.</summary>
     public static IReadOnlyList<AblationRow> Table2Rows(Study s) =>
     [
-        new("10-cls + suppress (Phase 3)", Val(s, "3"), s.Score("3", FalconLayout.Test, s.Suppressed).Metrics.MeanIoU, null, R.Phase3SuppressedTest),
-        new("10-cls + merge similar (absent classes merged into look-alikes)", Val(s, "5-merge"), s.Score("5-merge", FalconLayout.Test).Metrics.MeanIoU, null, R.MergedClassesTest),
+        new("10-cls + suppress (Phase 3)", Val(s, "3"),
+            s.Score("3", FalconLayout.Test, s.Suppressed).Metrics.MeanIoU, null, R.Phase3SuppressedTest),
+        new("10-cls + merge similar (absent classes merged into look-alikes)", Val(s, "5-merge"),
+            s.Score("5-merge", FalconLayout.Test).Metrics.MeanIoU, null, R.MergedClassesTest),
         new("7-cls + ignore (Phase 5)", Val(s, "5"), s.Score("5", FalconLayout.Test).Metrics.MeanIoU, null, R.Phase5Test),
     ];
 
@@ -44,12 +49,16 @@ public static class StudyTables
     public static IReadOnlyList<AblationRow> Table9Rows(Study s) =>
     [
         new("Phase 5 (reference)", Val(s, "5"), s.Score("5", FalconLayout.Test).Metrics.MeanIoU, R.Phase5Val, R.Phase5Test),
-        new("Extreme colour augmentation (Phase 4)", Val(s, "4"), s.Score("4", FalconLayout.Test).Metrics.MeanIoU, null, R.ExtremeAugmentationTest),
+        new("Extreme colour augmentation (Phase 4)", Val(s, "4"),
+            s.Score("4", FalconLayout.Test).Metrics.MeanIoU, null, R.ExtremeAugmentationTest),
         new("Class merging", Val(s, "5-merge"), s.Score("5-merge", FalconLayout.Test).Metrics.MeanIoU, null, R.MergedClassesTest),
         new("Rocks weight 8x", Val(s, "5-rocks8"), s.Score("5-rocks8", FalconLayout.Test).Metrics.MeanIoU, null, R.OtherFailedIdeasTest),
-        new("ChannelShuffle + ToGray", Val(s, "5-shuffle-gray"), s.Score("5-shuffle-gray", FalconLayout.Test).Metrics.MeanIoU, null, R.OtherFailedIdeasTest),
-        new("OHEM (hard pixels, p < 0.7, at least 19% kept)", Val(s, "5-ohem"), s.Score("5-ohem", FalconLayout.Test).Metrics.MeanIoU, null, R.OtherFailedIdeasTest),
-        new("CutMix (p 0.5, Beta(1,1) boxes)", Val(s, "5-cutmix"), s.Score("5-cutmix", FalconLayout.Test).Metrics.MeanIoU, null, R.OtherFailedIdeasTest),
+        new("ChannelShuffle + ToGray", Val(s, "5-shuffle-gray"),
+            s.Score("5-shuffle-gray", FalconLayout.Test).Metrics.MeanIoU, null, R.OtherFailedIdeasTest),
+        new("OHEM (hard pixels, p < 0.7, at least 19% kept)", Val(s, "5-ohem"),
+            s.Score("5-ohem", FalconLayout.Test).Metrics.MeanIoU, null, R.OtherFailedIdeasTest),
+        new("CutMix (p 0.5, Beta(1,1) boxes)", Val(s, "5-cutmix"),
+            s.Score("5-cutmix", FalconLayout.Test).Metrics.MeanIoU, null, R.OtherFailedIdeasTest),
     ];
 
     public static DataFrame Frame(IReadOnlyList<AblationRow> rows)
@@ -79,7 +88,8 @@ public static class StudyTables
             ("Test mIoU (single scale)", $"{test:F4}", $"{ReportedNumbers.Table6.TestMeanIoU:F4}"),
             ("Test mIoU (multi-scale TTA)", $"{testTta:F4}", $"{ReportedNumbers.Table6.TestMeanIoUTta:F4}"),
             ("TTA improvement", $"{testTta - test:+0.0000;-0.0000}", $"{R.Phase5TtaTest - R.Phase5Test:+0.0000}"),
-            ($"Training time ({run.Config.Epochs} epochs)", Hours(history.Sum(h => h.Seconds)), $"~{ReportedNumbers.Hours.Phase5} h (60 epochs)"),
+            ($"Training time ({run.Config.Epochs} epochs)", Hours(history.Sum(h => h.Seconds)),
+                $"~{ReportedNumbers.Hours.Phase5} h (60 epochs)"),
             .. bench.Table6Rows(),
         ];
         return new DataFrame(

@@ -32,7 +32,8 @@ public sealed record LearningRateSchedule(
         return Cosine(epoch - start, TotalEpochs - start);
     }
 
-    /// <summary>Whether the encoder is frozen (requires_grad false; BatchNorm statistics still update) at <paramref name="epoch"/>.</summary>
+    /// <summary>Whether the encoder is frozen (requires_grad false; BatchNorm statistics still update) at
+    /// <paramref name="epoch"/>.</summary>
     public bool EncoderFrozen(int epoch) => epoch < EncoderFrozenEpochs;
 
     private double Cosine(int step, int span)

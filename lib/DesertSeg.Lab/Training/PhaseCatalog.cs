@@ -6,8 +6,10 @@ namespace DesertSeg.Lab.Training;
 /// <summary>
 /// The report's training phases as data, each at three scales:
 /// <list type="bullet">
-/// <item><c>full</c>: the report's settings (ResNet-101, 512x896, batch 4, the original epochs and learning rates). For a CUDA machine.</item>
-/// <item><c>quick</c>: the same pipeline on 2 CPU cores: ResNet-18 at 144x256 (9:16 kept, sides divisible by 16), batch 8, a few epochs, a shortened schedule.</item>
+/// <item><c>full</c>: the report's settings (ResNet-101, 512x896, batch 4, the original epochs and learning rates).
+/// For a CUDA machine.</item>
+/// <item><c>quick</c>: the same pipeline on 2 CPU cores: ResNet-18 at 144x256 (9:16 kept, sides divisible by 16), batch 8,
+/// a few epochs, a shortened schedule.</item>
 /// <item><c>smoke</c>: a minute-long run on a handful of images, for tests and notebook checks.</item>
 /// </list>
 /// Phase 2: square 512x512, 10 classes, 50 epochs. Phase 3: 512x896, 10 classes, 100 epochs.
@@ -58,7 +60,8 @@ public static class PhaseCatalog
         if (VariantRecipes.Concat(Adaptation.AdaptationRuns.All).FirstOrDefault(r => r.Name == phase) is { } recipe)
             return recipe.Build(Get("5", scale));
         if (!Phases.Contains(phase))
-            throw new ArgumentException($"Unknown phase '{phase}'. Phases: {string.Join(", ", Phases)}; variants: {string.Join(", ", Variants)}; " +
+            throw new ArgumentException($"Unknown phase '{phase}'. Phases: {string.Join(", ", Phases)}; " +
+                $"variants: {string.Join(", ", Variants)}; " +
                 $"domain-adaptation runs: {string.Join(", ", AdaptationRuns)}.");
         var size = Size(scale, square: phase == "2");
         bool tenClass = phase is "2" or "3";

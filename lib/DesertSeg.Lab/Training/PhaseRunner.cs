@@ -68,7 +68,10 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
     /// </summary>
     public RunConfig BindTarget(RunConfig config) => !config.UsesTarget || config.Target is not null
         ? config
-        : config with { Target = Adaptation.TargetDomain.Open(data, _options.TargetFolder, _options.Transductive).Bind(_options.Transductive) };
+        : config with
+        {
+            Target = Adaptation.TargetDomain.Open(data, _options.TargetFolder, _options.Transductive).Bind(_options.Transductive)
+        };
 
     /// <summary>Returns a finished run of <paramref name="config"/>, training (or resuming) it and its dependency as needed.</summary>
     /// <param name="force">Retrain even when a finished run exists (dependencies are still reused).</param>
@@ -80,7 +83,8 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
         var runOptions = _options with { EncoderWeightsFile = encoderFile };
         if (DependencyOf(config) is { } dependency)
         {
-            var parent = Ensure(dependency with { EncoderWeights = config.EncoderWeights, FromScratch = config.FromScratch }, force: false, cancellation);
+            var parent = Ensure(dependency with { EncoderWeights = config.EncoderWeights, FromScratch = config.FromScratch },
+                force: false, cancellation);
             string init = parent.Directory.BestCheckpoint;
             config = config with { InitCheckpoint = WeightsFile.Of(init, $"{parent.Directory.Name}/checkpoints/best.safetensors") };
             runOptions = runOptions with { InitCheckpoint = init };
@@ -96,15 +100,18 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
         return new PhaseRun(config, run, resume ? RunOutcome.Resumed : RunOutcome.Trained);
     }
 
-    /// <summary>Continues an interrupted run in its own folder from its last finished epoch (a finished run is returned as it is).</summary>
+    /// <summary>Continues an interrupted run in its own folder from its last finished epoch (a finished run is returned as it
+    /// is).</summary>
     public PhaseRun Resume(RunDirectory run, CancellationToken cancellation = default)
     {
         var config = run.ReadConfig();
         if (run.ReadDataset() is { } trainedOn && trainedOn.Fingerprint != _fingerprint)
-            throw new DataFormatException(run.Path, $"was trained on other data ({trainedOn.Root}, fingerprint {trainedOn.Fingerprint}) than {data.Root} ({_fingerprint}).");
+            throw new DataFormatException(run.Path,
+                $"was trained on other data ({trainedOn.Root}, fingerprint {trainedOn.Fingerprint}) than {data.Root} ({_fingerprint}).");
         if (run.ReadStatus()?.State == RunState.Finished) return new PhaseRun(config, run, RunOutcome.Reused);
         if (run.LatestStateEpoch() is null)
-            throw new DataFormatException(run.Path, $"has no finished epoch to resume from; start it again with: train --phase {config.Phase} --scale {config.Scale}.");
+            throw new DataFormatException(run.Path,
+                $"has no finished epoch to resume from; start it again with: train --phase {config.Phase} --scale {config.Scale}.");
         new Trainer(config, data, run, _options, observer).Train(cancellation);
         return new PhaseRun(config, run, RunOutcome.Resumed);
     }

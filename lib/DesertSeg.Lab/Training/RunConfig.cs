@@ -86,7 +86,8 @@ public sealed record RunConfig(
     {
         var key = JsonSerializer.SerializeToNode(this, Json)!.AsObject();
         // Words and names, including the computed ones the JSON carries for people reading config.json.
-        foreach (var name in new[] { nameof(Phase), nameof(Scale), nameof(Description), nameof(Name), nameof(EncoderOrigin) }) key.Remove(name);
+        foreach (var name in new[] { nameof(Phase), nameof(Scale), nameof(Description), nameof(Name), nameof(EncoderOrigin) })
+            key.Remove(name);
         foreach (var name in new[] { nameof(InitCheckpoint), nameof(EncoderWeights), nameof(Target) })
             (key[name] as JsonObject)?.Remove("Name");
         WithoutUnset(key);
@@ -100,7 +101,8 @@ public sealed record RunConfig(
     {
         if (node is JsonObject obj)
         {
-            foreach (var name in obj.Where(p => p.Value is null || p.Value is JsonArray { Count: 0 }).Select(p => p.Key).ToList()) obj.Remove(name);
+            foreach (var name in obj.Where(p => p.Value is null || p.Value is JsonArray { Count: 0 }).Select(p => p.Key).ToList())
+                obj.Remove(name);
             foreach (var (_, value) in obj) WithoutUnset(value);
         }
         else if (node is JsonArray array)
@@ -108,11 +110,13 @@ public sealed record RunConfig(
     }
 
     /// <summary>A readable run name, e.g. "phase5-quick"; "-scratch" marks a random encoder, "-testleak" test-set selection.</summary>
-    public string Name => $"phase{Phase}-{Scale}" + (FromScratch ? "-scratch" : "") + (Target?.Transductive == true ? "-transductive" : "") + (Selection == ModelSelection.TestLeak ? "-testleak" : "");
+    public string Name => $"phase{Phase}-{Scale}" + (FromScratch ? "-scratch" : "") +
+        (Target?.Transductive == true ? "-transductive" : "") + (Selection == ModelSelection.TestLeak ? "-testleak" : "");
 
     /// <summary>Where the encoder's weights came from, in words.</summary>
     public string EncoderOrigin => FromScratch ? "random (from scratch)"
-        : InitFromPhase is { } phase ? $"Phase {phase}'s checkpoint{(InitCheckpoint is { } c ? $" {c}" : "")}" + (EncoderWeights is { } w ? $", itself from {w}" : "")
+        : InitFromPhase is { } phase ? $"Phase {phase}'s checkpoint{(InitCheckpoint is { } c ? $" {c}" : "")}" +
+            (EncoderWeights is { } w ? $", itself from {w}" : "")
         : EncoderWeights?.ToString() ?? "not set";
 
     /// <summary>True when the run uses unlabelled target images (a domain-adaptation method).</summary>

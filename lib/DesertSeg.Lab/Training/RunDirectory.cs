@@ -119,7 +119,8 @@ public sealed class RunDirectory
 
     private static string HistoryCsv(IReadOnlyList<EpochRecord> history)
     {
-        var csv = new StringBuilder("epoch,train_loss,train_ce,train_dice,val_loss,val_miou,val_pixel_acc,test_miou,lr_encoder,lr_decoder,lr_head,encoder_frozen,best,seconds,images_per_s");
+        var csv = new StringBuilder("epoch,train_loss,train_ce,train_dice,val_loss,val_miou,val_pixel_acc,test_miou," +
+            "lr_encoder,lr_decoder,lr_head,encoder_frozen,best,seconds,images_per_s");
         int classes = history.Count > 0 ? history[0].ValClassIoU.Count : 0;
         for (int c = 0; c < classes; c++) csv.Append(",val_iou_").Append(c);
         csv.Append('\n');

@@ -36,7 +36,8 @@ public sealed class SegmentationOptimizer : IDisposable
     }
 
     /// <summary>Learning rates of the encoder, decoder and head groups as last set by <see cref="BeginEpoch"/>.</summary>
-    public (double Encoder, double Decoder, double Head) LearningRates => (_groups[0].LearningRate, _groups[1].LearningRate, _groups[2].LearningRate);
+    public (double Encoder, double Decoder, double Head) LearningRates =>
+        (_groups[0].LearningRate, _groups[1].LearningRate, _groups[2].LearningRate);
 
     /// <summary>Sets the epoch's learning rates (base rate x the schedule's factor) and freezes or unfreezes the encoder.</summary>
     /// <returns>Whether the encoder is frozen in this epoch.</returns>

@@ -30,12 +30,14 @@ public sealed class Trainer
     private readonly TrainingOptions _options;
     private readonly ITrainingObserver _observer;
 
-    public Trainer(RunConfig config, FalconDataset data, RunDirectory run, TrainingOptions? options = null, ITrainingObserver? observer = null)
+    public Trainer(RunConfig config, FalconDataset data, RunDirectory run, TrainingOptions? options = null,
+        ITrainingObserver? observer = null)
     {
         config.Validate();
         // Every run says what its encoder started from (PhaseRunner names the weights before training).
         if (config.EncoderWeights is null && !config.FromScratch && config.InitFromPhase is null)
-            throw new ArgumentException($"{config.Name}: the run names no encoder weights. Give ImageNet weights, or set FromScratch to train the encoder from random weights on purpose.");
+            throw new ArgumentException($"{config.Name}: the run names no encoder weights. " +
+                "Give ImageNet weights, or set FromScratch to train the encoder from random weights on purpose.");
         _config = config;
         _data = data;
         _run = run;
@@ -58,8 +60,11 @@ public sealed class Trainer
             Styler = _config.Style is { } style ? new TargetStyler(style, target!) : null,
         };
         var trainDataset = new SegmentationDataset(trainSplit, scheme, pipeline);
-        var rcs = _config.RareClassSampling is { } sampling ? RareClassSampling.Build(trainSplit, scheme, sampling.Temperature, sampling.MinPixels) : null;
-        var trainLoader = new SegmentationLoader(trainDataset, LoaderOptions.Training(_config.BatchSize, _config.Seed) with { Workers = _options.Workers })
+        var rcs = _config.RareClassSampling is { } sampling
+            ? RareClassSampling.Build(trainSplit, scheme, sampling.Temperature, sampling.MinPixels)
+            : null;
+        var trainLoader = new SegmentationLoader(trainDataset,
+            LoaderOptions.Training(_config.BatchSize, _config.Seed) with { Workers = _options.Workers })
         {
             Sampler = rcs is null ? null : epoch => rcs.Order(_config.Seed, epoch, trainDataset.Count),
         };
@@ -67,7 +72,9 @@ public sealed class Trainer
             throw new ArgumentException($"Split 'train' has {trainSplit.Count} images, fewer than one batch of {_config.BatchSize}.");
         var valLoader = EvaluationLoader(ValSplit().RequireComplete().Subset(_config.ValImages), scheme);
         var selector = new ModelSelector(_config);
-        var testLoader = _config.Selection == ModelSelection.TestLeak ? EvaluationLoader(_data[FalconLayout.Test].RequireComplete(), scheme) : null;
+        var testLoader = _config.Selection == ModelSelection.TestLeak
+            ? EvaluationLoader(_data[FalconLayout.Test].RequireComplete(), scheme)
+            : null;
 
         // Same seed, same initial weights (the decoder and head keep PyTorch's default initialisation).
         random.manual_seed(_config.Seed);
@@ -133,7 +140,8 @@ public sealed class Trainer
         return status;
     }
 
-    /// <summary>A new run folder with initial weights, or the interrupted run's last state: the epoch to start from and the history so far.</summary>
+    /// <summary>A new run folder with initial weights, or the interrupted run's last state: the epoch to start from and the history
+    /// so far.</summary>
     private (int StartEpoch, List<EpochRecord> History) StartOrResume(DeepLabV3Plus model)
     {
         if (_run.Exists && _run.LatestStateEpoch() is { } done)
@@ -155,14 +163,16 @@ public sealed class Trainer
         if (_config.EncoderWeights is { } imagenet && _config.InitFromPhase is null)
         {
             string file = _options.EncoderWeightsFile
-                ?? throw new ArgumentException($"{_config.Name} starts from ImageNet weights {imagenet}; pass the file as TrainingOptions.EncoderWeightsFile.");
+                ?? throw new ArgumentException(
+                    $"{_config.Name} starts from ImageNet weights {imagenet}; pass the file as TrainingOptions.EncoderWeightsFile.");
             imagenet.Verify(file);
             model.LoadEncoderFromTorchvision(file);
         }
         if (_config.InitFromPhase is { } phase)
         {
             string init = _options.InitCheckpoint
-                ?? throw new ArgumentException($"{_config.Name} starts from Phase {phase}'s checkpoint; pass it as TrainingOptions.InitCheckpoint (the train command finds or trains Phase {phase} first).");
+                ?? throw new ArgumentException($"{_config.Name} starts from Phase {phase}'s checkpoint; " +
+                    $"pass it as TrainingOptions.InitCheckpoint (the train command finds or trains Phase {phase} first).");
             _config.InitCheckpoint?.Verify(init);
             model.TransferFrom(init);
         }
@@ -174,7 +184,8 @@ public sealed class Trainer
         if (_config.TrainOn == TrainingData.Source) return _data[FalconLayout.Train];
         string folder = TargetLayout.OracleFolder(_data.Root);
         if (!Directory.Exists(folder))
-            throw new DataFormatException(folder, $"{_config.Name} trains the oracle on labelled target-domain scenes, and this data set has none " +
+            throw new DataFormatException(folder, $"{_config.Name} trains the oracle on labelled target-domain scenes, " +
+                "and this data set has none " +
                 "(the embedded synthetic data set has them; a real data set would need its own labelled target scenes there).");
         return FalconDataset.Open(folder).Splits[0];
     }
@@ -189,18 +200,21 @@ public sealed class Trainer
         string folder = TargetLayout.OracleValFolder(_data.Root);
         string images = Path.Combine(folder, FalconLayout.Images);
         if (!Directory.Exists(images) || !Directory.EnumerateFiles(images).Any())
-            throw new DataFormatException(folder, $"{_config.Name} selects the oracle's epoch on labelled target-domain scenes apart from its " +
-                "training scenes, and this data set has none there (the embedded synthetic data set has them; synth --oracle-val N makes them).");
+            throw new DataFormatException(folder, $"{_config.Name} selects the oracle's epoch on labelled target-domain scenes " +
+                "apart from its training scenes, and this data set has none there (the embedded synthetic data set has them; " +
+                "synth --oracle-val N makes them).");
         return FalconDataset.Open(folder).Splits[0];
     }
 
-    /// <summary>The unlabelled target images of a domain-adaptation run (checked against the ones it was configured with), else null.</summary>
+    /// <summary>The unlabelled target images of a domain-adaptation run (checked against the ones it was configured with),
+    /// else null.</summary>
     private TargetImages? TargetImagesOf()
     {
         if (!_config.UsesTarget) return null;
         var target = TargetDomain.Open(_data, _options.TargetFolder, _config.Target?.Transductive ?? _options.Transductive);
         if (_config.Target is { } expected && expected.Fingerprint != target.Fingerprint)
-            throw new DataFormatException(target.Folder, $"holds other target images (hash {target.Fingerprint}) than {_config.Name} was configured with ({expected}).");
+            throw new DataFormatException(target.Folder,
+                $"holds other target images (hash {target.Fingerprint}) than {_config.Name} was configured with ({expected}).");
         return target;
     }
 
@@ -211,6 +225,7 @@ public sealed class Trainer
     private RunStatus Status(RunState state, IReadOnlyList<EpochRecord> history, ModelSelector selector, string? message)
     {
         var best = history.LastOrDefault(h => h.Best);
-        return new RunStatus(state, history.Count, _config.Epochs, best?.Epoch, best?.ValMeanIoU, selector.Label, message, DateTimeOffset.UtcNow);
+        return new RunStatus(state, history.Count, _config.Epochs, best?.Epoch, best?.ValMeanIoU, selector.Label,
+            message, DateTimeOffset.UtcNow);
     }
 }

@@ -1,7 +1,8 @@
 namespace DesertSeg.Lab.Training;
 
 /// <summary>Where a run stands after a training step.</summary>
-public sealed record TrainingProgress(int Epoch, int Epochs, int Step, int StepsPerEpoch, double Loss, double ImagesPerSecond, TimeSpan Elapsed);
+public sealed record TrainingProgress(int Epoch, int Epochs, int Step, int StepsPerEpoch, double Loss, double ImagesPerSecond,
+    TimeSpan Elapsed);
 
 /// <summary>Receives a run's progress (the CLI draws progress bars with it; notebooks print epoch lines).</summary>
 public interface ITrainingObserver

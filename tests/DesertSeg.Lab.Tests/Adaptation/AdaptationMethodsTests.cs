@@ -68,7 +68,8 @@ public class AdaptationMethodsTests
     private static AdaptationResult Result(string method, MethodKind kind, long rocksRight)
     {
         // Two classes: a 2x2 confusion matrix (truth x prediction), so the mIoU is known by hand.
-        var confusion = ConfusionMatrix.FromCounts(7, Enumerable.Range(0, 49).Select(i => i == 0 ? 100L : i == 8 ? rocksRight : i == 1 ? 100 - rocksRight : 0L).ToList());
+        var confusion = ConfusionMatrix.FromCounts(7,
+            Enumerable.Range(0, 49).Select(i => i == 0 ? 100L : i == 8 ? rocksRight : i == 1 ? 100 - rocksRight : 0L).ToList());
         var score = new SplitScore(FalconLayout.Test, ScoringProtocol.Native, ClassScheme.SevenClass, method, confusion, []);
         return new AdaptationResult(method, kind, "", [], score, null);
     }

@@ -50,7 +50,8 @@ public class FourierDomainAdaptationTests
                 for (int x = 0; x < N; x++)
                 {
                     double expected = 40 + 30 * Wave(x, 1, 0.3) + 7 * Wave(y, 3, 1.0);
-                    Assert.True(Math.Abs(got[(c * N + y) * N + x] - expected) < 1e-3, $"pixel ({x},{y}) channel {c}: {got[(c * N + y) * N + x]} vs {expected}");
+                    Assert.True(Math.Abs(got[(c * N + y) * N + x] - expected) < 1e-3,
+                        $"pixel ({x},{y}) channel {c}: {got[(c * N + y) * N + x]} vs {expected}");
                 }
     }
 

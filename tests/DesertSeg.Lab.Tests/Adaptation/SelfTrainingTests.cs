@@ -113,13 +113,16 @@ public class MaskedImageConsistencyTests
     public void BlocksAreWholeSquares_AllKeptAtRatioZero_AllBlankedAtRatioOne()
     {
         long[] shape = [2, 3, 6, 8]; // 2 x 3 blocks of 4 px (the last row of blocks cut to 2 px)
-        using var none = MaskedImageConsistency.BlockMask(shape, new MaskedImageConsistency(BlockSize: 4, MaskRatio: 0), new SampleRandom(1), CPU);
-        using var all = MaskedImageConsistency.BlockMask(shape, new MaskedImageConsistency(BlockSize: 4, MaskRatio: 1), new SampleRandom(1), CPU);
+        using var none = MaskedImageConsistency.BlockMask(shape, new MaskedImageConsistency(BlockSize: 4, MaskRatio: 0),
+            new SampleRandom(1), CPU);
+        using var all = MaskedImageConsistency.BlockMask(shape, new MaskedImageConsistency(BlockSize: 4, MaskRatio: 1),
+            new SampleRandom(1), CPU);
         Assert.Equal(new long[] { 2, 1, 6, 8 }, none.shape);
         Assert.All(none.data<float>().ToArray(), v => Assert.Equal(1f, v));
         Assert.All(all.data<float>().ToArray(), v => Assert.Equal(0f, v));
 
-        using var half = MaskedImageConsistency.BlockMask(shape, new MaskedImageConsistency(BlockSize: 4, MaskRatio: 0.5), new SampleRandom(7), CPU);
+        using var half = MaskedImageConsistency.BlockMask(shape, new MaskedImageConsistency(BlockSize: 4, MaskRatio: 0.5),
+            new SampleRandom(7), CPU);
         var m = half.data<float>().ToArray();
         // Every 4 x 4 block (cut at the border) is constant.
         for (int n = 0; n < 2; n++)

@@ -3,7 +3,8 @@ using DesertSeg.Lab.Data;
 
 namespace DesertSeg.Lab.Tests.Adaptation;
 
-/// <summary>The target folder is checked before any adaptation: bad input names the file; overlap with the scored split is refused.</summary>
+/// <summary>The target folder is checked before any adaptation: bad input names the file;
+/// overlap with the scored split is refused.</summary>
 public class TargetImagesTests
 {
     [Fact]

@@ -40,7 +40,8 @@ public class TargetObjectivesTests
             float both = LossOf([selfTraining, entropy], student, source, target);
             float alone = LossOf([selfTraining], student, source, target);
             float entropyTerm;
-            using (no_grad()) using (var logits = student.call(target)) entropyTerm = FdaEntropy.RobustEntropy(logits, 2.0).item<float>() * 0.5f;
+            using (no_grad()) using (var logits = student.call(target))
+                entropyTerm = FdaEntropy.RobustEntropy(logits, 2.0).item<float>() * 0.5f;
 
             Assert.True(entropyTerm > 1e-3, $"the entropy term must be visible ({entropyTerm})");
             Assert.Equal(alone + entropyTerm, both, 4);

@@ -36,7 +36,8 @@ public class TestTimeAdaptationTests
                 .ToDictionary(b => "buffer " + b.name, b => b.buffer.detach().clone().data<float>().ToArray()))
             .ToDictionary(kv => kv.Key, kv => kv.Value);
 
-    private static bool IsRunningStatistic(string key) => key.StartsWith("buffer ") && (key.EndsWith("running_mean") || key.EndsWith("running_var"));
+    private static bool IsRunningStatistic(string key) =>
+        key.StartsWith("buffer ") && (key.EndsWith("running_mean") || key.EndsWith("running_var"));
 
     private static bool IsBatchNormAffine(DeepLabV3Plus model, string key)
     {
@@ -88,7 +89,8 @@ public class TestTimeAdaptationTests
         model.eval();
         var before = Snapshot(model);
 
-        var entropy = Tent.Adapt(model, target, Size, Size, CPU, new TentConfig(LearningRate: 1e-2, Epochs: 1, BatchSize: 2, ReestimateStatistics: false));
+        var entropy = Tent.Adapt(model, target, Size, Size, CPU,
+            new TentConfig(LearningRate: 1e-2, Epochs: 1, BatchSize: 2, ReestimateStatistics: false));
 
         Assert.Equal(2, entropy.Count);
         var after = Snapshot(model);

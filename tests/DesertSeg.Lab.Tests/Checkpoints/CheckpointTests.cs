@@ -152,7 +152,8 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(["decoder.block1.1.running_var"], error.Report!.Missing);
         Assert.Equal(["decoder.block9.weight"], error.Report.Unexpected);
         Assert.Equal(["decoder.block1.0.weight", "segmentation_head.0.weight"], error.Report.Mismatched.Select(m => m.Key).Order());
-        foreach (var key in new[] { "decoder.block1.1.running_var", "decoder.block9.weight", "decoder.block1.0.weight", "segmentation_head.0.weight" })
+        foreach (var key in new[] { "decoder.block1.1.running_var", "decoder.block9.weight", "decoder.block1.0.weight",
+            "segmentation_head.0.weight" })
             Assert.Contains(key, error.Message);
         Assert.Contains("model float32 [48, 64, 1, 1], checkpoint float64 [48, 64, 1, 1]", error.Message);
         Assert.Contains("model float32 [7, 256, 1, 1], checkpoint float32 [10, 256, 1, 1]", error.Message);

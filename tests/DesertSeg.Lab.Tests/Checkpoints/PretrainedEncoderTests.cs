@@ -29,7 +29,8 @@ public class PretrainedEncoderTests(ITestOutputHelper output)
         using var temp = new TempFolder();
         string weights = temp.Combine("resnet18-imagenet.safetensors");
         PretrainedEncoders.Convert("resnet18-imagenet", weights);
-        double[] bgrMeans = MeanImageChannelMeansByOnnxRuntime(Path.Combine(Path.GetDirectoryName(onnx)!, "..", "ResNetPrepOnnx", "ResNetPreprocess.onnx"));
+        double[] bgrMeans = MeanImageChannelMeansByOnnxRuntime(
+            Path.Combine(Path.GetDirectoryName(onnx)!, "..", "ResNetPrepOnnx", "ResNetPreprocess.onnx"));
         output.WriteLine($"mean image channel means (BGR): {string.Join(", ", bgrMeans.Select(m => m.ToString("F3")))}");
 
         using var scope = NewDisposeScope();
@@ -136,7 +137,8 @@ public class PretrainedEncoderTests(ITestOutputHelper output)
     /// from torchvision's module layout.</summary>
     public static List<string> TorchvisionResNetKeys(int[] layers)
     {
-        static IEnumerable<string> Bn(string p) => new[] { "weight", "bias", "running_mean", "running_var", "num_batches_tracked" }.Select(s => $"{p}.{s}");
+        static IEnumerable<string> Bn(string p) =>
+            new[] { "weight", "bias", "running_mean", "running_var", "num_batches_tracked" }.Select(s => $"{p}.{s}");
         var keys = new List<string> { "conv1.weight" };
         keys.AddRange(Bn("bn1"));
         for (int l = 0; l < 4; l++)

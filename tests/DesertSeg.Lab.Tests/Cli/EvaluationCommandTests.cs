@@ -63,13 +63,15 @@ public class EvaluationCommandTests(TinyModel model) : IClassFixture<TinyModel>
     {
         string output = model.Combine("eval-" + Guid.NewGuid().ToString("N")[..6]);
 
-        var result = CliRunner.Run("eval", "--checkpoint", model.RunFolder, "--data", model.Data, "--split", "val,test", "--out", output, "--worst", "1", "--best", "1");
+        var result = CliRunner.Run("eval", "--checkpoint", model.RunFolder, "--data", model.Data, "--split", "val,test",
+            "--out", output, "--worst", "1", "--best", "1");
         var input = CliRunner.Run("eval", "--checkpoint", model.RunFolder, "--data", model.Data, "--protocol", "input-size");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("native resolution", result.Output);
         Assert.Contains("Table 7", result.Output);
-        foreach (var file in new[] { "test-per-class.csv", "test-confusion.html", "test-worst.html", "table7-val-vs-test.md", "figure6-val-vs-test.html" })
+        foreach (var file in new[] { "test-per-class.csv", "test-confusion.html", "test-worst.html", "table7-val-vs-test.md",
+            "figure6-val-vs-test.html" })
             Assert.True(File.Exists(Path.Combine(output, file)), file);
         Assert.True(input.ExitCode == 0, input.ToString());
         Assert.Contains("original's protocol", input.Output);
@@ -95,9 +97,11 @@ public class EvaluationCommandTests(TinyModel model) : IClassFixture<TinyModel>
         MaskFiles.WriteRaw(dir.Combine("gt", "b.png"), mask);
         MaskFiles.WriteRaw(dir.Combine("pred", "a.png"), mask);
 
-        AssertCleanFailure(CliRunner.Run("eval", "--pred", dir.Combine("pred"), "--gt", dir.Combine("gt")), dir.Combine("gt", "b.png"), "has no prediction");
+        AssertCleanFailure(CliRunner.Run("eval", "--pred", dir.Combine("pred"), "--gt", dir.Combine("gt")),
+            dir.Combine("gt", "b.png"), "has no prediction");
         AssertCleanFailure(CliRunner.Run("eval", "--pred", dir.Combine("pred")), "--pred needs --gt");
-        AssertCleanFailure(CliRunner.Run("eval", "--checkpoint", dir.Combine("none.safetensors"), "--data", model.Data), "none.safetensors", "not found");
+        AssertCleanFailure(CliRunner.Run("eval", "--checkpoint", dir.Combine("none.safetensors"), "--data", model.Data),
+            "none.safetensors", "not found");
     }
 
     [Trait(Tier.Category, Tier.Slow)]

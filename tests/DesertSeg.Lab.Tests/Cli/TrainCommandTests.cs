@@ -12,7 +12,8 @@ public class TrainCommandTests(TrainingFixture fixture)
     public void TrainsThenReusesTheFinishedRun()
     {
         string runs = fixture.NewRunsFolder();
-        string[] args = ["train", "--phase", "3", "--scale", "smoke", "--epochs", "1", "--data", fixture.Data.Root, "--runs", runs, "--workers", "1"];
+        string[] args = ["train", "--phase", "3", "--scale", "smoke", "--epochs", "1", "--data", fixture.Data.Root,
+            "--runs", runs, "--workers", "1"];
 
         var first = CliRunner.Run(args);
         var second = CliRunner.Run(args);
@@ -34,7 +35,8 @@ public class TrainCommandTests(TrainingFixture fixture)
         // The README's command line after "--", with its placeholder run name.
         string readme = File.ReadAllText(Path.Combine(Lab.Workspace.Root, "README.md"));
         string line = readme.Split('\n').Single(l => l.Contains("-- train --resume "));
-        var args = line[(line.IndexOf("-- train", StringComparison.Ordinal) + 3)..].Split('#')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var args = line[(line.IndexOf("-- train", StringComparison.Ordinal) + 3)..].Split('#')[0]
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["train", "--resume"], args[..2]);
         Assert.StartsWith("runs/", args[2]);
 

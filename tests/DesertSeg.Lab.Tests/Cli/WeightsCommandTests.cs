@@ -12,7 +12,8 @@ public class WeightsCommandTests
         var result = CliRunner.Run("weights");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        foreach (var name in new[] { "resnet18-imagenet", "resnet18", "resnet34", "resnet50", "resnet101" }) Assert.Contains(name, result.Output);
+        foreach (var name in new[] { "resnet18-imagenet", "resnet18", "resnet34", "resnet50", "resnet101" })
+            Assert.Contains(name, result.Output);
         Assert.Contains("Microsoft.ML.DnnImageFeaturizer.ResNet18", result.Output);
         Assert.Contains("--encoder-weights", result.Output);
     }
@@ -60,14 +61,20 @@ public class WeightsCommandTests
         {
             var result = ChildProcess.Run("dotnet",
                 [Path.Combine(AppContext.BaseDirectory, "desertseg.dll"), "weights", "--encoder", "resnet18-imagenet", "--out", outFile],
-                environment: new Dictionary<string, string?> { ["COLUMNS"] = "200", ["DESERTSEG_DEBUG"] = null, [PretrainedEncoders.OnnxPathVariable] = onnx });
+                environment: new Dictionary<string, string?>
+                {
+                    ["COLUMNS"] = "200",
+                    ["DESERTSEG_DEBUG"] = null,
+                    [PretrainedEncoders.OnnxPathVariable] = onnx
+                });
 
             Assert.NotEqual(0, result.ExitCode);
             Assert.Contains($"error: {onnx}: ", result.Output);
             Assert.Contains(problem, result.Output);
             Assert.DoesNotContain("   at ", result.Output);
             Assert.False(File.Exists(outFile), result.ToString());
-            Assert.True(!Directory.Exists(Path.GetDirectoryName(outFile)) || Directory.GetFiles(Path.GetDirectoryName(outFile)!).Length == 0);
+            Assert.True(!Directory.Exists(Path.GetDirectoryName(outFile))
+                || Directory.GetFiles(Path.GetDirectoryName(outFile)!).Length == 0);
         }
 
         var unknown = CliRunner.Run("weights", "--encoder", "vgg16", "--out", outFile);

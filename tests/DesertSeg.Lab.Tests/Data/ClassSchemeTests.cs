@@ -37,7 +37,11 @@ public class ClassSchemeTests
         Assert.Equal(10001, lut.Length);
         int mapped = 0;
         for (int v = 0; v < lut.Length; v++)
-            if (lut[v] != ClassScheme.Ignore) { mapped++; Assert.Equal(FalconClass.ByRawValue(v)!.Name, ClassScheme.TenClass.Classes[lut[v]].Name); }
+            if (lut[v] != ClassScheme.Ignore)
+            {
+                mapped++;
+                Assert.Equal(FalconClass.ByRawValue(v)!.Name, ClassScheme.TenClass.Classes[lut[v]].Name);
+            }
         Assert.Equal(10, mapped);
     }
 

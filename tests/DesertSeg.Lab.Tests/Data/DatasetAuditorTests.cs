@@ -106,12 +106,14 @@ public class DatasetAuditorTests
         File.WriteAllBytes(Path.Combine(train, FalconLayout.Images, "cc0000000.png"), [1, 2, 3]);
         using (var eight = new Mat(9, 16, MatType.CV_8UC1, new Scalar(39)))
             Cv2.ImWrite(Path.Combine(train, FalconLayout.Masks, "cc0000001.png"), eight);
-        MaskFiles.WriteRaw(Path.Combine(train, FalconLayout.Masks, "cc0000002.png"), new RawMask(8, 8, Enumerable.Repeat((ushort)100, 64).ToArray()));
+        MaskFiles.WriteRaw(Path.Combine(train, FalconLayout.Masks, "cc0000002.png"),
+            new RawMask(8, 8, Enumerable.Repeat((ushort)100, 64).ToArray()));
 
         var problems = DatasetAuditor.Audit(FalconDataset.Open(dir.Path)).Problems;
 
         Assert.Equal(3, problems.Count);
-        Assert.Contains(problems, p => p.Path.EndsWith(Path.Combine(FalconLayout.Images, "cc0000000.png")) && p.Problem.Contains("decoded"));
+        Assert.Contains(problems, p => p.Path.EndsWith(Path.Combine(FalconLayout.Images, "cc0000000.png"))
+            && p.Problem.Contains("decoded"));
         Assert.Contains(problems, p => p.Path.EndsWith("cc0000001.png") && p.Problem.Contains("8-bit"));
         Assert.Contains(problems, p => p.Path.EndsWith("cc0000002.png") && p.Problem.Contains("8x8") && p.Problem.Contains("16x9"));
     }

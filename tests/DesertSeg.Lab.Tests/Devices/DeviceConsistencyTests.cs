@@ -30,7 +30,8 @@ public sealed class DeviceConsistencyTests : IDisposable
 {
     private static readonly Device Meta = new(DeviceType.META);
 
-    /// <summary>Where the model runs: the CPU here; tools/gpu-check sets DESERTSEG_TEST_DEVICE=cuda to run the same tests on the GPU.</summary>
+    /// <summary>Where the model runs: the CPU here; tools/gpu-check sets DESERTSEG_TEST_DEVICE=cuda
+    /// to run the same tests on the GPU.</summary>
     private static Device Target => Lab.Devices.ComputeDevice.Resolve(Environment.GetEnvironmentVariable("DESERTSEG_TEST_DEVICE") ?? "cpu");
     private readonly TempFolder _folder = new("desertseg-device");
 
@@ -79,8 +80,10 @@ public sealed class DeviceConsistencyTests : IDisposable
         };
         var scheme = ClassScheme.ByName(config.ClassScheme);
         var pipeline = new AugmentationPipeline(AugmentationPreset.ByName(config.Augmentation), config.Height, config.Width);
-        var loader = new SegmentationLoader(new SegmentationDataset(dataset[FalconLayout.Train], scheme, pipeline), LoaderOptions.Training(2, 1) with { Workers = 1 });
-        var evaluation = new SegmentationLoader(new SegmentationDataset(dataset[FalconLayout.Val], scheme, AugmentationPipeline.Evaluation(config.Height, config.Width)),
+        var loader = new SegmentationLoader(new SegmentationDataset(dataset[FalconLayout.Train], scheme, pipeline),
+            LoaderOptions.Training(2, 1) with { Workers = 1 });
+        var evaluation = new SegmentationLoader(new SegmentationDataset(dataset[FalconLayout.Val], scheme,
+                AugmentationPipeline.Evaluation(config.Height, config.Width)),
             LoaderOptions.Evaluation(2) with { Workers = 1 });
         var device = Target;
         using var model = TinyModel.Create(scheme.Count, seed: 2);
@@ -93,7 +96,8 @@ public sealed class DeviceConsistencyTests : IDisposable
         var (losses, score) = OnMetaDefault(() =>
         {
             optimizer.BeginEpoch(2);
-            var epoch = new TrainingEpoch(config, model, loss, optimizer, loader, device, run, new EpochLineObserver(TextWriter.Null)).Run(2, default);
+            var epoch = new TrainingEpoch(config, model, loss, optimizer, loader, device, run,
+                new EpochLineObserver(TextWriter.Null)).Run(2, default);
             return (epoch, ModelEvaluator.Evaluate(model, evaluation, device, loss));
         });
 

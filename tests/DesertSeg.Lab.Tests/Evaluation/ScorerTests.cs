@@ -154,7 +154,8 @@ public class ScorerTests
         Assert.Equal(2.0 / 3, (double)valTest["Gap"][rocks]!, 5);
         Assert.Equal(0.0, (double)valTest["Gap"][sky]!, 5);
         Assert.Equal(50.0, (double)valTest["Test px %"][rocks]!, 9); // 72 of 144 labelled pixels are Rocks
-        Assert.Equal(["Class", "Val IoU", "Test IoU", "Gap", "Test px %", "Report val IoU", "Report test IoU"], valTest.Columns.Select(c => c.Name));
+        Assert.Equal(["Class", "Val IoU", "Test IoU", "Gap", "Test px %", "Report val IoU", "Report test IoU"],
+            valTest.Columns.Select(c => c.Name));
         Assert.Equal(0.983, (double)valTest["Report test IoU"][9]!);
         Assert.Equal(10, FailureAnalysis.ConfusionFrame(score).Rows.Count);
 
@@ -176,6 +177,7 @@ public class ScorerTests
         var score = PredictionFolderScorer.Score(pred, gt);
         Assert.Contains("No labelled pixels", Assert.Throws<InvalidOperationException>(() => score.Metrics).Message);
         Directory.CreateDirectory(dir.Combine("empty"));
-        Assert.Contains("no ground-truth masks", Assert.Throws<DataFormatException>(() => PredictionFolderScorer.Score(gt, dir.Combine("empty"))).Message);
+        Assert.Contains("no ground-truth masks",
+            Assert.Throws<DataFormatException>(() => PredictionFolderScorer.Score(gt, dir.Combine("empty"))).Message);
     }
 }

@@ -39,7 +39,8 @@ public class SuppressionAndPredictorTests
         var original = AbsentClassSuppression.Original;
         Assert.Equal([4, 5, 6], original.IndicesIn(ClassScheme.TenClass));
         Assert.Empty(original.IndicesIn(ClassScheme.SevenClass)); // the 7-class model needs none
-        Assert.Contains("Unknown class 'Cactus'", Assert.Throws<ArgumentException>(() => AbsentClassSuppression.Parse("Rocks,Cactus")).Message);
+        Assert.Contains("Unknown class 'Cactus'",
+            Assert.Throws<ArgumentException>(() => AbsentClassSuppression.Parse("Rocks,Cactus")).Message);
         var all = AbsentClassSuppression.Named(ClassScheme.SevenClass.ClassNames.ToArray());
         Assert.Throws<ArgumentException>(() => all.IndicesIn(ClassScheme.SevenClass));
     }

@@ -119,7 +119,8 @@ public class DeepLabV3PlusTests
         Assert.Equal(StateDictOrder.Of(dilated).Select(e => (e.Name, string.Join("x", e.Tensor.shape))),
             StateDictOrder.Of(plain).Select(e => (e.Name, string.Join("x", e.Tensor.shape))));
         Assert.Contains(StateDictOrder.Of(plain), e => e.Name == "layer4.2.conv2.weight");
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Lab.Models.Encoders.ResNetEncoder(Lab.Models.Encoders.ResNetSpec.ResNet18, outputStride: 8));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new Lab.Models.Encoders.ResNetEncoder(Lab.Models.Encoders.ResNetSpec.ResNet18, outputStride: 8));
     }
 
     [Theory]

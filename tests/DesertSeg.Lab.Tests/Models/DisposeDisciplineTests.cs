@@ -83,6 +83,7 @@ public sealed class LinuxOnlyFactAttribute : FactAttribute
     public LinuxOnlyFactAttribute()
     {
         if (!OperatingSystem.IsLinux())
-            Skip = "Process memory as a leak measure needs Linux (glibc's mallopt pins the mmap threshold); the live-tensor count is checked everywhere.";
+            Skip = "Process memory as a leak measure needs Linux (glibc's mallopt pins the mmap threshold); " +
+                "the live-tensor count is checked everywhere.";
     }
 }

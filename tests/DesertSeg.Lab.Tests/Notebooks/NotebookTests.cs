@@ -26,7 +26,8 @@ public class NotebookTests(SmokeStudyFixture fixture)
             $"{notebook}: exit {exitCode}\n{string.Join("\n", errors)}\n{output[^Math.Min(output.Length, 3000)..]}");
         // Every code cell ran and produced its output (charts, tables, text) into the executed notebook.
         using var doc = JsonDocument.Parse(File.ReadAllText(executed));
-        var codeCells = doc.RootElement.GetProperty("cells").EnumerateArray().Where(c => c.GetProperty("cell_type").GetString() == "code").ToList();
+        var codeCells = doc.RootElement.GetProperty("cells").EnumerateArray()
+            .Where(c => c.GetProperty("cell_type").GetString() == "code").ToList();
         Assert.True(codeCells.Count >= 5, $"{notebook} has only {codeCells.Count} code cells");
     }
 

@@ -58,7 +58,8 @@ public class ReproduceTests(SmokeStudyFixture fixture)
         var runs = ReportRuns();
         var table10 = Csv(Path.Combine(Passes.FirstReport, "tables", "table10-diminishing-returns.csv"));
         double p3Hours = runs["3"].ReadHistory().Sum(h => h.Seconds) / 3600;
-        Assert.Equal(Math.Round(p3Hours, 3), double.Parse(table10.Single(r => r[0].StartsWith("Phase 3"))[1], CultureInfo.InvariantCulture), 3);
+        Assert.Equal(Math.Round(p3Hours, 3),
+            double.Parse(table10.Single(r => r[0].StartsWith("Phase 3"))[1], CultureInfo.InvariantCulture), 3);
         var table8 = Csv(Path.Combine(Passes.FirstReport, "tables", "table8-ablation.csv"));
         double p5Test = double.Parse(table8.Single(r => r[0].StartsWith("Phase 5: ")).ElementAt(2), CultureInfo.InvariantCulture);
         Assert.Contains(Math.Round(p5Test, 4), SavedTestScores(runs["5"]));
@@ -93,7 +94,8 @@ public class ReproduceTests(SmokeStudyFixture fixture)
         Assert.Equal(Passes.RunFilesBefore.Keys.Order(), Passes.RunFilesAfter.Keys.Order());
         Assert.All(Passes.RunFilesBefore, f => Assert.True(f.Value == Passes.RunFilesAfter[f.Key], $"{f.Key} was written again"));
         Assert.Contains(Passes.RunFilesBefore.Keys, f => f.Contains($"{Path.DirectorySeparatorChar}adapted{Path.DirectorySeparatorChar}"));
-        Assert.Contains(Passes.RunFilesBefore.Keys, f => f.Contains($"{Path.DirectorySeparatorChar}evaluations{Path.DirectorySeparatorChar}"));
+        Assert.Contains(Passes.RunFilesBefore.Keys,
+            f => f.Contains($"{Path.DirectorySeparatorChar}evaluations{Path.DirectorySeparatorChar}"));
         foreach (var table in Tables)
             Assert.Equal(File.ReadAllText(Path.Combine(Passes.FirstReport, "tables", table + ".csv")),
                 File.ReadAllText(Path.Combine(Passes.SecondReport, "tables", table + ".csv")));
@@ -108,10 +110,12 @@ public class ReproduceTests(SmokeStudyFixture fixture)
         Assert.All(Figures, f => Assert.False(File.Exists(Path.Combine(Passes.SecondReport, "figures", f + ".png")), f));
         const string notice = "PNG/SVG export needs one";
         Assert.Equal(1, Count(Passes.Second.Output, notice));
-        Assert.True(Passes.Second.Output.IndexOf(notice, StringComparison.Ordinal) < Passes.Second.Output.IndexOf("[00:", StringComparison.Ordinal));
+        Assert.True(Passes.Second.Output.IndexOf(notice, StringComparison.Ordinal)
+            < Passes.Second.Output.IndexOf("[00:", StringComparison.Ordinal));
     }
 
-    /// <summary>The report's runs by phase (the multi-environment lines keep their runs in the same folder, on their own data set).</summary>
+    /// <summary>The report's runs by phase (the multi-environment lines keep their runs in the same folder,
+    /// on their own data set).</summary>
     private Dictionary<string, RunDirectory> ReportRuns() => new RunStore(fixture.RunsFolder).List()
         .Where(r => r.ReadDataset()?.Root == Path.GetFullPath(fixture.DataPath)).ToDictionary(r => r.ReadConfig().Phase);
 
@@ -123,6 +127,7 @@ public class ReproduceTests(SmokeStudyFixture fixture)
         Directory.GetFiles(Path.Combine(run.Path, "evaluations"), "*.json")
             .Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement)
             .Where(e => e.GetProperty("Split").GetString() == "test")
-            .Select(e => ConfusionMatrix.FromCounts(7, e.GetProperty("Counts").EnumerateArray().Select(c => c.GetInt64()).ToList()).Metrics().MeanIoU)
+            .Select(e => ConfusionMatrix.FromCounts(7, e.GetProperty("Counts").EnumerateArray().Select(c => c.GetInt64()).ToList())
+                .Metrics().MeanIoU)
             .Select(m => Math.Round(m, 4));
 }

@@ -15,7 +15,8 @@ public sealed class Reproduction : IDisposable
 
     public Reproduction(SmokeStudyFixture study)
     {
-        First = CliRunner.Run(["reproduce", "--scale", "smoke", "--data", study.DataPath, "--runs", study.RunsFolder, "--out", _first.Path]);
+        First = CliRunner.Run(["reproduce", "--scale", "smoke", "--data", study.DataPath, "--runs", study.RunsFolder,
+            "--out", _first.Path]);
         RunFilesBefore = RunFiles(study.RunsFolder);
         Second = ChildProcess.Run("dotnet",
             [Path.Combine(AppContext.BaseDirectory, "desertseg.dll"), "reproduce", "--scale", "smoke", "--data", study.DataPath,

@@ -15,12 +15,15 @@ public sealed class SmokeStudyFixture : IDisposable
     public SmokeStudyFixture()
     {
         Root = Workspace.Root;
-        Run("dotnet", "build lib/DesertSeg.Lab.Notebooks/DesertSeg.Lab.Notebooks.csproj -c Release -nologo -v quiet", TimeSpan.FromMinutes(5));
+        Run("dotnet", "build lib/DesertSeg.Lab.Notebooks/DesertSeg.Lab.Notebooks.csproj -c Release -nologo -v quiet",
+            TimeSpan.FromMinutes(5));
         Run("dotnet", "tool restore", TimeSpan.FromMinutes(3),
-            "The notebook tests run every notebook in the real kernel through dotnet-repl (pinned in dotnet-tools.json), and restoring it failed. " +
+            "The notebook tests run every notebook in the real kernel through dotnet-repl (pinned in dotnet-tools.json), " +
+            "and restoring it failed. " +
             "Run `dotnet tool restore` in the workspace (it needs NuGet), as .ci/run does.");
         DataPath = _folder.Combine("data");
-        SyntheticFalconWriter.Write(DataPath, new SyntheticDatasetSpec(24, 8, 8, Seed: 11, Width: 480, Height: 270, TargetCount: 8, OracleCount: 16, OracleValCount: 8));
+        SyntheticFalconWriter.Write(DataPath,
+            new SyntheticDatasetSpec(24, 8, 8, Seed: 11, Width: 480, Height: 270, TargetCount: 8, OracleCount: 16, OracleValCount: 8));
         RunsFolder = _folder.Combine("runs");
         FiguresFolder = _folder.Combine("figures");
         ArtifactsFolder = Path.Combine(Root, "artifacts", "notebooks");
@@ -47,7 +50,8 @@ public sealed class SmokeStudyFixture : IDisposable
         // The kernel resolves the notebooks' relative #load and #r paths against its working folder, as VS Code does.
         string notebooks = Path.Combine(Root, "notebooks");
         var result = ChildProcess.Run("dotnet",
-            ["dotnet-repl", "--run", Path.Combine(notebooks, notebook), "--exit-after-run", "--output-format", "ipynb", "--output-path", executed],
+            ["dotnet-repl", "--run", Path.Combine(notebooks, notebook), "--exit-after-run",
+                "--output-format", "ipynb", "--output-path", executed],
             notebooks,
             new Dictionary<string, string?>
             {
@@ -61,7 +65,8 @@ public sealed class SmokeStudyFixture : IDisposable
     private void Run(string file, string arguments, TimeSpan limit, string? why = null)
     {
         var result = ChildProcess.Run(file, arguments.Split(' '), Root, limit: limit);
-        if (result.ExitCode != 0) throw new InvalidOperationException($"{why}{(why is null ? "" : "\n")}`{file} {arguments}` failed:\n{result.Output}");
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"{why}{(why is null ? "" : "\n")}`{file} {arguments}` failed:\n{result.Output}");
     }
 
     public void Dispose()

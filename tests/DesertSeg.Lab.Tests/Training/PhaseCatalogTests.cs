@@ -14,7 +14,8 @@ public class PhaseCatalogTests
         Assert.Equal(new OptimizerConfig(3e-5, 1e-4, 3e-4, 0.01, 1.0), p5.Optimizer);
         Assert.Equal(new LearningRateSchedule(60), p5.Schedule);
         Assert.Equal("3", p5.InitFromPhase);
-        Assert.Equal((512, 512, 10, 50), (PhaseCatalog.Get("2", "full").Height, PhaseCatalog.Get("2", "full").Width, PhaseCatalog.Get("2", "full").Model.Classes, PhaseCatalog.Get("2", "full").Epochs));
+        Assert.Equal((512, 512, 10, 50), (PhaseCatalog.Get("2", "full").Height, PhaseCatalog.Get("2", "full").Width,
+            PhaseCatalog.Get("2", "full").Model.Classes, PhaseCatalog.Get("2", "full").Epochs));
         Assert.Equal(("extreme", "7-class"), (PhaseCatalog.Get("4", "full").Augmentation, PhaseCatalog.Get("4", "full").ClassScheme));
         Assert.Equal(100, PhaseCatalog.Get("3", "full").Epochs);
     }
@@ -36,7 +37,9 @@ public class PhaseCatalogTests
     public void VariantsChangeOneThingOfPhaseFive()
     {
         var p5 = PhaseCatalog.Get("5", "quick");
-        Assert.Equal(p5 with { Phase = "5-merge", ClassScheme = "7-class-merged", Description = PhaseCatalog.Get("5-merge", "quick").Description }, PhaseCatalog.Get("5-merge", "quick"));
+        Assert.Equal(
+            p5 with { Phase = "5-merge", ClassScheme = "7-class-merged", Description = PhaseCatalog.Get("5-merge", "quick").Description },
+            PhaseCatalog.Get("5-merge", "quick"));
         Assert.Equal("code-rocks8", PhaseCatalog.Get("5-rocks8", "quick").Loss.ClassWeights);
         Assert.Equal("shuffle-gray", PhaseCatalog.Get("5-shuffle-gray", "quick").Augmentation);
         Assert.NotEqual(p5.Fingerprint(), PhaseCatalog.Get("5-rocks8", "quick").Fingerprint());

@@ -24,7 +24,8 @@ public class PhaseRunnerTests(TrainingFixture fixture)
         Assert.Contains("IMAGENET1K_V1", error.Message);
         Assert.Contains("--from-scratch", error.Message);
         Assert.Contains("DESERTSEG_ENCODER_WEIGHTS", error.Message);
-        Assert.False(Directory.Exists(runs) && Directory.EnumerateFileSystemEntries(runs).Any(), "nothing may be written before the refusal");
+        Assert.False(Directory.Exists(runs) && Directory.EnumerateFileSystemEntries(runs).Any(),
+            "nothing may be written before the refusal");
     }
 
     [Fact]
@@ -35,8 +36,10 @@ public class PhaseRunnerTests(TrainingFixture fixture)
         File.WriteAllBytes(weights, [1, 2, 3, 4, 5]);
         var full = PhaseCatalog.Get("3", "full");
 
-        var bound = new PhaseRunner(new RunStore(folder.Combine("runs")), fixture.Data, new TrainingOptions(EncoderWeightsFile: weights)).BindEncoder(full);
-        var scratch = new PhaseRunner(new RunStore(folder.Combine("runs")), fixture.Data, new TrainingOptions(FromScratch: true)).BindEncoder(full);
+        var bound = new PhaseRunner(new RunStore(folder.Combine("runs")), fixture.Data,
+            new TrainingOptions(EncoderWeightsFile: weights)).BindEncoder(full);
+        var scratch = new PhaseRunner(new RunStore(folder.Combine("runs")), fixture.Data,
+            new TrainingOptions(FromScratch: true)).BindEncoder(full);
 
         Assert.Equal(new WeightsFile("resnet101-imagenet.pth", Sha256(weights)), bound.EncoderWeights);
         Assert.False(bound.FromScratch);

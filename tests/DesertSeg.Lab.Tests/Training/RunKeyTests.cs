@@ -23,7 +23,9 @@ public class RunKeyTests
         Assert.Equal(key, (Bound with { Description = "fixed a typo" }).Fingerprint());
         Assert.Equal(key, (Bound with { Phase = "my-copy", Scale = "mine" }).Fingerprint());
         Assert.Equal(key, (Bound with { Target = Bound.Target! with { Name = "renamed-folder" } }).Fingerprint());
-        Assert.Equal(key, (Bound with { InitCheckpoint = Bound.InitCheckpoint! with { Name = "phase3-quick-ffffffffff/checkpoints/best.safetensors" } }).Fingerprint());
+        Assert.Equal(key,
+            (Bound with { InitCheckpoint = Bound.InitCheckpoint! with { Name = "phase3-quick-ffffffffff/checkpoints/best.safetensors" } })
+                .Fingerprint());
         var plain = PhaseCatalog.Get("5", "quick");
         Assert.Equal(plain.Fingerprint(), (plain with { Objectives = [] }).Fingerprint()); // empty list = none
         Assert.Equal(key, RunConfig.FromJson(Bound.ToJson()).Fingerprint());
@@ -52,7 +54,10 @@ public class RunKeyTests
     [Fact]
     public void ObjectivesSurviveTheRunFolder_WithTheirTypes()
     {
-        var config = Bound with { Objectives = [new SelfTraining(Weight: 0.7), new MaskedImageConsistency(BlockSize: 16), new FdaEntropy(Eta: 1.5)] };
+        var config = Bound with
+        {
+            Objectives = [new SelfTraining(Weight: 0.7), new MaskedImageConsistency(BlockSize: 16), new FdaEntropy(Eta: 1.5)]
+        };
 
         var back = RunConfig.FromJson(config.ToJson());
 

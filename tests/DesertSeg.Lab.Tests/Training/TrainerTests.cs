@@ -31,7 +31,8 @@ public class TrainerTests(TrainingFixture fixture)
         // Floor: better than the best constant prediction. Predicting class k everywhere scores IoU = share_k
         // for k and 0 for every other class present, so its mIoU is share_k / (classes present).
         var valMasks = fixture.Data[FalconLayout.Val].Subset(8).Pairs
-            .SelectMany(p => ClassScheme.ByName(config.ClassScheme).Remap(MaskFiles.ReadRaw(p.MaskPath!).Values)).Where(v => v != 255).ToList();
+            .SelectMany(p => ClassScheme.ByName(config.ClassScheme).Remap(MaskFiles.ReadRaw(p.MaskPath!).Values))
+            .Where(v => v != 255).ToList();
         var shares = valMasks.GroupBy(v => v).Select(g => (double)g.Count() / valMasks.Count).ToList();
         double constantFloor = shares.Max() / shares.Count;
         double bestMiou = history.Max(h => h.ValMeanIoU);
@@ -57,7 +58,8 @@ public class TrainerTests(TrainingFixture fixture)
 
         // bfloat16 inference of the trained checkpoint scores within 0.01 mIoU of float32.
         using var bf16 = Predictor.Load(run.Path, device: CPU, precision: InferencePrecision.Bf16);
-        var bf16Score = SplitScorer.Score(bf16, fixture.Data[FalconLayout.Val].Subset(config.ValImages), new ScoringOptions(ScoringProtocol.InputSize));
+        var bf16Score = SplitScorer.Score(bf16, fixture.Data[FalconLayout.Val].Subset(config.ValImages),
+            new ScoringOptions(ScoringProtocol.InputSize));
         Assert.True(Math.Abs(bf16Score.Metrics.MeanIoU - rescored.Metrics.MeanIoU) < 0.01,
             $"bf16 mIoU {bf16Score.Metrics.MeanIoU:F4} vs fp32 {rescored.Metrics.MeanIoU:F4}");
     }
@@ -103,7 +105,11 @@ public class TrainerTests(TrainingFixture fixture)
         foreach (var (name, tensor) in afterEpoch0)
         {
             bool same = Same(tensor, start[name]);
-            if (name.StartsWith("encoder.") && (name.EndsWith(".weight") || name.EndsWith(".bias"))) { Assert.True(same, $"{name} changed while frozen"); frozenChecked++; }
+            if (name.StartsWith("encoder.") && (name.EndsWith(".weight") || name.EndsWith(".bias")))
+            {
+                Assert.True(same, $"{name} changed while frozen");
+                frozenChecked++;
+            }
             if (name.StartsWith("encoder.") && name.EndsWith("running_mean") && !same) statisticsMoved++;
             if (name.StartsWith("decoder.") && name.EndsWith(".weight") && !same) decoderMoved++;
         }

@@ -9,7 +9,8 @@ namespace DesertSeg.Lab.Adaptation.Objectives;
 /// </summary>
 public static class ClassMix
 {
-    /// <summary>The classes of <paramref name="sourceLabel"/> (H x W class indices) to paste, drawn with <paramref name="random"/>.</summary>
+    /// <summary>The classes of <paramref name="sourceLabel"/> (H x W class indices) to paste, drawn with
+    /// <paramref name="random"/>.</summary>
     public static long[] ChooseClasses(Tensor sourceLabel, SampleRandom random, int ignoreIndex = 255)
     {
         var (output, inverse, counts) = sourceLabel.unique();

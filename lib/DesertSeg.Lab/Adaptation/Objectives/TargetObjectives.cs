@@ -24,7 +24,8 @@ public sealed class TargetObjectives : IDisposable
             Teacher = new EmaTeacher(student, alpha);
     }
 
-    /// <summary>The objectives of <paramref name="configs"/> for <paramref name="student"/> (a teacher starts as its copy), or null for none.</summary>
+    /// <summary>The objectives of <paramref name="configs"/> for <paramref name="student"/> (a teacher starts as its copy),
+    /// or null for none.</summary>
     public static TargetObjectives? Create(IReadOnlyList<TargetObjectiveConfig>? configs, DeepLabV3Plus student) =>
         configs is { Count: > 0 } ? new TargetObjectives(configs, student) : null;
 
@@ -47,7 +48,8 @@ public sealed class TargetObjectives : IDisposable
                 $"({family.Key}) to the same target predictions: keep one of them.");
         var alphas = configs.Where(c => c.TeacherAlpha is not null).ToList();
         if (alphas.Select(c => c.TeacherAlpha).Distinct().Count() > 1)
-            throw new ArgumentException($"Target objectives {string.Join(" and ", alphas.Select(c => $"{c.Label} (teacher EMA {c.TeacherAlpha})"))} " +
+            throw new ArgumentException(
+                $"Target objectives {string.Join(" and ", alphas.Select(c => $"{c.Label} (teacher EMA {c.TeacherAlpha})"))} " +
                 "share one mean teacher and must agree on its momentum.");
     }
 
@@ -66,7 +68,8 @@ public sealed class TargetObjectives : IDisposable
         return total!;
     }
 
-    /// <summary>After the optimizer step <paramref name="step"/> (counted from 0 over the whole run): the teacher follows the student.</summary>
+    /// <summary>After the optimizer step <paramref name="step"/> (counted from 0 over the whole run):
+    /// the teacher follows the student.</summary>
     public void AfterStep(DeepLabV3Plus student, long step) => Teacher?.Update(student, step);
 
     /// <summary>Saves the teacher into a run's epoch-state folder (nothing without one).</summary>

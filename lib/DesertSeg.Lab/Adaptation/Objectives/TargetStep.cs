@@ -41,7 +41,8 @@ public sealed class TargetStep(DeepLabV3Plus student, BatchTensors source, Tenso
         get
         {
             if (_teacherLogits is not null) return _teacherLogits;
-            if (teacher is null) throw new InvalidOperationException("This run keeps no mean teacher: no objective declared a TeacherAlpha.");
+            if (teacher is null)
+                throw new InvalidOperationException("This run keeps no mean teacher: no objective declared a TeacherAlpha.");
             using (no_grad()) _teacherLogits = teacher.Model.call(target);
             return _teacherLogits;
         }

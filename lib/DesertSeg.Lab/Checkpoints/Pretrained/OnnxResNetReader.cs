@@ -91,7 +91,8 @@ public static class OnnxResNetReader
         var mean = sub.Input.Select(i => graph.Initializer.FirstOrDefault(t => t.Name == i)).FirstOrDefault(t => t is not null)
                    ?? throw new CheckpointException(path, "its Sub node subtracts no stored mean image.");
         if (mean.Dims.Count != 4 || mean.Dims[0] != 1 || mean.Dims[1] != 3)
-            throw new CheckpointException(path, $"mean image '{mean.Name}' has shape [{string.Join(", ", mean.Dims)}], expected [1, 3, H, W].");
+            throw new CheckpointException(path,
+                $"mean image '{mean.Name}' has shape [{string.Join(", ", mean.Dims)}], expected [1, 3, H, W].");
         float[] values = Floats(path, mean);
         int plane = values.Length / 3;
         return [.. Enumerable.Range(0, 3).Select(c => values.Skip(c * plane).Take(plane).Average(v => (double)v))];
@@ -114,7 +115,8 @@ public static class OnnxResNetReader
         else
         {
             if (t.FloatData.Count != count)
-                throw new CheckpointException(path, $"initializer '{t.Name}' holds {t.FloatData.Count} floats for shape [{string.Join(", ", t.Dims)}].");
+                throw new CheckpointException(path,
+                    $"initializer '{t.Name}' holds {t.FloatData.Count} floats for shape [{string.Join(", ", t.Dims)}].");
             values = [.. t.FloatData];
         }
         return values;
@@ -238,7 +240,8 @@ public static class OnnxResNetReader
                 long width = Initializer(conv2!.Input[1]).Dims[0];
                 return new Block(x, outRelu.Output[0], width, conv1, bn1!, conv2, bn2!, projection);
             }
-            throw Error($"Add '{add.Name}' is not a residual BasicBlock (conv-BN-ReLU-conv-BN plus the block input or a conv-BN projection of it).");
+            throw Error($"Add '{add.Name}' is not a residual BasicBlock " +
+                        "(conv-BN-ReLU-conv-BN plus the block input or a conv-BN projection of it).");
         }
 
         private TensorProto Initializer(string name) =>
@@ -255,7 +258,8 @@ public static class OnnxResNetReader
                 || !Initializer(conv.Input[1]).Dims.Skip(2).All(k => k == kernel))
             {
                 throw Error($"Conv '{conv.Name}' is not a {kernel}x{kernel} stride-{stride} convolution " +
-                            $"(strides [{string.Join(", ", Ints("strides", 1))}], dilations [{string.Join(", ", Ints("dilations", 1))}], group {group}, auto_pad {autoPad}).");
+                            $"(strides [{string.Join(", ", Ints("strides", 1))}], dilations [{string.Join(", ", Ints("dilations", 1))}], " +
+                            $"group {group}, auto_pad {autoPad}).");
             }
             // Padding: torchvision pads k/2 on every side. Stride-2 layers here pad (k/2 before, k/2-1 after),
             // which samples the same positions for even input sides; anything else is another network.
@@ -263,14 +267,16 @@ public static class OnnxResNetReader
             long half = kernel / 2;
             bool before = pads[0] == half && pads[1] == half;
             bool after = pads[2] == pads[3] && (pads[2] == half || (stride == 2 && pads[2] == half - 1));
-            if (!before || !after) throw Error($"Conv '{conv.Name}' pads [{string.Join(", ", pads)}], which torchvision's padding {half} does not reproduce.");
+            if (!before || !after)
+                throw Error($"Conv '{conv.Name}' pads [{string.Join(", ", pads)}], which torchvision's padding {half} does not reproduce.");
         }
 
         private void AddConv(List<(string, Tensor)> entries, string name, NodeProto conv, long[] shape)
         {
             var w = Initializer(conv.Input[1]);
             if (!w.Dims.SequenceEqual(shape))
-                throw Error($"Conv '{conv.Name}' (for {name}) has weight shape [{string.Join(", ", w.Dims)}], expected [{string.Join(", ", shape)}].");
+                throw Error($"Conv '{conv.Name}' (for {name}) has weight shape [{string.Join(", ", w.Dims)}], " +
+                            $"expected [{string.Join(", ", shape)}].");
             entries.Add((name + ".weight", tensor(Floats(path, w), shape)));
         }
 
@@ -285,7 +291,8 @@ public static class OnnxResNetReader
             {
                 var t = Initializer(bn.Input[i + 1]);
                 if (t.Dims.Aggregate(1L, (a, d) => a * d) != channels)
-                    throw Error($"BatchNormalization '{bn.Name}' input {i + 1} has shape [{string.Join(", ", t.Dims)}], expected {channels} values.");
+                    throw Error($"BatchNormalization '{bn.Name}' input {i + 1} has shape [{string.Join(", ", t.Dims)}], " +
+                                $"expected {channels} values.");
                 entries.Add(($"{name}.{suffixes[i]}", tensor(Floats(path, t), [channels])));
             }
             entries.Add(($"{name}.num_batches_tracked", tensor(0L)));

@@ -45,7 +45,8 @@ public static class PretrainedEncoders
     /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
     public static PretrainedEncoder Get(string name) =>
         All.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"Unknown pretrained encoder '{name}'. Known: {string.Join(", ", All.Select(e => e.Name))}.", nameof(name));
+        ?? throw new ArgumentException($"Unknown pretrained encoder '{name}'. Known: {string.Join(", ", All.Select(e => e.Name))}.",
+            nameof(name));
 
     /// <summary>True when the workspace makes the weights itself (no file to bring).</summary>
     public static bool IsBuiltIn(string name) => Get(name).Name == ResNet18ImageNet;
@@ -116,7 +117,8 @@ public static class PretrainedEncoders
         typeof(PretrainedEncoders).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == PackageFolderMetadata)?.Value is { Length: > 0 } folder
             ? folder
-            : throw new CheckpointException(PackageId, $"the library was built without the package's location; set {OnnxPathVariable} to a ResNet18.onnx.");
+            : throw new CheckpointException(PackageId,
+                $"the library was built without the package's location; set {OnnxPathVariable} to a ResNet18.onnx.");
 
     private static void RequireBuiltIn(PretrainedEncoder encoder)
     {

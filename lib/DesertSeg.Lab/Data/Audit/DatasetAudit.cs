@@ -8,7 +8,8 @@ public sealed record DatasetAudit(string Root, IReadOnlyList<SplitAudit> Splits)
 {
     public SplitAudit this[string split] =>
         Splits.FirstOrDefault(s => s.Split == split)
-        ?? throw new KeyNotFoundException($"No '{split}' split in the audit of {Root}; splits: {string.Join(", ", Splits.Select(s => s.Split))}.");
+        ?? throw new KeyNotFoundException(
+            $"No '{split}' split in the audit of {Root}; splits: {string.Join(", ", Splits.Select(s => s.Split))}.");
 
     public bool Has(string split) => Splits.Any(s => s.Split == split);
 
@@ -57,14 +58,17 @@ public sealed record DatasetAudit(string Root, IReadOnlyList<SplitAudit> Splits)
         if (Has(from) && Has(to) && this[from].HasMasks && this[to].HasMasks)
         {
             var a = this[from]; var b = this[to];
-            frame.Columns.Add(new DoubleDataFrameColumn("Shift", FalconClass.All.Select(c => Math.Round(b[c.Name].Percent - a[c.Name].Percent, 3))));
+            frame.Columns.Add(new DoubleDataFrameColumn("Shift",
+                FalconClass.All.Select(c => Math.Round(b[c.Name].Percent - a[c.Name].Percent, 3))));
             frame.Columns.Add(new StringDataFrameColumn("Status", FalconClass.All.Select(c =>
                 b[c.Name].Pixels == 0 && a[c.Name].Pixels > 0 ? $"Absent in {to}"
                 : a[c.Name].Pixels == 0 && b[c.Name].Pixels > 0 ? $"Absent in {from}"
                 : "")));
         }
-        frame.Columns.Add(new DoubleDataFrameColumn("Report train %", FalconClass.All.Select(c => ReportedNumbers.ClassSharePercent[c.Name].Train)));
-        frame.Columns.Add(new DoubleDataFrameColumn("Report test %", FalconClass.All.Select(c => ReportedNumbers.ClassSharePercent[c.Name].Test)));
+        frame.Columns.Add(new DoubleDataFrameColumn("Report train %",
+            FalconClass.All.Select(c => ReportedNumbers.ClassSharePercent[c.Name].Train)));
+        frame.Columns.Add(new DoubleDataFrameColumn("Report test %",
+            FalconClass.All.Select(c => ReportedNumbers.ClassSharePercent[c.Name].Test)));
         return frame;
     }
 

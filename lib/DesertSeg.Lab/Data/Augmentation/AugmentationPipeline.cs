@@ -41,11 +41,13 @@ public sealed class AugmentationPipeline
     public void Augment(AugmentedSample sample, SampleRandom random)
     {
         if (sample.OutputSize != new Size(Width, Height))
-            throw new ArgumentException($"The sample targets {sample.OutputSize.Width}x{sample.OutputSize.Height}, the pipeline {Width}x{Height}.");
+            throw new ArgumentException(
+                $"The sample targets {sample.OutputSize.Width}x{sample.OutputSize.Height}, the pipeline {Width}x{Height}.");
         foreach (var transform in Preset.Transforms) transform.Apply(sample, random);
         if (sample.Image.Width != Width || sample.Image.Height != Height)
             throw new InvalidOperationException(
-                $"Preset '{Preset.Name}' produced {sample.Image.Width}x{sample.Image.Height}, not {Width}x{Height}: a crop or resize must come after any size change.");
+                $"Preset '{Preset.Name}' produced {sample.Image.Width}x{sample.Image.Height}, not {Width}x{Height}: " +
+                "a crop or resize must come after any size change.");
         Styler?.Apply(sample.Image, random);
     }
 

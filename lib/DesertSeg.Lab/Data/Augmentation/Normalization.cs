@@ -15,7 +15,8 @@ public sealed record Normalization(IReadOnlyList<double> Mean, IReadOnlyList<dou
     public unsafe void ToChw(Mat rgb, Span<float> chw)
     {
         if (rgb.Type() != MatType.CV_8UC3) throw new ArgumentException($"Expected an 8-bit RGB image, not {rgb.Type()}.");
-        if (Mean.Count != 3 || Std.Count != 3) throw new InvalidOperationException("Normalization needs three means and three standard deviations.");
+        if (Mean.Count != 3 || Std.Count != 3)
+            throw new InvalidOperationException("Normalization needs three means and three standard deviations.");
         int plane = rgb.Width * rgb.Height;
         if (chw.Length != 3 * plane)
             throw new ArgumentException($"Destination holds {chw.Length} values; a {rgb.Width}x{rgb.Height} image needs {3 * plane}.");

@@ -36,7 +36,8 @@ public sealed class SegmentationDataset
 
     public SamplePair this[int index] => Split.Pairs[index];
 
-    /// <summary>Loads sample <paramref name="index"/> augmented as in epoch <paramref name="epoch"/> of a run seeded <paramref name="seed"/>.</summary>
+    /// <summary>Loads sample <paramref name="index"/> augmented as in epoch <paramref name="epoch"/> of a run seeded
+    /// <paramref name="seed"/>.</summary>
     public SegmentationSample Load(int index, long seed, int epoch)
     {
         var image = new float[ImageLength];

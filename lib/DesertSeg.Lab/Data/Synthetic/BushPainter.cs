@@ -15,7 +15,9 @@ internal static class BushPainter
         if (radius < 0.8f || px < -radius * 2 || px > s.Canvas.Width + radius * 2) return;
         ushort label = lush ? Labels.LushBushes : Labels.DryBushes;
         var baseColor = Vec3.Of(lush ? env.LushBushColor : env.DryBushColor) * rng.Range(0.85f, 1.15f);
-        var tint = lush ? new Vec3(rng.Range(0.9f, 1.1f), 1, rng.Range(0.8f, 1.1f)) : new Vec3(1, rng.Range(0.9f, 1.05f), rng.Range(0.85f, 1.0f));
+        var tint = lush
+            ? new Vec3(rng.Range(0.9f, 1.1f), 1, rng.Range(0.8f, 1.1f))
+            : new Vec3(1, rng.Range(0.9f, 1.05f), rng.Range(0.85f, 1.0f));
         baseColor = s.Fog(baseColor * tint, depth);
         var cv = s.Canvas;
         uint seed = (uint)rng.NextULong();

@@ -34,7 +34,12 @@ internal static class GroundPatchPainter
             Kind.Flowers => rng.Range(0.06f, 0.1f),
             _ => rng.Range(0.3f, 0.7f),
         };
-        float fill = kind switch { Kind.Clutter => rng.Range(0.6f, 0.9f), Kind.Flowers => rng.Range(0.35f, 0.7f), _ => rng.Range(0.55f, 0.85f) };
+        float fill = kind switch
+        {
+            Kind.Clutter => rng.Range(0.6f, 0.9f),
+            Kind.Flowers => rng.Range(0.35f, 0.7f),
+            _ => rng.Range(0.55f, 0.85f)
+        };
         var rockLight = Vec3.Of(env.RockLight);
         var rockDark = Vec3.Of(env.RockDark);
         var stoneLight = Vec3.Of(env.ClutterLight) * rng.Range(0.85f, 1.1f);

@@ -154,7 +154,8 @@ internal static class RockPainter
             p = Math.Clamp(p + (stepped - p) * terrace, 0, 1);
             float baseY = py + (cam.Horizon(x) - cam.Horizon(px)) + Noise.Value(t * 20, 4.5f, seed + 3) * Math.Max(1, 0.3f * scale);
             float topY = baseY - height * p;
-            float dpdt = (Noise.Value(t * 5 + 0.02f, 1.5f, seed) - Noise.Value(t * 5 - 0.02f, 1.5f, seed)) * 10 + (t < 0.5f ? 1 : -1) * (1 - e) * 2;
+            float dpdt = (Noise.Value(t * 5 + 0.02f, 1.5f, seed) - Noise.Value(t * 5 - 0.02f, 1.5f, seed)) * 10
+                + (t < 0.5f ? 1 : -1) * (1 - e) * 2;
             int ya = Math.Max(0, (int)MathF.Ceiling(topY)), yb = Math.Min(cv.Height - 1, (int)baseY);
             for (int y = ya; y <= yb; y++)
             {

@@ -58,7 +58,9 @@ public static class SyntheticFalconWriter
         (int)(Rng.Mix(spec.Seed, (int)split, index) & 0x7FFFFFFF);
 
     public static DesertEnvironment EnvironmentOf(Split split) =>
-        split is Split.Test or Split.TargetUnlabelled or Split.TargetTrain or Split.TargetVal ? DesertEnvironment.Test : DesertEnvironment.Training;
+        split is Split.Test or Split.TargetUnlabelled or Split.TargetTrain or Split.TargetVal
+            ? DesertEnvironment.Test
+            : DesertEnvironment.Training;
 
     /// <summary>The environment of one scene: the test desert for test-environment splits, else training environment i mod K.</summary>
     public static DesertEnvironment EnvironmentOf(SyntheticDatasetSpec spec, Split split, int index) =>

@@ -75,7 +75,8 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor[]>
         return nn.Sequential(layers);
     }
 
-    private static nn.Module<Tensor, Tensor> MakeBlock(ResNetSpec spec, long inplanes, long planes, long stride, long dilation, Sequential? downsample) =>
+    private static nn.Module<Tensor, Tensor> MakeBlock(ResNetSpec spec, long inplanes, long planes, long stride, long dilation,
+        Sequential? downsample) =>
         spec.Block == ResNetBlock.Basic
             ? new BasicBlock(inplanes, planes, stride, dilation, downsample)
             : new Bottleneck(inplanes, planes, stride, dilation, downsample);

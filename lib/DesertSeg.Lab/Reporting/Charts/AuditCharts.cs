@@ -85,9 +85,11 @@ public static class AuditCharts
         var bars = audit.Splits.Where(s => s.ImagesRead > 0)
             .Select(s => Chart.Column<double, string, string>(s.MeanRgb, Keys: ChartStyle.Strings(channels), Name: s.Split,
                 MarkerColor: Color.fromString(ColorOf(s.Split))))
-            .Append(Chart.Column<double, string, string>(ReportedNumbers.MeanRgbTrain, Keys: ChartStyle.Strings(channels), Name: "report train",
+            .Append(Chart.Column<double, string, string>(ReportedNumbers.MeanRgbTrain, Keys: ChartStyle.Strings(channels),
+                Name: "report train",
                 MarkerColor: Color.fromString("#9acd9a")))
-            .Append(Chart.Column<double, string, string>(ReportedNumbers.MeanRgbTest, Keys: ChartStyle.Strings(channels), Name: "report test",
+            .Append(Chart.Column<double, string, string>(ReportedNumbers.MeanRgbTest, Keys: ChartStyle.Strings(channels),
+                Name: "report test",
                 MarkerColor: Color.fromString("#e9a3a3")));
         return Chart.Combine(bars)
             .WithTitle("Mean RGB per split, with the report's values")

@@ -50,7 +50,8 @@ public static partial class ChartImageExport
                 throw new ArgumentException($"{item.Path}: figures are saved as .png, .svg or .html, not '{ext}'.");
         }
         string browser = FindBrowser() ?? throw new InvalidOperationException(
-            $"{items[0].Path}: no Chromium/Chrome/Edge found for PNG/SVG export. Install one (Debian: apt-get install chromium) or set DESERTSEG_CHROMIUM.");
+            $"{items[0].Path}: no Chromium/Chrome/Edge found for PNG/SVG export. " +
+            "Install one (Debian: apt-get install chromium) or set DESERTSEG_CHROMIUM.");
 
         string work = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "desertseg-export-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
@@ -62,11 +63,13 @@ public static partial class ChartImageExport
                 var (chart, path, width, height) = items[i];
                 string format = System.IO.Path.GetExtension(path).TrimStart('.').ToLowerInvariant();
                 script.Append($"var figure{i} = {GenericChart.toFigureJson(chart)};")
-                    .Append($"out += 'DATAURL{i}:' + await Plotly.toImage({{data: figure{i}.data, layout: figure{i}.layout}}, {{format: '{format}', width: {width}, height: {height}}}) + ':END\\n';");
+                    .Append($"out += 'DATAURL{i}:' + await Plotly.toImage({{data: figure{i}.data, layout: figure{i}.layout}}, " +
+                        $"{{format: '{format}', width: {width}, height: {height}}}) + ':END\\n';");
             }
             script.Append("document.getElementById('out').textContent = out;})();</script>");
             string page = System.IO.Path.Combine(work, "charts.html");
-            File.WriteAllText(page, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>" + PlotlyScript.GlobalScriptTags + script + "</body></html>");
+            File.WriteAllText(page, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>" + PlotlyScript.GlobalScriptTags +
+                script + "</body></html>");
             string dom = RunHeadless(browser, page, work);
             var urls = DataUrl().Matches(dom).ToDictionary(m => int.Parse(m.Groups[1].Value), m => m.Groups[2].Value);
             for (int i = 0; i < items.Count; i++)

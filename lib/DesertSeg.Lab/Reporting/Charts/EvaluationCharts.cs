@@ -53,7 +53,8 @@ public static class EvaluationCharts
                 MarkerColor: Color.fromString(TestColor)),
         };
         if (withReport)
-            bars.Add(Chart.Column<double, string, string>(names.Select(n => ReportedNumbers.ClassIoU.TryGetValue(n, out var r) ? r.Test : 0),
+            bars.Add(Chart.Column<double, string, string>(
+                names.Select(n => ReportedNumbers.ClassIoU.TryGetValue(n, out var r) ? r.Test : 0),
                 Keys: ChartStyle.Strings(names), Name: "report test (R101, TTA)",
                 MarkerColor: Color.fromString(ReportColor)));
         return Chart.Combine(bars)
@@ -102,7 +103,8 @@ public static class EvaluationCharts
 
     /// <summary>The gallery as a complete HTML page.</summary>
     public static string GalleryPage(string title, IEnumerable<GalleryItem> items) =>
-        $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(title)}</title></head><body>{GalleryHtml(title, items)}</body></html>";
+        $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(title)}</title></head>" +
+        $"<body>{GalleryHtml(title, items)}</body></html>";
 
     /// <summary>Sets a plotly trace attribute that Plotly.NET.CSharp has no argument for.</summary>
     private static GenericChart WithTraceProperty(GenericChart chart, string name, object value) =>

@@ -11,7 +11,8 @@ public static class PlotlyScript
     private static readonly Lazy<string> Source = new(() =>
     {
         var assembly = typeof(GenericChart).Assembly;
-        string name = assembly.GetManifestResourceNames().Single(n => n.EndsWith(".min.js", StringComparison.Ordinal) && n.Contains("plotly"));
+        string name = assembly.GetManifestResourceNames()
+            .Single(n => n.EndsWith(".min.js", StringComparison.Ordinal) && n.Contains("plotly"));
         using var stream = assembly.GetManifestResourceStream(name)!;
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();

@@ -11,8 +11,10 @@ public static class TrainingCharts
     /// <summary>Train and validation loss per epoch.</summary>
     public static GenericChart Loss(IReadOnlyList<EpochRecord> history, string title = "Training and validation loss") =>
         Chart.Combine([
-                Chart.Line<int, double, string>(history.Select(h => h.Epoch), history.Select(h => h.TrainLoss), Name: "train loss", ShowMarkers: true),
-                Chart.Line<int, double, string>(history.Select(h => h.Epoch), history.Select(h => h.ValLoss), Name: "val loss", ShowMarkers: true),
+                Chart.Line<int, double, string>(history.Select(h => h.Epoch), history.Select(h => h.TrainLoss), Name: "train loss",
+                    ShowMarkers: true),
+                Chart.Line<int, double, string>(history.Select(h => h.Epoch), history.Select(h => h.ValLoss), Name: "val loss",
+                    ShowMarkers: true),
             ])
             .WithTitle(title).WithAxisTitles("Epoch", "0.5 CE + 0.5 Dice").WithSize(Width: 800, Height: 400);
 
@@ -21,8 +23,8 @@ public static class TrainingCharts
     {
         var charts = new List<GenericChart>
         {
-            Chart.Line<int, double, string>(history.Select(h => h.Epoch), history.Select(h => h.ValMeanIoU), Name: "val mIoU", ShowMarkers: true,
-                LineColor: Color.fromString("#2e8b57")),
+            Chart.Line<int, double, string>(history.Select(h => h.Epoch), history.Select(h => h.ValMeanIoU), Name: "val mIoU",
+                ShowMarkers: true, LineColor: Color.fromString("#2e8b57")),
         };
         if (testMeanIoU is { } test && history.Count > 0)
             charts.Add(Chart.Line<int, double, string>([history[0].Epoch, history[^1].Epoch], [test, test], Name: $"test mIoU {test:F3}",
@@ -33,14 +35,18 @@ public static class TrainingCharts
     /// <summary>Learning rate of each parameter group per epoch (warm-up, frozen encoder, cosine).</summary>
     public static GenericChart LearningRates(IReadOnlyList<EpochRecord> history) =>
         Chart.Combine([
-                Chart.Line<int, double, string>(history.Select(h => h.Epoch), history.Select(h => h.EncoderLr), Name: "encoder", ShowMarkers: true),
-                Chart.Line<int, double, string>(history.Select(h => h.Epoch), history.Select(h => h.DecoderLr), Name: "decoder", ShowMarkers: true),
-                Chart.Line<int, double, string>(history.Select(h => h.Epoch), history.Select(h => h.HeadLr), Name: "head", ShowMarkers: true),
+                Chart.Line<int, double, string>(history.Select(h => h.Epoch), history.Select(h => h.EncoderLr), Name: "encoder",
+                    ShowMarkers: true),
+                Chart.Line<int, double, string>(history.Select(h => h.Epoch), history.Select(h => h.DecoderLr), Name: "decoder",
+                    ShowMarkers: true),
+                Chart.Line<int, double, string>(history.Select(h => h.Epoch), history.Select(h => h.HeadLr), Name: "head",
+                    ShowMarkers: true),
             ])
             .WithTitle("Learning rate per parameter group").WithAxisTitles("Epoch", "learning rate").WithSize(Width: 800, Height: 400);
 
     /// <summary>Measured test mIoU of each configuration beside the report's (Figure 7).</summary>
-    public static GenericChart Ablation(IReadOnlyList<(string Config, double? Measured, double? Reported)> rows, string title = "Ablation: test mIoU")
+    public static GenericChart Ablation(IReadOnlyList<(string Config, double? Measured, double? Reported)> rows,
+        string title = "Ablation: test mIoU")
     {
         var keys = ChartStyle.Strings(rows.Select(r => r.Config));
         return Chart.Combine([

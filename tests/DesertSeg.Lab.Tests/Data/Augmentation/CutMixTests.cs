@@ -17,7 +17,8 @@ public class CutMixTests
         Array.Fill(masks, (byte)10, 0, h * w);
         Array.Fill(masks, (byte)20, h * w, h * w);
 
-        CutMix.Apply([new CutMix.Box(0, 1, Top: 1, Left: 0, Bottom: 3, Right: 2), new CutMix.Box(1, 0, 1, 0, 3, 2)], images, masks, n, h, w);
+        CutMix.Apply([new CutMix.Box(0, 1, Top: 1, Left: 0, Bottom: 3, Right: 2), new CutMix.Box(1, 0, 1, 0, 3, 2)],
+            images, masks, n, h, w);
 
         for (int img = 0; img < n; img++)
             for (int y = 0; y < h; y++)

@@ -7,7 +7,8 @@ public class EnvironmentStatisticsTests
 {
     private const int Scenes = 24;
 
-    private static readonly Lazy<((Lab.Data.RgbImage, Lab.Data.RawMask)[] Train, (Lab.Data.RgbImage, Lab.Data.RawMask)[] Test)> Rendered = new(() =>
+    private static readonly Lazy<((Lab.Data.RgbImage, Lab.Data.RawMask)[] Train,
+        (Lab.Data.RgbImage, Lab.Data.RawMask)[] Test)> Rendered = new(() =>
     {
         // Half size keeps the test fast; the geometry is resolution-independent.
         var gen = new SceneGenerator(480, 270);

@@ -30,8 +30,10 @@ public class MultiEnvironmentTests
     {
         const int draws = 400;
         var plain = Enumerable.Range(1, draws).Select(i => RandomisedEnvironments.Get(i, draws + 1, seed: 42)).ToList();
-        var noRocks = Enumerable.Range(1, draws).Select(i => RandomisedEnvironments.Get(i, draws + 1, seed: 42, HeldOutFactors.TestRockStyle)).ToList();
-        var noPalette = Enumerable.Range(1, draws).Select(i => RandomisedEnvironments.Get(i, draws + 1, seed: 42, HeldOutFactors.TestPalette)).ToList();
+        var noRocks = Enumerable.Range(1, draws)
+            .Select(i => RandomisedEnvironments.Get(i, draws + 1, seed: 42, HeldOutFactors.TestRockStyle)).ToList();
+        var noPalette = Enumerable.Range(1, draws)
+            .Select(i => RandomisedEnvironments.Get(i, draws + 1, seed: 42, HeldOutFactors.TestPalette)).ToList();
         var test = DesertEnvironment.Test;
 
         // Without holding out, the test's kind of rocks and colours near its palette do occur: the control means something.
@@ -71,7 +73,8 @@ public class MultiEnvironmentTests
         Assert.Equal(4, testEnvironment.Select(split => Convert.ToHexString(Bytes("k1", split, 0))).Distinct().Count());
         Assert.True(File.Exists(Path.Combine(TargetLayout.OracleValFolder(dir.Combine("k1")), FalconLayout.Masks,
             SyntheticFalconWriter.FileName(one, SyntheticFalconWriter.Split.TargetVal, 0))));
-        Assert.Equal(Bytes("k1", SyntheticFalconWriter.Split.Train, 0), Bytes("k3", SyntheticFalconWriter.Split.Train, 0)); // scene 0: environment 0
+        // Scene 0: environment 0.
+        Assert.Equal(Bytes("k1", SyntheticFalconWriter.Split.Train, 0), Bytes("k3", SyntheticFalconWriter.Split.Train, 0));
         Assert.NotEqual(Bytes("k1", SyntheticFalconWriter.Split.Train, 1), Bytes("k3", SyntheticFalconWriter.Split.Train, 1));
         Assert.False(Directory.Exists(Path.Combine(TargetLayout.UnlabelledFolder(dir.Combine("k1")), FalconLayout.Masks))); // unlabelled
     }

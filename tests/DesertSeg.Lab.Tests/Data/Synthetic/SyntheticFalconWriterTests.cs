@@ -134,7 +134,8 @@ public class SyntheticFalconWriterFolderTests
         string real = tmp.Combine("Offroad_Segmentation_testImages", "Color_Images");
         Directory.CreateDirectory(real);
         File.WriteAllText(Path.Combine(real, "0000060.png"), "a real image");
-        var e = Assert.Throws<IOException>(() => SyntheticFalconWriter.Write(tmp.Path, new SyntheticDatasetSpec(1, 1, 1, Width: 64, Height: 36)));
+        var e = Assert.Throws<IOException>(() =>
+            SyntheticFalconWriter.Write(tmp.Path, new SyntheticDatasetSpec(1, 1, 1, Width: 64, Height: 36)));
         Assert.Contains("did not make", e.Message);
         Assert.Equal("a real image", File.ReadAllText(Path.Combine(real, "0000060.png")));
     }
