@@ -8,9 +8,11 @@ using Plotly.NET;
 namespace DesertSeg.Lab.Notebooks;
 
 /// <summary>
-/// The one call a notebook makes first: <c>Notebook.Setup()</c>. It teaches the kernel to show Plotly
-/// charts (plotly.js carried inside the first chart's output, so charts render offline) and DataFrames,
-/// and prints what the workspace will run on. Figure export is one line: <c>Notebook.Export(chart, "name")</c>.
+/// What a notebook opens with. Its open cell (<c>#!import open.dib</c>, see <c>notebooks/open.dib</c>) builds and
+/// references this library, then calls <see cref="Start"/> with the parameter cell's values. Start runs
+/// <see cref="Setup"/>, which teaches the kernel to show Plotly charts (plotly.js carried inside the first chart's
+/// output, so charts render offline) and DataFrames and prints what the workspace will run on, and returns the
+/// study. Figure export is one line: <c>Notebook.Export(chart, "name")</c>.
 /// </summary>
 public static class Notebook
 {
@@ -57,7 +59,7 @@ public static class Notebook
 
     private static string? Env(string name) => System.Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 
-    /// <summary>Registers the formatters and prints the environment; call it in the first cell of every notebook.</summary>
+    /// <summary>Registers the formatters and prints the environment; <see cref="Start"/> calls it first.</summary>
     public static void Setup()
     {
         // Every notebook run from the top carries plotly.js in its first chart again.

@@ -7,10 +7,18 @@ namespace DesertSeg.Lab.Tests.Notebooks;
 [Collection(SmokeStudyCollection.Name)]
 public class NotebookTests(SmokeStudyFixture fixture)
 {
+    /// <summary>The notebooks' shared opening, run by each notebook's open cell; not a notebook of its own.</summary>
+    private const string OpenFile = "open.dib";
+
+    private static string NotebooksFolder => Path.Combine(Workspace.Root, "notebooks");
+
+    private static IEnumerable<string> NotebookFiles() =>
+        Directory.GetFiles(NotebooksFolder, "*.dib").Where(f => Path.GetFileName(f) != OpenFile).Order();
+
     public static TheoryData<string> AllNotebooks()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Path.Combine(Workspace.Root, "notebooks"), "*.dib").Order())
+        foreach (var file in NotebookFiles())
             data.Add(Path.GetFileName(file));
         return data;
     }
@@ -34,13 +42,60 @@ public class NotebookTests(SmokeStudyFixture fixture)
     [Fact]
     public void NotebooksAreThinAndShareTheirOpening()
     {
-        foreach (var file in Directory.GetFiles(Path.Combine(Workspace.Root, "notebooks"), "*.dib"))
+        var notebooks = NotebookFiles().ToList();
+        Assert.NotEmpty(notebooks);
+        foreach (var file in notebooks)
         {
-            string text = File.ReadAllText(file);
-            Assert.Contains("#!markdown", text);
-            Assert.Contains("var scale = ", text);          // one parameter cell
-            Assert.Contains("Notebook.Start(", text);      // the library does the work
+            string name = Path.GetFileName(file), text = File.ReadAllText(file);
+            var cells = Cells(text);
+            // The first screen is the question and its parameters, then one cell opens the library.
+            Assert.True(cells.Count >= 4, $"{name} has only {cells.Count} cells");
+            Assert.True(cells[0].Kind == "markdown" && cells[0].Text.StartsWith("# "), $"{name} does not open with its question (a markdown title)");
+            Assert.True(cells[1].Kind == "csharp" && cells[1].Text.Contains("var scale = "), $"{name}: the parameter cell does not follow the question");
+            Assert.True(cells[2].Kind == "csharp" && cells[2].Text.StartsWith("#!import open.dib\n"), $"{name}: the open cell (#!import open.dib) does not follow the parameter cell");
+            Assert.Single(cells, c => c.Text.Contains("var scale = "));   // one parameter cell
+            Assert.Single(cells, c => c.Text.Contains("#!import"));       // one open cell
+            // The old three-cell opening is gone: the build, the reference and the start live in open.dib only.
+            Assert.DoesNotContain("bootstrap.csx", text);
+            Assert.DoesNotContain("#load", text);
+            Assert.DoesNotContain("#r \"", text);
+            Assert.DoesNotContain("Notebook.Start(", text);
             Assert.DoesNotMatch(@"\bclass\s+[A-Z]\w*\s*[{:(]", text); // no types defined in a notebook: logic lives in lib/
+        }
+
+        // open.dib: one cell builds (unless DESERTSEG_SKIP_BUILD=1), the next references what was built and starts
+        // the study, in a submission of its own (a #r is resolved before its submission's code runs).
+        var open = Cells(File.ReadAllText(Path.Combine(NotebooksFolder, OpenFile)));
+        Assert.Equal(["csharp", "csharp"], open.Select(c => c.Kind).ToArray());
+        Assert.Contains("dotnet\", \"build ../lib/DesertSeg.Lab.Notebooks/DesertSeg.Lab.Notebooks.csproj -c Release", open[0].Text);
+        Assert.Contains("DESERTSEG_SKIP_BUILD", open[0].Text);
+        Assert.StartsWith("#r \"../lib/DesertSeg.Lab.Notebooks/bin/Release/net10.0/DesertSeg.Lab.Notebooks.dll\"\n", open[1].Text);
+        Assert.Contains("lab = Notebook.Start(scale, dataPath, force, encoderWeights, device);", open[1].Text);
+        Assert.False(File.Exists(Path.Combine(NotebooksFolder, "bootstrap.csx")), "bootstrap.csx is replaced by open.dib");
+    }
+
+    /// <summary>The cells of a .dib file (kind and text), without its #!meta header.</summary>
+    private static List<(string Kind, string Text)> Cells(string dib)
+    {
+        var cells = new List<(string Kind, string Text)>();
+        string? kind = null;
+        var lines = new List<string>();
+        foreach (var line in dib.ReplaceLineEndings("\n").Split('\n'))
+        {
+            if (line is "#!meta" or "#!markdown" or "#!csharp")
+            {
+                Add();
+                kind = line[2..];
+                lines.Clear();
+            }
+            else lines.Add(line);
+        }
+        Add();
+        return cells;
+
+        void Add()
+        {
+            if (kind is not null and not "meta") cells.Add((kind, string.Join("\n", lines).Trim('\n') + "\n"));
         }
     }
 
