@@ -18,5 +18,6 @@ var root = new RootCommand("DesertSeg.Lab: off-road desert segmentation workspac
     BenchCommand.Create(),
     WeightsCommand.Create(),
     AdaptCommand.Create(),
+    RobustnessCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -67,13 +67,20 @@ public sealed class AdaptationStudy(Study study) : IDisposable
             ?? throw new InvalidOperationException($"{study.Data.Root}: multi-environment training needs the synthetic generator's " +
                 "data set (a real data set has one environment).");
         string without = heldOut == HeldOutFactors.None ? "" : "-without-" + heldOut.ToString().Replace(", ", "-").ToLowerInvariant();
-        string root = study.Data.Root.TrimEnd(Path.DirectorySeparatorChar) + $"-k{k}{without}";
+        string seed = study.Seed == PhaseCatalog.DefaultSeed ? "" : $"-draw{study.Seed}";
+        string root = study.Data.Root.TrimEnd(Path.DirectorySeparatorChar) + $"-k{k}{without}{seed}";
         study.Log.WriteLine($"Training scenes from {k} environments: {root}");
         // Only the training side differs: the target images are this data set's (none are generated there).
         EmbeddedDataset.Ensure(root,
-            manifest.Spec with { Environments = k, TargetCount = 0, OracleCount = 0, OracleValCount = 0, HeldOut = heldOut });
+            manifest.Spec with
+            {
+                Environments = k, TargetCount = 0, OracleCount = 0, OracleValCount = 0, HeldOut = heldOut,
+                // Another study seed draws other randomised deserts; every test-environment scene stays the same.
+                EnvironmentSeed = study.Seed == PhaseCatalog.DefaultSeed ? null : study.Seed,
+            });
         var options = study.Options with { TargetFolder = Target.Folder };
-        var other = new Study(FalconDataset.Open(root), study.Scale, study.Store, options, study.Observer, log: study.Log);
+        var other = new Study(FalconDataset.Open(root), study.Scale, study.Store, options, study.Observer, log: study.Log,
+            seed: study.Seed);
         return _environmentStudies[(k, heldOut)] = other;
     }
 

@@ -29,8 +29,9 @@ public sealed class Study : IDisposable
     /// <param name="options">How to train, and from which encoder weights (<see cref="TrainingOptions.EncoderWeightsFile"/>,
     /// <see cref="TrainingOptions.FromScratch"/>).</param>
     /// <param name="force">Retrain each phase once in this study even if a finished run exists.</param>
+    /// <param name="seed">The training seed of every run (the catalog's is 42); other seeds repeat the study for error bars.</param>
     public Study(FalconDataset data, string scale, RunStore? store = null, TrainingOptions? options = null,
-        ITrainingObserver? observer = null, bool force = false, TextWriter? log = null)
+        ITrainingObserver? observer = null, bool force = false, TextWriter? log = null, int seed = PhaseCatalog.DefaultSeed)
     {
         if (!PhaseCatalog.Scales.Contains(scale))
             throw new ArgumentException($"Unknown scale '{scale}'. Scales: {string.Join(", ", PhaseCatalog.Scales)}.");
@@ -44,7 +45,11 @@ public sealed class Study : IDisposable
         Options = options ?? new TrainingOptions();
         _device = options?.Device;
         _force = force;
+        Seed = seed;
     }
+
+    /// <summary>The training seed of the study's runs.</summary>
+    public int Seed { get; }
 
     public FalconDataset Data { get; }
 
@@ -64,8 +69,9 @@ public sealed class Study : IDisposable
     public TextWriter Log { get; }
 
     /// <summary>The configuration of a phase or variant at this study's scale (or one added with <see cref="Add"/>).</summary>
-    public RunConfig Config(string phase) =>
-        _custom.TryGetValue(phase, out var custom) ? custom : PhaseCatalog.Get(PhaseCatalog.Parse(phase), Scale);
+    public RunConfig Config(string phase) => _custom.TryGetValue(phase, out var custom)
+        ? custom
+        : PhaseCatalog.Get(PhaseCatalog.Parse(phase), Scale) with { Seed = Seed };
 
     /// <summary>
     /// Fails now, before any training, when the study's phases would need ImageNet weights that were not given

@@ -27,6 +27,9 @@ public static class PhaseCatalog
     public static readonly string[] Phases = ["2", "3", "4", "5"];
     public static readonly string[] Scales = ["full", "quick", "smoke"];
 
+    /// <summary>The training seed of every catalog run.</summary>
+    public const int DefaultSeed = 42;
+
     /// <summary>The report's Phase-5 ablations: one change each to Phase 5's configuration.</summary>
     public static readonly IReadOnlyList<PhaseRecipe> VariantRecipes =
     [

@@ -1,5 +1,8 @@
 using DesertSeg.Lab.Adaptation;
 using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Models;
+using OpenCvSharp;
+using static TorchSharp.torch;
 
 namespace DesertSeg.Lab.Tests.Adaptation;
 
@@ -48,5 +51,44 @@ public class TargetImagesTests
         Assert.Contains(copy, e.Message);
         Assert.Contains("--transductive", e.Message);
         images.CheckDisjointFrom(split, transductive: true);
+    }
+
+    [Fact]
+    public void AUsersPhotos_JpegAndPngOfAnySize_AreTargetImages_AndAdaBnRunsOnThem()
+    {
+        using var dir = new TempFolder();
+        string folder = dir.Combine("my-desert-photos");
+        Directory.CreateDirectory(folder);
+        var sizes = new[] { (Width: 1280, Height: 720, Name: "a.jpg"), (333, 211, "b.JPEG"), (64, 48, "c.png") };
+        foreach (var (w, h, name) in sizes)
+        {
+            using var mat = new Mat(h, w, MatType.CV_8UC3, new Scalar(40, 120, 200));
+            Cv2.Circle(mat, new Point(w / 2, h / 2), Math.Min(w, h) / 3, new Scalar(20, 200, 90), -1);
+            Cv2.ImWrite(Path.Combine(folder, name), mat);
+        }
+
+        var target = TargetImages.Open(folder);
+
+        Assert.Equal(3, target.Count);
+        Assert.Equal("my-desert-photos", target.Name);
+        using (var batch = target.Batch([0, 1, 2], 32, 64, CPU))
+            Assert.Equal(new long[] { 3, 3, 32, 64 }, batch.shape);
+        using var model = DeepLabV3Plus.Create(new ModelConfig("resnet18", 3));
+        model.eval();
+        AdaptiveBatchNorm.Adapt(model, target, 32, 64, CPU, new AdaBnConfig(BatchSize: 2));
+    }
+
+    [Fact]
+    public void AnEmptyFileIsNamedAsEmpty()
+    {
+        using var dir = new TempFolder();
+        string folder = TestTimeAdaptationTests.WriteImages(dir, 2);
+        string empty = Path.Combine(folder, "t998.jpg");
+        File.WriteAllBytes(empty, []);
+
+        var e = Assert.Throws<DataFormatException>(() => TargetImages.Open(folder));
+
+        Assert.Contains(empty, e.Message);
+        Assert.Contains("empty file", e.Message);
     }
 }

@@ -50,9 +50,12 @@ public class NotebookTests(SmokeStudyFixture fixture)
             var cells = Cells(text);
             // The first screen is the question and its parameters, then one cell opens the library.
             Assert.True(cells.Count >= 4, $"{name} has only {cells.Count} cells");
-            Assert.True(cells[0].Kind == "markdown" && cells[0].Text.StartsWith("# "), $"{name} does not open with its question (a markdown title)");
-            Assert.True(cells[1].Kind == "csharp" && cells[1].Text.Contains("var scale = "), $"{name}: the parameter cell does not follow the question");
-            Assert.True(cells[2].Kind == "csharp" && cells[2].Text.StartsWith("#!import open.dib\n"), $"{name}: the open cell (#!import open.dib) does not follow the parameter cell");
+            Assert.True(cells[0].Kind == "markdown" && cells[0].Text.StartsWith("# "),
+                $"{name} does not open with its question (a markdown title)");
+            Assert.True(cells[1].Kind == "csharp" && cells[1].Text.Contains("var scale = "),
+                $"{name}: the parameter cell does not follow the question");
+            Assert.True(cells[2].Kind == "csharp" && cells[2].Text.StartsWith("#!import open.dib\n"),
+                $"{name}: the open cell (#!import open.dib) does not follow the parameter cell");
             Assert.Single(cells, c => c.Text.Contains("var scale = "));   // one parameter cell
             Assert.Single(cells, c => c.Text.Contains("#!import"));       // one open cell
             // The old three-cell opening is gone: the build, the reference and the start live in open.dib only.
@@ -67,7 +70,7 @@ public class NotebookTests(SmokeStudyFixture fixture)
         // the study, in a submission of its own (a #r is resolved before its submission's code runs).
         var open = Cells(File.ReadAllText(Path.Combine(NotebooksFolder, OpenFile)));
         Assert.Equal(["csharp", "csharp"], open.Select(c => c.Kind).ToArray());
-        Assert.Contains("dotnet\", \"build ../lib/DesertSeg.Lab.Notebooks/DesertSeg.Lab.Notebooks.csproj -c Release", open[0].Text);
+        Assert.Contains("\"build ../lib/DesertSeg.Lab.Notebooks/DesertSeg.Lab.Notebooks.csproj -c Release", open[0].Text);
         Assert.Contains("DESERTSEG_SKIP_BUILD", open[0].Text);
         Assert.StartsWith("#r \"../lib/DesertSeg.Lab.Notebooks/bin/Release/net10.0/DesertSeg.Lab.Notebooks.dll\"\n", open[1].Text);
         Assert.Contains("lab = Notebook.Start(scale, dataPath, force, encoderWeights, device);", open[1].Text);

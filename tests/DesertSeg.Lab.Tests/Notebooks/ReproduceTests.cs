@@ -14,7 +14,7 @@ public class ReproduceTests(SmokeStudyFixture fixture)
     private static readonly string[] Tables =
     [
         "table1-class-distribution", "table2-absent-classes", "table6-final-model", "table7-per-class-iou",
-        "table8-ablation", "table9-failed-ideas", "table10-diminishing-returns", "adaptation-table",
+        "table8-ablation", "table9-failed-ideas", "table10-diminishing-returns", "adaptation-table", "adaptation-val-c",
     ];
 
     private static readonly string[] Figures =
@@ -86,7 +86,7 @@ public class ReproduceTests(SmokeStudyFixture fixture)
     }
 
     /// <summary>The second pass trains, adapts and scores nothing: every run's files are as the first pass left them,
-    /// and its tables are the first pass's.</summary>
+    /// and its tables are the first pass's (but for measured speed).</summary>
     [Fact]
     public void SecondPassReusesEveryRunScoreAndAdaptedCheckpoint()
     {
@@ -96,7 +96,8 @@ public class ReproduceTests(SmokeStudyFixture fixture)
         Assert.Contains(Passes.RunFilesBefore.Keys, f => f.Contains($"{Path.DirectorySeparatorChar}adapted{Path.DirectorySeparatorChar}"));
         Assert.Contains(Passes.RunFilesBefore.Keys,
             f => f.Contains($"{Path.DirectorySeparatorChar}evaluations{Path.DirectorySeparatorChar}"));
-        foreach (var table in Tables)
+        // Every table but Table 6, whose speed column is measured anew on each pass.
+        foreach (var table in Tables.Where(t => t != "table6-final-model"))
             Assert.Equal(File.ReadAllText(Path.Combine(Passes.FirstReport, "tables", table + ".csv")),
                 File.ReadAllText(Path.Combine(Passes.SecondReport, "tables", table + ".csv")));
     }

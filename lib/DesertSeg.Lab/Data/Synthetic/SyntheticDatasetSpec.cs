@@ -11,10 +11,13 @@ namespace DesertSeg.Lab.Data.Synthetic;
 /// <param name="Environments">Training and validation scenes come from this many training deserts in turn (scene i from
 /// environment i mod K, see <see cref="RandomisedEnvironments"/>; 1: the training desert alone). Test, target and oracle scenes
 /// do not depend on it, so data sets of different K share them exactly.</param>
+/// <param name="EnvironmentSeed">Seeds the draw of the randomised training deserts (null: <see cref="Seed"/>), so that
+/// several draws can share every scene of the test environment.</param>
 /// <param name="OracleValCount">Other labelled scenes of the test environment, on which the oracle's epoch is selected.</param>
 /// <param name="HeldOut">Factors of the test environment that the randomised training deserts never show.</param>
 public sealed record SyntheticDatasetSpec(int TrainCount, int ValCount, int TestCount, int Seed = 42, int Width = 960, int Height = 540,
-    int TargetCount = 0, int OracleCount = 0, int Environments = 1, HeldOutFactors HeldOut = HeldOutFactors.None, int OracleValCount = 0)
+    int TargetCount = 0, int OracleCount = 0, int Environments = 1, HeldOutFactors HeldOut = HeldOutFactors.None, int OracleValCount = 0,
+    int? EnvironmentSeed = null)
 {
     /// <summary>The embedded default: 160 train, 32 val, 64 test scenes at the Falcon size (960x540), plus 64 unlabelled
     /// target scenes, 112 labelled oracle scenes of the test environment (112: the quick scale's training images) and 32

@@ -65,7 +65,7 @@ public static class SyntheticFalconWriter
     /// <summary>The environment of one scene: the test desert for test-environment splits, else training environment i mod K.</summary>
     public static DesertEnvironment EnvironmentOf(SyntheticDatasetSpec spec, Split split, int index) =>
         split is Split.Train or Split.Val && spec.Environments > 1
-            ? RandomisedEnvironments.Get(index % spec.Environments, spec.Environments, spec.Seed, spec.HeldOut)
+            ? RandomisedEnvironments.Get(index % spec.Environments, spec.Environments, spec.EnvironmentSeed ?? spec.Seed, spec.HeldOut)
             : EnvironmentOf(split);
 
     /// <summary>

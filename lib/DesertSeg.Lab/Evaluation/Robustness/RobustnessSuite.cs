@@ -1,0 +1,108 @@
+using DesertSeg.Lab.Adaptation;
+using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Evaluation.Corruptions;
+using DesertSeg.Lab.Inference;
+using Microsoft.Data.Analysis;
+using static TorchSharp.torch;
+
+namespace DesertSeg.Lab.Evaluation.Robustness;
+
+/// <summary>How a model meets a corrupted split.</summary>
+public enum RobustnessMethod
+{
+    /// <summary>As trained.</summary>
+    Source,
+
+    /// <summary>AdaBN on the corrupted images themselves (the protocol of test-time BatchNorm adaptation on corruption
+    /// benchmarks: the shifted images are the unlabelled adaptation data), then scored.</summary>
+    AdaBn,
+
+    /// <summary>TENT online on the corrupted stream (<see cref="OnlineTent"/>).</summary>
+    Tent,
+}
+
+/// <summary>One cell of the grid: a corruption at a severity and the mIoU on it.</summary>
+public sealed record RobustnessCell(string Corruption, CorruptionFamily Family, int Severity, double MeanIoU);
+
+/// <summary>A model's mIoU on the clean split and on every corrupted copy scored.</summary>
+public sealed record RobustnessResult(string Model, RobustnessMethod Method, string Split, double CleanMeanIoU,
+    IReadOnlyList<RobustnessCell> Cells)
+{
+    /// <summary>The mean over every cell (every corruption at every severity scored).</summary>
+    public double MeanIoU => Cells.Average(c => c.MeanIoU);
+
+    /// <summary>Rows: corruptions; columns: family, each severity's mIoU, their mean.</summary>
+    public DataFrame Table()
+    {
+        var corruptions = Cells.Select(c => c.Corruption).Distinct().ToList();
+        var severities = Cells.Select(c => c.Severity).Distinct().Order().ToList();
+        var columns = new List<DataFrameColumn>
+        {
+            new StringDataFrameColumn("Corruption", corruptions),
+            new StringDataFrameColumn("Family", corruptions.Select(n => Cells.First(c => c.Corruption == n).Family.ToString())),
+        };
+        foreach (int s in severities)
+            columns.Add(new DoubleDataFrameColumn($"Severity {s}", corruptions.Select(n =>
+                Cells.FirstOrDefault(c => c.Corruption == n && c.Severity == s) is { } cell
+                    ? (double?)Math.Round(cell.MeanIoU, 4)
+                    : null)));
+        columns.Add(new DoubleDataFrameColumn("Mean",
+            corruptions.Select(n => (double?)Math.Round(Cells.Where(c => c.Corruption == n).Average(c => c.MeanIoU), 4))));
+        return new DataFrame(columns);
+    }
+}
+
+/// <summary>
+/// The corruption suite ("val-C", after Hendrycks and Dietterich, ICLR 2019): a checkpoint scored on a split corrupted by
+/// each corruption at each severity (<see cref="CorruptedSplits"/>: made once, cached), as trained or adapted at test time.
+/// Scores are cached beside the corrupted images, per checkpoint and method.
+/// </summary>
+public static class RobustnessSuite
+{
+    public static RobustnessResult Score(string checkpoint, DataSplit split, RobustnessMethod method, IReadOnlyList<Corruption> corruptions,
+        IReadOnlyList<int> severities, string? cache = null, Device? device = null, int batchSize = 8, Action<string>? log = null,
+        CancellationToken cancellation = default)
+    {
+        if (corruptions.Count == 0 || severities.Count == 0) throw new ArgumentException("Name at least one corruption and one severity.");
+        var clean = ScoreOne(checkpoint, split.RequireComplete(), method, device, batchSize, null).Metrics.MeanIoU;
+        log?.Invoke($"clean {split.Name}: mIoU {clean:F4}");
+        var cells = new List<RobustnessCell>();
+        foreach (var corruption in corruptions)
+            foreach (int severity in severities)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var corrupted = CorruptedSplits.Ensure(split, corruption, severity, cache, cancellation);
+                string scores = Path.Combine(CorruptedSplits.FolderOf(corrupted), $"evaluations-{method.ToString().ToLowerInvariant()}");
+                double miou = ScoreOne(checkpoint, corrupted, method, device, batchSize, scores).Metrics.MeanIoU;
+                cells.Add(new RobustnessCell(corruption.Name, corruption.Family, severity, miou));
+                log?.Invoke($"{corruption.Name} {severity}: mIoU {miou:F4}");
+            }
+        return new RobustnessResult(checkpoint, method, split.Name, clean, cells);
+    }
+
+    /// <summary>One split scored by the checkpoint after the method; cached in <paramref name="cacheFolder"/> when given.</summary>
+    public static SplitScore ScoreOne(string checkpoint, DataSplit split, RobustnessMethod method, Device? device, int batchSize,
+        string? cacheFolder)
+    {
+        var options = new ScoringOptions(BatchSize: batchSize);
+        string? key = cacheFolder is null
+            ? null
+            : ScoreCache.Key([ModelSource.CheckpointFile(checkpoint)], split.Name, split.Name, options);
+        if (key is not null && ScoreCache.Read(cacheFolder!, key) is { } known) return known;
+        using var predictor = Predictor.Load(checkpoint, device: device);
+        switch (method)
+        {
+            case RobustnessMethod.AdaBn:
+                var images = TargetImages.Open(CorruptedSplits.FolderOf(split));
+                AdaptiveBatchNorm.Adapt(predictor.Model, images, predictor.Height, predictor.Width, predictor.Device,
+                    new AdaBnConfig(batchSize));
+                break;
+            case RobustnessMethod.Tent:
+                predictor.Online = new OnlineTent(predictor.Model, new OnlineTentConfig(BatchSize: batchSize));
+                break;
+        }
+        var score = SplitScorer.Score(predictor, split, options);
+        if (key is not null) ScoreCache.Write(cacheFolder!, key, score);
+        return score;
+    }
+}

@@ -1,0 +1,47 @@
+using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Evaluation.Corruptions;
+using DesertSeg.Lab.Evaluation.Robustness;
+using Microsoft.Data.Analysis;
+
+namespace DesertSeg.Lab.Studies;
+
+/// <summary>
+/// The lab on shifts nobody here designed: source-only, AdaBN, TENT and self-training on a few corruptions of the val
+/// split (one of each kind of shift the test-time BatchNorm methods are known to help with: noise, blur, contrast) at
+/// one severity. The main job shows this subset; <c>desertseg robustness</c> and the <c>robustness</c> benchmark run
+/// the whole grid.
+/// </summary>
+public static class LabRobustness
+{
+    public static readonly string[] Corruptions = ["gaussian_noise", "defocus_blur", "contrast"];
+    public const int Severity = 3;
+
+    /// <summary>Each line's mIoU on the clean val images and on each corruption, and the mean over the corruptions.</summary>
+    /// <param name="images">Val images to corrupt and score (evenly spaced); null: all.</param>
+    public static DataFrame Subset(Study study, int? images, Action<string>? log = null)
+    {
+        var split = study.Data[FalconLayout.Val].RequireComplete().Subset(images);
+        var chosen = Corruptions.Select(Evaluation.Corruptions.Corruptions.ByName).ToList();
+        string source = study.Phase("5").Directory.BestCheckpoint;
+        string selfTraining = study.Phase("5-self-training").Directory.BestCheckpoint;
+        var lines = new (string Label, string Checkpoint, RobustnessMethod Method)[]
+        {
+            ("Source only", source, RobustnessMethod.Source),
+            ("AdaBN", source, RobustnessMethod.AdaBn),
+            ("TENT", source, RobustnessMethod.Tent),
+            ("Self-training (DACS)", selfTraining, RobustnessMethod.Source),
+        };
+        var results = lines.Select(l => (l.Label, Result: RobustnessSuite.Score(l.Checkpoint, split, l.Method, chosen, [Severity],
+            device: study.Device, log: log))).ToList();
+        var columns = new List<DataFrameColumn>
+        {
+            new StringDataFrameColumn("Method", results.Select(r => r.Label)),
+            new DoubleDataFrameColumn("Clean val mIoU", results.Select(r => (double?)Math.Round(r.Result.CleanMeanIoU, 4))),
+        };
+        foreach (var corruption in chosen)
+            columns.Add(new DoubleDataFrameColumn($"{corruption.Name} {Severity}",
+                results.Select(r => (double?)Math.Round(r.Result.Cells.Single(c => c.Corruption == corruption.Name).MeanIoU, 4))));
+        columns.Add(new DoubleDataFrameColumn("Mean over corruptions", results.Select(r => (double?)Math.Round(r.Result.MeanIoU, 4))));
+        return new DataFrame(columns);
+    }
+}
