@@ -62,7 +62,8 @@ public static class SplitScorer
                 progress?.Report(start + k + 1);
             }
         }
-        string method = $"{predictor.Source.Model.Encoder} {scheme.Name} model, {prediction}";
+        string method = $"{predictor.Source.Model.Encoder} {scheme.Name} model, {prediction}" +
+            (predictor.Online is { } online ? $", {online.Describe()}" : "");
         return new SplitScore(split.Name, options.Protocol, scheme, method, total, images,
             options.Protocol == ScoringProtocol.InputSize ? predictor.Height : 0,
             options.Protocol == ScoringProtocol.InputSize ? predictor.Width : 0);

@@ -146,8 +146,10 @@ public sealed class Study : IDisposable
     {
         options ??= new ScoringOptions();
         string key = ScoreCache.Key(checkpoints, DatasetFingerprint, split, options);
-        if (_scores.TryGetValue(key, out var known)) return known;
         string cache = Path.Combine(folder, "evaluations");
+        // The folder is part of the identity: the same checkpoint scored another way (online TENT) is cached elsewhere.
+        string memoryKey = Path.GetFullPath(cache) + "|" + key;
+        if (_scores.TryGetValue(memoryKey, out var known)) return known;
         var score = ScoreCache.Read(cache, key);
         if (score is null)
         {
@@ -163,7 +165,7 @@ public sealed class Study : IDisposable
             ScoreCache.Write(cache, key, score);
             Log.WriteLine($"{Path.GetFileName(folder)}: scored {score.Label}: mIoU {score.Metrics.MeanIoU:F4}");
         }
-        return _scores[key] = score;
+        return _scores[memoryKey] = score;
     }
 
     /// <summary>Prediction with the original's TTA (0.75/1.0/1.25, flip).</summary>

@@ -1,0 +1,27 @@
+using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Studies;
+using DesertSeg.Lab.Tests.Inference;
+using DesertSeg.Lab.Training;
+
+namespace DesertSeg.Lab.Tests.Evaluation;
+
+/// <summary>A study's score cache tells apart the same checkpoint scored in two ways (plain and online TENT).</summary>
+public class StudyScoreCacheTests(TinyModel model) : IClassFixture<TinyModel>
+{
+    [Fact]
+    public void TheSameCheckpointScoredIntoTwoFoldersKeepsBothScores()
+    {
+        using var dir = new TempFolder();
+        using var study = new Study(FalconDataset.Open(model.Data), "smoke", new RunStore(dir.Combine("runs")));
+        string checkpoint = Path.Combine(model.RunFolder, "checkpoints", "best.safetensors");
+        using var first = TinyModel.Predictor(seed: 1);
+        using var other = TinyModel.Predictor(seed: 2);
+
+        var a = study.ScoreCheckpoints([checkpoint], dir.Combine("plain"), FalconLayout.Test, predictor: () => first);
+        var b = study.ScoreCheckpoints([checkpoint], dir.Combine("adapted"), FalconLayout.Test, predictor: () => other);
+        var again = study.ScoreCheckpoints([checkpoint], dir.Combine("plain"), FalconLayout.Test, predictor: () => other);
+
+        Assert.NotEqual(a.Confusion.Counts(), b.Confusion.Counts());
+        Assert.Same(a, again);
+    }
+}
