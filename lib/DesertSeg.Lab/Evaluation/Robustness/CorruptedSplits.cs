@@ -33,7 +33,7 @@ public static class CorruptedSplits
         if (severity is < 1 or > 5) throw new ArgumentOutOfRangeException(nameof(severity), $"Severities run from 1 to 5, got {severity}.");
         split = split.RequireComplete();
         string identity = Identity(split);
-        string folder = Path.Combine(cache ?? DefaultCache, $"{split.Name}-{identity[..12]}", $"{corruption.Name}-{severity}");
+        string folder = Path.Combine(FolderOfSource(split, cache, identity), $"{corruption.Name}-{severity}");
         string manifest = Path.Combine(folder, ManifestName);
         string expected = $"{identity}|{corruption.Name}|{severity}|{Version}";
         if (!File.Exists(manifest) || File.ReadAllText(manifest) != expected)
@@ -55,6 +55,10 @@ public static class CorruptedSplits
         var corrupted = FalconDataset.Open(folder).Splits[0];
         return corrupted with { Name = $"{split.Name}-C {corruption.Name} {severity}" };
     }
+
+    /// <summary>The cache folder of one source split (its corrupted copies, and its clean scores, live below it).</summary>
+    public static string FolderOfSource(DataSplit split, string? cache = null, string? identity = null) =>
+        Path.Combine(cache ?? DefaultCache, $"{split.Name}-{(identity ?? Identity(split.RequireComplete()))[..12]}");
 
     /// <summary>The folder holding a split's Color_Images (and Segmentation).</summary>
     public static string FolderOf(DataSplit split) =>

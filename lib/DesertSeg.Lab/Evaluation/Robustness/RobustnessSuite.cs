@@ -64,7 +64,8 @@ public static class RobustnessSuite
         CancellationToken cancellation = default)
     {
         if (corruptions.Count == 0 || severities.Count == 0) throw new ArgumentException("Name at least one corruption and one severity.");
-        var clean = ScoreOne(checkpoint, split.RequireComplete(), method, device, batchSize, null).Metrics.MeanIoU;
+        string cleanScores = Path.Combine(CorruptedSplits.FolderOfSource(split, cache), "clean", $"evaluations-{Name(method)}");
+        var clean = ScoreOne(checkpoint, split.RequireComplete(), method, device, batchSize, cleanScores).Metrics.MeanIoU;
         log?.Invoke($"clean {split.Name}: mIoU {clean:F4}");
         var cells = new List<RobustnessCell>();
         foreach (var corruption in corruptions)
@@ -72,13 +73,15 @@ public static class RobustnessSuite
             {
                 cancellation.ThrowIfCancellationRequested();
                 var corrupted = CorruptedSplits.Ensure(split, corruption, severity, cache, cancellation);
-                string scores = Path.Combine(CorruptedSplits.FolderOf(corrupted), $"evaluations-{method.ToString().ToLowerInvariant()}");
+                string scores = Path.Combine(CorruptedSplits.FolderOf(corrupted), $"evaluations-{Name(method)}");
                 double miou = ScoreOne(checkpoint, corrupted, method, device, batchSize, scores).Metrics.MeanIoU;
                 cells.Add(new RobustnessCell(corruption.Name, corruption.Family, severity, miou));
                 log?.Invoke($"{corruption.Name} {severity}: mIoU {miou:F4}");
             }
         return new RobustnessResult(checkpoint, method, split.Name, clean, cells);
     }
+
+    private static string Name(RobustnessMethod method) => method.ToString().ToLowerInvariant();
 
     /// <summary>One split scored by the checkpoint after the method; cached in <paramref name="cacheFolder"/> when given.</summary>
     public static SplitScore ScoreOne(string checkpoint, DataSplit split, RobustnessMethod method, Device? device, int batchSize,
