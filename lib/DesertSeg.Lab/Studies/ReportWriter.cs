@@ -121,7 +121,7 @@ public sealed class ReportWriter(Study study, string folder)
     private readonly List<string> _adaptationRuns = [];
 
     /// <summary>Val images in the main job's corruption subset: enough for a stable mean at a fraction of the split's cost.</summary>
-    private int ValCImages => study.Scale == "smoke" ? 4 : 16;
+    private int ValCImages => study.Scale == "smoke" ? 2 : 16;
     private readonly List<(GenericChart Chart, string Path, int Width, int Height)> _pngs = [];
 
     /// <summary>Beyond the report: the domain-adaptation lab's table, per-class and gap-closed charts and a Rocks gallery.</summary>

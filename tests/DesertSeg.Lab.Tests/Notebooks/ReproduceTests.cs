@@ -86,7 +86,7 @@ public class ReproduceTests(SmokeStudyFixture fixture)
     }
 
     /// <summary>The second pass trains, adapts and scores nothing: every run's files are as the first pass left them,
-    /// and its tables are the first pass's (but for measured speed).</summary>
+    /// and its tables are the first pass's (but for measured speeds).</summary>
     [Fact]
     public void SecondPassReusesEveryRunScoreAndAdaptedCheckpoint()
     {
@@ -96,8 +96,8 @@ public class ReproduceTests(SmokeStudyFixture fixture)
         Assert.Contains(Passes.RunFilesBefore.Keys, f => f.Contains($"{Path.DirectorySeparatorChar}adapted{Path.DirectorySeparatorChar}"));
         Assert.Contains(Passes.RunFilesBefore.Keys,
             f => f.Contains($"{Path.DirectorySeparatorChar}evaluations{Path.DirectorySeparatorChar}"));
-        // Every table but Table 6, whose speed column is measured anew on each pass.
-        foreach (var table in Tables.Where(t => t != "table6-final-model"))
+        // Every table but Tables 6 and 10, whose speed columns are measured anew on each pass.
+        foreach (var table in Tables.Where(t => t is not ("table6-final-model" or "table10-diminishing-returns")))
             Assert.Equal(File.ReadAllText(Path.Combine(Passes.FirstReport, "tables", table + ".csv")),
                 File.ReadAllText(Path.Combine(Passes.SecondReport, "tables", table + ".csv")));
     }
