@@ -31,6 +31,12 @@ public class OnlineTentTests
     {
         using var adapted = Model();
         using var reference = Model();
+        // The same weights whatever other tests draw from torch's generator meanwhile (tests run in parallel).
+        using (no_grad())
+        {
+            foreach (var (r, a) in reference.parameters().Zip(adapted.parameters())) r.copy_(a);
+            foreach (var (r, a) in reference.buffers().Zip(adapted.buffers())) r.copy_(a);
+        }
         foreach (var bn in reference.modules().OfType<BatchNorm2d>()) bn.train(); // batch statistics, nothing adapted
         using var first = Batch(1);
         using var second = Batch(2);
