@@ -90,32 +90,35 @@ public class TrainerTests(TrainingFixture fixture)
         foreach (var (name, tensor) in a) Assert.True(Same(tensor, b[name]), $"{name} differs after resume");
     }
 
+    /// <summary>The encoder starts from the built-in ImageNet weights, so its initial state is read from that file (not
+    /// re-drawn from torch's global generator, which parallel tests share).</summary>
     [Fact]
     public void FrozenEncoderIsNotUpdatedButBatchNormStatisticsAre()
     {
-        var config = TrainingFixture.Tiny(epochs: 3);
+        var tiny = TrainingFixture.Tiny(epochs: 3);
+        string weights = Lab.Checkpoints.Pretrained.PretrainedEncoders.WeightsFile(tiny.Model.Encoder);
+        var config = tiny with { FromScratch = false, EncoderWeights = Lab.Checkpoints.WeightsFile.Of(weights) };
         var run = new RunDirectory(Path.Combine(fixture.NewRunsFolder(), "frozen"));
-        new Trainer(config, fixture.Data, run, Cpu with { StopAfterEpochs = 1 }).Train();
+        new Trainer(config, fixture.Data, run, Cpu with { StopAfterEpochs = 1, EncoderWeightsFile = weights }).Train();
 
-        random.manual_seed(config.Seed);
         using var initial = DeepLabV3Plus.Create(config.Model);
+        initial.LoadEncoderFromTorchvision(weights);
         using var afterEpoch0 = StateDict.Load(run.StateModelFile(0));
         var start = initial.state_dict();
-        int frozenChecked = 0, statisticsMoved = 0, decoderMoved = 0;
+        int frozenChecked = 0, statisticsMoved = 0;
         foreach (var (name, tensor) in afterEpoch0)
         {
+            if (!name.StartsWith("encoder.")) continue;
             bool same = Same(tensor, start[name]);
-            if (name.StartsWith("encoder.") && (name.EndsWith(".weight") || name.EndsWith(".bias")))
+            if (name.EndsWith(".weight") || name.EndsWith(".bias"))
             {
                 Assert.True(same, $"{name} changed while frozen");
                 frozenChecked++;
             }
-            if (name.StartsWith("encoder.") && name.EndsWith("running_mean") && !same) statisticsMoved++;
-            if (name.StartsWith("decoder.") && name.EndsWith(".weight") && !same) decoderMoved++;
+            if (name.EndsWith("running_mean") && !same) statisticsMoved++;
         }
         Assert.True(frozenChecked > 50);
         Assert.True(statisticsMoved > 0, "BatchNorm running statistics should update while the encoder is frozen");
-        Assert.True(decoderMoved > 0, "the decoder should train while the encoder is frozen");
         Assert.Equal(0.0, run.ReadHistory()[0].EncoderLr);
     }
 
