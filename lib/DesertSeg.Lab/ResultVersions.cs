@@ -18,4 +18,10 @@ public static class ResultVersions
 
     /// <summary>Scores: prediction (resizing, TTA, suppression, ensembles), metrics and the scoring protocols.</summary>
     public const int Scoring = 1;
+
+    /// <summary>The first <paramref name="hexDigits"/> lower-case hex digits of the SHA-256 of <paramref name="text"/>:
+    /// how result keys are made from what determines a result.</summary>
+    public static string Hash(string text, int hexDigits) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..hexDigits]
+            .ToLowerInvariant();
 }

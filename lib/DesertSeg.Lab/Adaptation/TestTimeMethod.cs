@@ -39,8 +39,6 @@ public abstract record TestTimeMethod
     /// <summary>Identifies what this method makes of a given checkpoint and target: settings and code version (16 hex digits).</summary>
     public string Key(string targetFingerprint)
     {
-        string text = $"{JsonSerializer.Serialize(this)}|{targetFingerprint}|{ResultVersions.TestTimeAdaptation}";
-        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16]
-            .ToLowerInvariant();
+        return ResultVersions.Hash($"{JsonSerializer.Serialize(this)}|{targetFingerprint}|{ResultVersions.TestTimeAdaptation}", 16);
     }
 }

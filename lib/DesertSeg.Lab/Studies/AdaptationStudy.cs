@@ -126,8 +126,7 @@ public sealed class AdaptationStudy(Study study) : IDisposable
     public AdaptationResult OnlineTent(string label, string phase, OnlineTentConfig config)
     {
         var run = study.Phase(phase);
-        string key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
-            $"{System.Text.Json.JsonSerializer.Serialize(config)}|{ResultVersions.TestTimeAdaptation}")))[..12].ToLowerInvariant();
+        string key = ResultVersions.Hash($"{System.Text.Json.JsonSerializer.Serialize(config)}|{ResultVersions.TestTimeAdaptation}", 12);
         string folder = Path.Combine(run.Directory.Path, "adapted", $"tent-online-{key}");
         Predictor? loaded = null;
         try

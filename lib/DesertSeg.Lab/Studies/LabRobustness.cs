@@ -17,7 +17,8 @@ public static class LabRobustness
     public const int Severity = 3;
 
     /// <summary>Each line's mIoU on the clean val images and on each corruption, and the mean over the corruptions.</summary>
-    /// <param name="images">Val images to corrupt and score (evenly spaced); null: all.</param>
+    /// <param name="images">Val images to corrupt and score (evenly spaced); null: all. On the clean column AdaBN
+    /// re-estimates its statistics on the whole val split (its folder), on each corrupted column on exactly the images scored.</param>
     public static DataFrame Subset(Study study, int? images, Action<string>? log = null)
     {
         var split = study.Data[FalconLayout.Val].RequireComplete().Subset(images);
