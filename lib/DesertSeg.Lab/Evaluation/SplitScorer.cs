@@ -69,7 +69,8 @@ public static class SplitScorer
             options.Protocol == ScoringProtocol.InputSize ? predictor.Width : 0);
     }
 
-    private static (RgbImage, RawMask) ReadPair(SamplePair pair)
+    /// <summary>An image and its mask, checked to be the same size (the error names the mask).</summary>
+    public static (RgbImage Image, RawMask Mask) ReadPair(SamplePair pair)
     {
         var image = ImageFiles.ReadRgb(pair.ImagePath);
         var mask = MaskFiles.ReadRaw(pair.MaskPath!);

@@ -1,0 +1,31 @@
+using DesertSeg.Lab.Evaluation;
+
+namespace DesertSeg.Lab.Estimation;
+
+/// <summary>
+/// Labelled source validation images as the estimators see them: the model's sampled logits with the true classes, and
+/// the split's scores under the evaluation's own definition. Every estimator is fitted on this and nothing else (no
+/// target label is ever read). The temperature and the source priors are fitted once and shared.
+/// </summary>
+/// <param name="temperature">A fixed temperature instead of the fitted one (1: the model's own softmax).</param>
+public sealed class CalibrationSet(PixelSample sample, SegmentationMetrics metrics, double? temperature = null)
+{
+    private readonly Lazy<double> _temperature = new(() => temperature ?? TemperatureScaling.Fit(sample));
+    private readonly Lazy<double[]> _priors = new(() => LabelShift.SourcePriors(sample));
+
+    public PixelSample Sample { get; } = sample.Labels is not null ? sample
+        : throw new ArgumentException("A calibration set needs labelled pixels.");
+
+    /// <summary>The validation split's scores (mIoU, per-class IoU) as evaluation computes them.</summary>
+    public SegmentationMetrics Metrics { get; } = metrics;
+
+    /// <summary>The temperature that calibrates the model's softmax on these images.</summary>
+    public double Temperature => _temperature.Value;
+
+    /// <summary>Each class's share of the labelled pixels.</summary>
+    public IReadOnlyList<double> SourcePriors => _priors.Value;
+
+    /// <summary>Sampled pixels whose truth is scored (not ignored).</summary>
+    public IEnumerable<int> ScoredPixels() =>
+        Enumerable.Range(0, Sample.Count).Where(i => Sample.Labels![i] < Sample.Classes);
+}

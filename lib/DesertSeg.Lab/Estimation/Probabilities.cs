@@ -1,0 +1,58 @@
+namespace DesertSeg.Lab.Estimation;
+
+/// <summary>Softmax probabilities of a sample's pixels, in double precision.</summary>
+public static class Probabilities
+{
+    /// <summary>Softmax of <paramref name="logits"/> / <paramref name="temperature"/> into <paramref name="probabilities"/>.</summary>
+    public static void Softmax(ReadOnlySpan<float> logits, double temperature, Span<double> probabilities)
+    {
+        double max = double.NegativeInfinity;
+        foreach (float z in logits) max = Math.Max(max, z);
+        double sum = 0;
+        for (int k = 0; k < logits.Length; k++) sum += probabilities[k] = Math.Exp((logits[k] - max) / temperature);
+        for (int k = 0; k < logits.Length; k++) probabilities[k] /= sum;
+    }
+
+    /// <summary>All pixels' probabilities, pixel-major (N x C).</summary>
+    public static double[] Of(PixelSample sample, double temperature = 1)
+    {
+        int c = sample.Classes;
+        var q = new double[sample.Count * c];
+        for (int i = 0; i < sample.Count; i++) Softmax(sample.LogitsOf(i), temperature, q.AsSpan(i * c, c));
+        return q;
+    }
+
+    /// <summary>Each pixel's largest probability (the model's confidence in its prediction).</summary>
+    public static double[] Confidence(PixelSample sample, double temperature = 1)
+    {
+        var q = Of(sample, temperature);
+        int c = sample.Classes;
+        var confidence = new double[sample.Count];
+        for (int i = 0; i < confidence.Length; i++)
+        {
+            double max = 0;
+            for (int k = 0; k < c; k++) max = Math.Max(max, q[i * c + k]);
+            confidence[i] = max;
+        }
+        return confidence;
+    }
+
+    /// <summary>Each pixel's negative entropy (in nats): 0 for a certain prediction, -ln C for a uniform one.</summary>
+    public static double[] NegativeEntropy(PixelSample sample, double temperature = 1)
+    {
+        var q = Of(sample, temperature);
+        int c = sample.Classes;
+        var score = new double[sample.Count];
+        for (int i = 0; i < score.Length; i++)
+        {
+            double sum = 0;
+            for (int k = 0; k < c; k++)
+            {
+                double p = q[i * c + k];
+                if (p > 0) sum += p * Math.Log(p);
+            }
+            score[i] = sum;
+        }
+        return score;
+    }
+}
