@@ -19,5 +19,6 @@ var root = new RootCommand("DesertSeg.Lab: off-road desert segmentation workspac
     WeightsCommand.Create(),
     AdaptCommand.Create(),
     RobustnessCommand.Create(),
+    EstimateCommand.Create(),
 };
 return root.Parse(args).Invoke();

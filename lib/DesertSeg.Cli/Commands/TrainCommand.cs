@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Estimation;
 using DesertSeg.Lab.Training;
 using Spectre.Console;
 
@@ -32,7 +33,22 @@ public static class TrainCommand
         var force = new Option<bool>("--force") { Description = "Train again even if a finished run of this configuration exists." };
         var selectOnTest = new Option<bool>("--select-on-test")
         {
-            Description = "Reproduce the original's model selection on the TEST split (leaks test data; for comparison only)."
+            Description = "Same as --select-on test."
+        };
+        var selectOn = new Option<string?>("--select-on")
+        {
+            Description = "What picks the best epoch: validation (default); target-estimate (the estimated mIoU on the unlabelled " +
+                          "--target images, no target labels); test (the original's selection: leaks test data, for comparison only).",
+        };
+        var estimator = new Option<string?>("--estimator")
+        {
+            Description = $"With --select-on target-estimate: the estimator ({string.Join(", ", LabelFreeEstimators.Names)}; " +
+                          $"default {LabelFreeEstimators.Default}).",
+        };
+        var recordTest = new Option<bool>("--record-test")
+        {
+            Description = "Score test after every epoch and keep it in the history, to compare selections afterwards " +
+                          "(never used to select unless --select-on test).",
         };
         var epochs = new Option<int?>("--epochs")
         {
@@ -47,7 +63,7 @@ public static class TrainCommand
         var command = new Command("train",
             "Train a phase of the report (e.g. train --phase 5 --scale quick). Finished runs are reused; interrupted ones resume.")
         {
-            phase, scale, data, resume, force, selectOnTest, epochs, workers, runs,
+            phase, scale, data, resume, force, selectOn, selectOnTest, estimator, recordTest, epochs, workers, runs,
         };
         foreach (var option in training.All) command.Options.Add(option);
         command.SetAction(r => CommandGuard.Run(() =>
@@ -65,9 +81,16 @@ public static class TrainCommand
                 throw new ArgumentException("Give the phase to train (--phase 5) or the run to continue (--resume runs/NAME).");
             var config = PhaseCatalog.Get(PhaseCatalog.Parse(phaseText), r.GetValue(scale)!);
             if (r.GetValue(epochs) is { } e) config = config with { Epochs = e, Schedule = config.Schedule with { TotalEpochs = e } };
-            if (r.GetValue(selectOnTest))
+            var selection = r.GetValue(selectOnTest) ? ModelSelection.TestLeak
+                : r.GetValue(selectOn) is { } text ? ParseSelection(text) : config.Selection;
+            config = config with
             {
-                config = config with { Selection = ModelSelection.TestLeak };
+                Selection = selection,
+                SelectionEstimator = r.GetValue(estimator) is { } chosen ? LabelFreeEstimators.ByName(chosen).Name : null,
+                RecordTest = config.RecordTest || r.GetValue(recordTest),
+            };
+            if (selection == ModelSelection.TestLeak)
+            {
                 AnsiConsole.MarkupLine(
                     "[yellow]Model selection on the TEST split (the original's behaviour): the resulting test scores are optimistic.[/]");
             }
@@ -76,6 +99,14 @@ public static class TrainCommand
         }));
         return command;
     }
+
+    private static ModelSelection ParseSelection(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "validation" or "val" => ModelSelection.Validation,
+        "target-estimate" => ModelSelection.TargetEstimate,
+        "test" => ModelSelection.TestLeak,
+        _ => throw new ArgumentException($"--select-on: '{text}' is not validation, target-estimate or test."),
+    };
 
     private static FalconDataset OpenData(string? folder) => FalconDataset.Open(folder ?? EmbeddedData.Ensure());
 

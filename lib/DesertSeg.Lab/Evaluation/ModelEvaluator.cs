@@ -17,8 +17,9 @@ public sealed record EvaluationResult(ConfusionMatrix Confusion, double? MeanLos
 /// </summary>
 public static class ModelEvaluator
 {
+    /// <param name="sampler">Also collects the logits and truth at a grid of pixels, for label-free estimators.</param>
     public static EvaluationResult Evaluate(DeepLabV3Plus model, SegmentationLoader loader, Device device,
-        SegmentationLoss? loss = null, CancellationToken cancellation = default)
+        SegmentationLoss? loss = null, CancellationToken cancellation = default, Estimation.PixelSampler? sampler = null)
     {
         var confusion = new ConfusionMatrix(model.Config.Classes);
         double lossSum = 0;
@@ -35,6 +36,7 @@ public static class ModelEvaluator
                 var logits = model.forward(x);
                 if (loss is not null) lossSum += loss.forward(logits, y).item<float>() * batch.Count;
                 confusion.Add(logits.argmax(1), y);
+                sampler?.Add(logits, y);
                 images += batch.Count;
             }
         }

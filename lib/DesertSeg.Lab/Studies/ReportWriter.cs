@@ -30,7 +30,8 @@ public sealed class ReportWriter(Study study, string folder)
     private string FiguresFolder => Path.Combine(Folder, "figures");
 
     /// <summary>Every phase the report's tables need, in dependency order.</summary>
-    public static readonly string[] Phases = ["3", "2", "5", "4", "5-merge", "5-rocks8", "5-shuffle-gray", "5-ohem", "5-cutmix"];
+    public static readonly string[] Phases = ["3", "2", "5", "4", "5-merge", "5-rocks8", "5-shuffle-gray", "5-ohem", "5-cutmix",
+        LabelFreeTables.SelectionRun];
 
     /// <param name="pngFigures">Also export every figure as PNG (needs a browser).</param>
     /// <param name="adaptation">Include the domain-adaptation lab (beyond the report; trains its runs on first use).</param>
@@ -75,6 +76,14 @@ public sealed class ReportWriter(Study study, string folder)
             "Final (Phase 5) model; test with multi-scale TTA, as the report's Table 7.");
         Table("Table 10: diminishing returns", "table10-diminishing-returns", StudyTables.Table10(study, bench),
             "Training hours are this machine's wall time for this scale; the TTA row is inference time over the test split.");
+
+        log.WriteLine("Beyond the report: label-free estimates and selection without test labels");
+        Table("How good is Phase 5 in the test desert, without its labels?", "label-free-estimates", LabelFreeTables.Estimates(study),
+            "Each estimator is fitted on labelled val and reads the lab's unlabelled target images (disjoint from test); " +
+            "the truth column is the test split's mIoU. naive = val mIoU. desertseg estimate does the same for any folder.");
+        Table("Choosing the epoch without test labels", "selection-comparison", LabelFreeTables.Selection(study),
+            $"One run ({LabelFreeTables.SelectionRun}), its epoch chosen three ways; test mIoU at the model's input size, " +
+            "recorded every epoch only to compare. The test row reads test labels (the report's selection): an upper bound.");
 
         var p5 = study.Phase("5").Directory.ReadHistory();
         var testTta = study.Score("5", FalconLayout.Test, Study.Tta);

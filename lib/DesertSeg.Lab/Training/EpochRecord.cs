@@ -1,6 +1,9 @@
 namespace DesertSeg.Lab.Training;
 
 /// <summary>One epoch of a run's history: losses, validation scores, learning rates, selection and speed.</summary>
+/// <param name="TestMeanIoU">Test mIoU at the model's input size, when the run scores test (test selection, or recorded for
+/// a comparison of selections).</param>
+/// <param name="TargetEstimate">The estimated mIoU on the run's unlabelled target images, when it selects on it.</param>
 public sealed record EpochRecord(
     int Epoch,
     double TrainLoss,
@@ -17,7 +20,8 @@ public sealed record EpochRecord(
     bool EncoderFrozen,
     bool Best,
     double Seconds,
-    double ImagesPerSecond)
+    double ImagesPerSecond,
+    double? TargetEstimate = null)
 {
     /// <summary>The record without its timings: what must match between an interrupted-and-resumed run and an uninterrupted one.</summary>
     public EpochRecord WithoutTimings() => this with { Seconds = 0, ImagesPerSecond = 0 };

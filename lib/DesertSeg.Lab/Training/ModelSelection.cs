@@ -11,6 +11,12 @@ public enum ModelSelection
     /// stopping. It leaks test data into model selection; runs made this way are labelled so.
     /// </summary>
     TestLeak,
+
+    /// <summary>
+    /// The estimated mIoU on the run's unlabelled target images (<see cref="Estimation.LabelFreeEstimators"/>, fitted on
+    /// validation each epoch): selection for the domain the model will be used in, without its labels.
+    /// </summary>
+    TargetEstimate,
 }
 
 /// <summary>
@@ -19,13 +25,20 @@ public enum ModelSelection
 /// </summary>
 public sealed class ModelSelector(RunConfig config)
 {
-    /// <summary>Whether epoch <paramref name="epoch"/> scores the test split (only when selecting on it).</summary>
-    public bool ScoresTestAfter(int epoch) =>
+    /// <summary>Whether epoch <paramref name="epoch"/> scores the test split: when selecting on it, or when the run records
+    /// test scores for a comparison of selections (<see cref="RunConfig.RecordTest"/>; never used to select then).</summary>
+    public bool ScoresTestAfter(int epoch) => config.RecordTest ||
         config.Selection == ModelSelection.TestLeak && (epoch + 1) % config.TestLeakEvery == 0;
 
     /// <summary>Whether a new epoch with these scores beats every earlier one.</summary>
-    public bool IsBest(IReadOnlyList<EpochRecord> earlier, double valMeanIoU, double? testMeanIoU)
+    public bool IsBest(IReadOnlyList<EpochRecord> earlier, double valMeanIoU, double? testMeanIoU, double? targetEstimate = null)
     {
+        if (config.Selection == ModelSelection.TargetEstimate)
+        {
+            if (targetEstimate is not { } estimate)
+                throw new InvalidOperationException("Selection on the target estimate needs the epoch's estimate.");
+            return earlier.Count == 0 || estimate > earlier.Max(h => h.TargetEstimate ?? double.NegativeInfinity);
+        }
         if (config.Selection == ModelSelection.TestLeak)
         {
             if (testMeanIoU is not { } test) return false;
@@ -48,5 +61,11 @@ public sealed class ModelSelector(RunConfig config)
     }
 
     /// <summary>What status.json says the selection was made on.</summary>
-    public string Label => config.Selection == ModelSelection.TestLeak ? "test (leaks test data; original behaviour)" : "validation";
+    public string Label => config.Selection switch
+    {
+        ModelSelection.TestLeak => "test (leaks test data; original behaviour)",
+        ModelSelection.TargetEstimate =>
+            $"estimated target mIoU ({config.SelectionEstimator ?? Estimation.LabelFreeEstimators.Default}, no target labels)",
+        _ => "validation",
+    };
 }

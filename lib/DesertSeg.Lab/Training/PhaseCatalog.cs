@@ -38,6 +38,8 @@ public static class PhaseCatalog
         new("5-shuffle-gray", "Phase 5 with ChannelShuffle + ToGray (Table 9)", c => c with { Augmentation = "shuffle-gray" }),
         new("5-ohem", "Phase 5 with OHEM on the CE term (Table 9)", c => c with { Loss = c.Loss with { Ohem = new OhemConfig() } }),
         new("5-cutmix", "Phase 5 with CutMix (Table 9)", c => c with { CutMix = new Data.Augmentation.CutMix() }),
+        new("5-select-estimate", "Phase 5 selected on its estimated mIoU on unlabelled target images (test recorded to compare)",
+            c => c with { Selection = ModelSelection.TargetEstimate, RecordTest = true }),
     ];
 
     public static readonly string[] Variants = VariantRecipes.Select(r => r.Name).ToArray();

@@ -38,7 +38,10 @@ public enum TrainingData { Source, Oracle }
 /// <param name="Objectives">Domain adaptation: losses on unlabelled target images, summed with the source loss at every step
 /// (FDA's entropy, MinEnt, self-training, MIC); combinations that cannot work are refused by <see cref="Validate"/>.</param>
 /// <param name="RareClassSampling">Rare-class sampling of the source images (DAFormer), or null.</param>
-/// <param name="Target">The unlabelled target images the run adapts to, filled in when bound.</param>
+/// <param name="Target">The unlabelled target images the run adapts to (or selects on), filled in when bound.</param>
+/// <param name="SelectionEstimator">With <see cref="ModelSelection.TargetEstimate"/>: the estimator (null: the default).</param>
+/// <param name="RecordTest">Score test after every epoch and keep it in the history, only to compare selections afterwards
+/// (<see cref="SelectionComparison"/>); it never selects anything unless <see cref="Selection"/> says test.</param>
 public sealed record RunConfig(
     string Phase,
     string Scale,
@@ -68,7 +71,9 @@ public sealed record RunConfig(
     int? ValImages = null,
     ModelSelection Selection = ModelSelection.Validation,
     int TestLeakEvery = 3,
-    int TestLeakPatience = 15)
+    int TestLeakPatience = 15,
+    string? SelectionEstimator = null,
+    bool RecordTest = false)
 {
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -111,7 +116,8 @@ public sealed record RunConfig(
 
     /// <summary>A readable run name, e.g. "phase5-quick"; "-scratch" marks a random encoder, "-testleak" test-set selection.</summary>
     public string Name => $"phase{Phase}-{Scale}" + (FromScratch ? "-scratch" : "") +
-        (Target?.Transductive == true ? "-transductive" : "") + (Selection == ModelSelection.TestLeak ? "-testleak" : "");
+        (Target?.Transductive == true ? "-transductive" : "") + (Selection == ModelSelection.TestLeak ? "-testleak" : "") +
+        (Selection == ModelSelection.TargetEstimate && !Phase.EndsWith("-select-estimate") ? "-select-estimate" : "");
 
     /// <summary>Where the encoder's weights came from, in words.</summary>
     public string EncoderOrigin => FromScratch ? "random (from scratch)"
@@ -119,9 +125,9 @@ public sealed record RunConfig(
             (EncoderWeights is { } w ? $", itself from {w}" : "")
         : EncoderWeights?.ToString() ?? "not set";
 
-    /// <summary>True when the run uses unlabelled target images (a domain-adaptation method).</summary>
+    /// <summary>True when the run uses unlabelled target images (a domain-adaptation method, or selection on them).</summary>
     [JsonIgnore]
-    public bool UsesTarget => Style is not null || Objectives is { Count: > 0 };
+    public bool UsesTarget => Style is not null || Objectives is { Count: > 0 } || Selection == ModelSelection.TargetEstimate;
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -142,6 +148,12 @@ public sealed record RunConfig(
         if (RareClassSampling is { Temperature: <= 0 } rcs)
             throw new ArgumentException($"Rare-class sampling needs a positive temperature, got {rcs.Temperature}.");
         TargetObjectives.Validate(Objectives);
+        if (SelectionEstimator is { } estimator)
+        {
+            if (Selection != ModelSelection.TargetEstimate)
+                throw new ArgumentException($"SelectionEstimator '{estimator}' is set but the run selects on {Selection}.");
+            Estimation.LabelFreeEstimators.ByName(estimator);
+        }
         int classes = Data.ClassScheme.ByName(ClassScheme).Count;
         if (Model.Classes != classes)
             throw new ArgumentException($"The model has {Model.Classes} outputs but the {ClassScheme} scheme has {classes} classes.");

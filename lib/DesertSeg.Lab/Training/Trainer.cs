@@ -72,7 +72,7 @@ public sealed class Trainer
             throw new ArgumentException($"Split 'train' has {trainSplit.Count} images, fewer than one batch of {_config.BatchSize}.");
         var valLoader = EvaluationLoader(ValSplit().RequireComplete().Subset(_config.ValImages), scheme);
         var selector = new ModelSelector(_config);
-        var testLoader = _config.Selection == ModelSelection.TestLeak
+        var testLoader = _config.Selection == ModelSelection.TestLeak || _config.RecordTest
             ? EvaluationLoader(_data[FalconLayout.Test].RequireComplete(), scheme)
             : null;
 
@@ -88,6 +88,10 @@ public sealed class Trainer
         // The target objective starts from the initial student (a teacher is its copy) or from the saved state.
         using var objectives = TargetObjectives.Create(_config.Objectives, model);
         if (startEpoch > 0) objectives?.Load(_run.StateFolderOf(startEpoch - 1));
+
+        var estimateSelection = _config.Selection == ModelSelection.TargetEstimate
+            ? new TargetEstimateSelection(target!, _config.SelectionEstimator, _config.Height, _config.Width, _config.BatchSize)
+            : null;
 
         var tensorboard = new TensorBoardLog(_run.TensorBoardFolder, scheme);
         var epochs = new TrainingEpoch(_config, model, loss, optimizer, trainLoader, device, _run, _observer)
@@ -117,14 +121,17 @@ public sealed class Trainer
                 _run.WriteStatus(Status(RunState.Failed, history, selector, e.Message));
                 throw;
             }
-            var val = ModelEvaluator.Evaluate(model, valLoader, device, loss, cancellation);
+            var valSample = estimateSelection is null ? null : new Estimation.PixelSampler();
+            var val = ModelEvaluator.Evaluate(model, valLoader, device, loss, cancellation, valSample);
             double? testMiou = testLoader is not null && selector.ScoresTestAfter(epoch)
                 ? ModelEvaluator.Evaluate(model, testLoader, device, cancellation: cancellation).Metrics.MeanIoU : null;
-            bool best = selector.IsBest(history, val.Metrics.MeanIoU, testMiou);
+            double? estimate = estimateSelection?.Estimate(model, valSample!.Build(), val.Metrics, device, cancellation);
+            bool best = selector.IsBest(history, val.Metrics.MeanIoU, testMiou, estimate);
             var (encoderLr, decoderLr, headLr) = optimizer.LearningRates;
             var record = new EpochRecord(epoch, train.Loss, train.CrossEntropy, train.Dice, val.MeanLoss ?? double.NaN,
                 val.Metrics.MeanIoU, val.Metrics.PixelAccuracy, val.Metrics.IoU, testMiou,
-                encoderLr, decoderLr, headLr, frozen, best, clock.Elapsed.TotalSeconds, train.Images / clock.Elapsed.TotalSeconds);
+                encoderLr, decoderLr, headLr, frozen, best, clock.Elapsed.TotalSeconds, train.Images / clock.Elapsed.TotalSeconds,
+                estimate);
             history.Add(record);
 
             _run.SaveEpochState(model, optimizer, epoch, best, objectives is null ? null : objectives.Save);

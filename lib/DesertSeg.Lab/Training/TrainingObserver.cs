@@ -24,6 +24,7 @@ public sealed class EpochLineObserver(TextWriter writer) : ITrainingObserver
     /// <summary>The one-line summary of an epoch.</summary>
     public static string EpochLine(EpochRecord r) =>
         $"epoch {r.Epoch,3}: train loss {r.TrainLoss:F4}  val loss {r.ValLoss:F4}  val mIoU {r.ValMeanIoU:F4}" +
+        (r.TargetEstimate is { } e ? $"  est. target mIoU {e:F4}" : "") +
         (r.TestMeanIoU is { } t ? $"  TEST mIoU {t:F4}" : "") +
         $"  lr {r.EncoderLr:0.##E+0}/{r.DecoderLr:0.##E+0}/{r.HeadLr:0.##E+0}{(r.EncoderFrozen ? " (encoder frozen)" : "")}" +
         $"  {r.Seconds:F0}s {r.ImagesPerSecond:F1} img/s{(r.Best ? "  *best" : "")}";
