@@ -41,7 +41,7 @@ public static class NativeLibraries
     private static bool Load()
     {
         Probe("OpenCV (OpenCvSharpExtern)", () => _ = Cv2.GetVersionString());
-        Probe("LibTorch (TorchSharp)", () => InitializeDeviceType(TorchSharp.DeviceType.CPU));
+        Probe("LibTorch (TorchSharp)", () => Devices.LibTorchSwitches.EnsureApplied());
         return true;
     }
 

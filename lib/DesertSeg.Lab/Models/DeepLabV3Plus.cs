@@ -46,7 +46,11 @@ public sealed class DeepLabV3Plus : nn.Module<Tensor, Tensor>
     /// <summary>Builds the model on the CPU in train mode, like <c>smp.DeepLabV3Plus(encoder, classes=...)</c>
     /// with encoder_weights=None. Bring ImageNet weights with
     /// <see cref="Checkpoints.ModelCheckpoints.LoadEncoderFromTorchvision"/>.</summary>
-    public static DeepLabV3Plus Create(ModelConfig config) => new(config);
+    public static DeepLabV3Plus Create(ModelConfig config)
+    {
+        Devices.LibTorchSwitches.EnsureApplied();
+        return new(config);
+    }
 
     /// <summary>Logits N x Classes x H x W for images N x 3 x H x W.</summary>
     /// <exception cref="ArgumentException">The input is not 4-D with 3 channels, or H or W is not a multiple of 16.</exception>

@@ -1,0 +1,89 @@
+using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Inference;
+using Microsoft.Data.Analysis;
+
+namespace DesertSeg.Lab.Estimation;
+
+/// <summary>A labelled image set that plays an unlabelled target: its family of shift, its name, and its images (read on
+/// demand, each with its mask).</summary>
+public sealed record LabelledImageSet(string Family, string Name, IReadOnlyList<Func<(RgbImage Image, RawMask? Mask)>> Items);
+
+/// <summary>One estimate of one model on one image set, beside the truth its labels give.</summary>
+public sealed record EstimateVsTruth(int Model, string Family, string Set, string Estimator, double Estimated, double True,
+    double ValidationMeanIoU)
+{
+    public double AbsoluteError => Math.Abs(Estimated - True);
+}
+
+/// <summary>
+/// Every estimator measured against truth: each model is calibrated on labelled validation, then each labelled image set
+/// is observed once per model, its labels hidden from the estimators and used only for the truth column. With two models
+/// or more, agreement on the line joins in (all models see the same images in the same order).
+/// </summary>
+public static class EstimatorEvaluation
+{
+    public static IReadOnlyList<EstimateVsTruth> Run(IReadOnlyList<Predictor> models, DataSplit validation,
+        IReadOnlyList<LabelledImageSet> sets, Action<string>? log = null, CancellationToken cancellation = default)
+    {
+        var calibration = models.Select(m => ImageSetObserver.Observe(m, validation, cancellation: cancellation).AsCalibration()).ToList();
+        var fitted = calibration.Select(c => LabelFreeEstimators.All.Select(kind => kind.Fit(c)).ToList()).ToList();
+        var rows = new List<EstimateVsTruth>();
+        foreach (var set in sets)
+        {
+            var observed = models.Select(m => ImageSetObserver.Observe(m, set.Name, set.Items, cancellation: cancellation)).ToList();
+            for (int m = 0; m < models.Count; m++)
+            {
+                double truth = observed[m].TrueMetrics?.MeanIoU
+                    ?? throw new ArgumentException($"Image set '{set.Name}' has no masks: estimators are measured against labels.");
+                double val = calibration[m].Metrics.MeanIoU;
+                foreach (var estimator in fitted[m])
+                    rows.Add(new(m, set.Family, set.Name, estimator.Name, estimator.Estimate(observed[m].Sample).MeanIoU, truth, val));
+                if (models.Count >= 2)
+                    rows.Add(new(m, set.Family, set.Name, AgreementOnTheLine.Name,
+                        AgreementOnTheLine.Estimate(calibration, observed.Select(o => o.Sample).ToList(), m).MeanIoU, truth, val));
+            }
+            log?.Invoke($"{set.Family} / {set.Name}: true mIoU " +
+                string.Join(", ", observed.Select(o => $"{o.TrueMetrics!.MeanIoU:F3}")));
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// Mean absolute error of the estimated mIoU per family (rows) and estimator (columns), over its image sets and models,
+    /// with the family's mean true drop from validation; an estimator that loses to the naive baseline where the drop
+    /// exceeds 0.05 is marked "*".
+    /// </summary>
+    public static DataFrame Summary(IReadOnlyList<EstimateVsTruth> rows)
+    {
+        var estimators = rows.Select(r => r.Estimator).Distinct().ToList();
+        var families = rows.Select(r => r.Family).Distinct().ToList();
+        var columns = new List<DataFrameColumn>
+        {
+            new StringDataFrameColumn("Family", families),
+            new PrimitiveDataFrameColumn<int>("Sets", families.Select(f => rows.Where(r => r.Family == f).Select(r => r.Set).Distinct().Count())),
+            new PrimitiveDataFrameColumn<double>("Mean true drop", families.Select(f =>
+                Math.Round(rows.Where(r => r.Family == f && r.Estimator == "naive").Average(r => r.ValidationMeanIoU - r.True), 4))),
+        };
+        foreach (var estimator in estimators)
+            columns.Add(new StringDataFrameColumn(estimator, families.Select(f =>
+            {
+                double mae = MeanAbsoluteError(rows, f, estimator);
+                double drop = rows.Where(r => r.Family == f && r.Estimator == "naive").Average(r => r.ValidationMeanIoU - r.True);
+                bool loses = estimator != "naive" && drop > 0.05 && mae >= MeanAbsoluteError(rows, f, "naive");
+                return $"{mae:F4}{(loses ? "*" : "")}";
+            })));
+        return new DataFrame(columns);
+    }
+
+    public static double MeanAbsoluteError(IReadOnlyList<EstimateVsTruth> rows, string family, string estimator) =>
+        rows.Where(r => r.Family == family && r.Estimator == estimator).Select(r => r.AbsoluteError).DefaultIfEmpty(double.NaN).Average();
+
+    /// <summary>Every row as a table (for CSV).</summary>
+    public static DataFrame Table(IReadOnlyList<EstimateVsTruth> rows) => new(
+        new PrimitiveDataFrameColumn<int>("Model", rows.Select(r => r.Model)),
+        new StringDataFrameColumn("Family", rows.Select(r => r.Family)),
+        new StringDataFrameColumn("Set", rows.Select(r => r.Set)),
+        new StringDataFrameColumn("Estimator", rows.Select(r => r.Estimator)),
+        new PrimitiveDataFrameColumn<double>("Estimated", rows.Select(r => Math.Round(r.Estimated, 4))),
+        new PrimitiveDataFrameColumn<double>("True", rows.Select(r => Math.Round(r.True, 4))));
+}
