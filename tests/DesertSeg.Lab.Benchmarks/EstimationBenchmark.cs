@@ -33,7 +33,6 @@ public sealed class EstimationBenchmark : IBenchmark
             var models = studies.Select(s => s.Predictor("5")).ToList();
             var rows = EstimatorEvaluation.Run(models, data[FalconLayout.Val], EstimationFamilies.All(data, valCImages: valC),
                 Console.WriteLine);
-            foreach (var model in models) model.Dispose();
             string folder = Path.Combine(Workspace.Root, "report", "tables");
             var summary = EstimatorEvaluation.Summary(rows);
             Console.WriteLine(TableExport.ToMarkdown(summary, "Mean absolute error of the estimated mIoU"));

@@ -20,7 +20,7 @@ public static class LabelFreeTables
     public static DataFrame Estimates(Study study, string phase = "5")
     {
         var target = TargetDomain.Open(study.Data, study.Options.TargetFolder, study.Options.Transductive);
-        using var predictor = study.Predictor(phase);
+        var predictor = study.Predictor(phase);   // the study's own: it disposes it
         var estimate = TargetEstimation.Run(predictor, study.Data[FalconLayout.Val], target);
         double truth = study.Score(phase, FalconLayout.Test).Metrics.MeanIoU;
         return new DataFrame(
