@@ -10,11 +10,31 @@ public static class CommandGuard
     public const int Ok = 0;
     public const int Failed = 1;
 
+    /// <summary>
+    /// Cancelled by the first Ctrl+C: long work (training, scoring) stops at its next step, a run keeps its last complete
+    /// epoch (marked interrupted) and the same command resumes it. A second Ctrl+C ends the process at once.
+    /// </summary>
+    public static CancellationToken Cancellation => Interrupt.Value.Token;
+
+    private static readonly Lazy<CancellationTokenSource> Interrupt = new(() =>
+    {
+        var source = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            if (source.IsCancellationRequested) return;
+            e.Cancel = true;
+            Console.Error.WriteLine("stopping after the current step (Ctrl+C again to end at once)");
+            source.Cancel();
+        };
+        return source;
+    });
+
     public static int Run(Func<int> body)
     {
         try
         {
             NativeLibraries.EnsureLoaded();
+            _ = Cancellation;
             return body();
         }
         catch (NativeLibraryException e)
@@ -40,7 +60,8 @@ public static class CommandGuard
         }
         catch (OperationCanceledException)
         {
-            Error("cancelled.");
+            Error("stopped on request; finished work is kept (a run keeps its last complete epoch): " +
+                "run the same command again to resume.");
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("DESERTSEG_DEBUG") is null)
         {

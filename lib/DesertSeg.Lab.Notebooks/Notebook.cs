@@ -31,7 +31,9 @@ public static class Notebook
     /// (<paramref name="encoderWeights"/>: a torchvision ResNet checkpoint; null uses the built-in
     /// resnet18-imagenet at quick and smoke scale). The environment variables DESERTSEG_SCALE,
     /// DESERTSEG_DATA_PATH and DESERTSEG_ENCODER_WEIGHTS override the parameter cell (headless runs and tests);
-    /// DESERTSEG_FROM_SCRATCH=1 allows an encoder without ImageNet weights. Training prints one line per epoch.
+    /// DESERTSEG_FROM_SCRATCH=1 allows an encoder without ImageNet weights. Training shows a progress display that updates in
+    /// place (<see cref="CellProgress"/>); the cell's stop button stops training and scoring (a run resumes from its last
+    /// complete epoch when the cell runs again).
     /// </summary>
     /// <exception cref="Training.MissingEncoderWeightsException">Full scale without ImageNet weights: the message says how to get
     /// them.</exception>
@@ -50,8 +52,11 @@ public static class Notebook
         var data = Data.FalconDataset.Open(root);
         var options = new Training.TrainingOptions(Device: computeDevice, EncoderWeightsFile: encoderWeights,
             FromScratch: Env("DESERTSEG_FROM_SCRATCH") == "1");
-        var study = new Studies.Study(data, scale, options: options, observer: new Training.EpochLineObserver(Console.Out),
-            force: force, log: Console.Out);
+        // Training shows its progress in the running cell; the cell's stop button cancels whatever the study is doing.
+        var study = new Studies.Study(data, scale, options: options, observer: new CellProgress(), force: force, log: Console.Out)
+        {
+            CancellationSource = () => Microsoft.DotNet.Interactive.KernelInvocationContext.Current?.CancellationToken ?? CancellationToken.None,
+        };
         Console.WriteLine($"data: {data.Root} ({string.Join(", ", data.Splits.Select(s => $"{s.Name} {s.Count}"))}); scale: {scale}; " +
                           $"encoder weights: {study.CheckEncoderWeights()}");
         return study;

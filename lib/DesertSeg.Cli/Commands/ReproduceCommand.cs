@@ -58,7 +58,10 @@ public static class ReproduceCommand
             var store = r.GetValue(runs) is { } folder ? new RunStore(folder) : RunStore.Default;
             string report = r.GetValue(outDir) ?? Path.Combine(Workspace.Root, "report");
             var log = new TimedLog(clock);
-            using var study = new Study(dataset, r.GetValue(scale)!, store, options, new EpochLineObserver(log), r.GetValue(force), log);
+            using var study = new Study(dataset, r.GetValue(scale)!, store, options, new EpochLineObserver(log), r.GetValue(force), log)
+            {
+                CancellationSource = () => CommandGuard.Cancellation,
+            };
             study.CheckEncoderWeights();
             bool adaptation = !r.GetValue(noAdaptation);
             if (adaptation && options.TargetFolder is null && !Directory.Exists(TargetLayout.UnlabelledFolder(dataset.Root)))

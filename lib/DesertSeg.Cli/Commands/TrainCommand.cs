@@ -75,7 +75,7 @@ public static class TrainCommand
                 var run = store.Open(name);
                 // The run continues on the data it was trained on, unless told otherwise.
                 string? root = r.GetValue(data) ?? run.ReadDataset()?.Root;
-                return Train(runner => runner.Resume(run), new PhaseRunner(store, OpenData(root), options));
+                return Train(runner => runner.Resume(run, CommandGuard.Cancellation), new PhaseRunner(store, OpenData(root), options));
             }
             if (r.GetValue(phase) is not { } phaseText)
                 throw new ArgumentException("Give the phase to train (--phase 5) or the run to continue (--resume runs/NAME).");
@@ -95,7 +95,7 @@ public static class TrainCommand
                     "[yellow]Model selection on the TEST split (the original's behaviour): the resulting test scores are optimistic.[/]");
             }
             bool forced = r.GetValue(force);
-            return Train(runner => runner.Ensure(config, forced), new PhaseRunner(store, OpenData(r.GetValue(data)), options));
+            return Train(runner => runner.Ensure(config, forced, CommandGuard.Cancellation), new PhaseRunner(store, OpenData(r.GetValue(data)), options));
         }));
         return command;
     }

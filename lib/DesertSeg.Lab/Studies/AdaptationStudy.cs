@@ -37,8 +37,15 @@ public sealed class AdaptationStudy(Study study) : IDisposable
     public IReadOnlyList<LabMethod> AvailableMethods => AdaptationMethods.LineUp(study.Scale).Where(m => m.AvailableIn(this)).ToList();
 
     /// <summary>Every available method of the line-up, trained or adapted as needed, scored on test.</summary>
+    /// <remarks>Each method stops at the study's cancellation (<see cref="Study.CancellationSource"/>) or at
+    /// <paramref name="cancellation"/>; finished methods stay cached in their run folders.</remarks>
     public IReadOnlyList<AdaptationResult> All(CancellationToken cancellation = default) =>
-        AvailableMethods.Select(m => { cancellation.ThrowIfCancellationRequested(); return m.Produce(this); }).ToList();
+        AvailableMethods.Select(m =>
+        {
+            cancellation.ThrowIfCancellationRequested();
+            study.Cancellation.ThrowIfCancellationRequested();
+            return m.Produce(this);
+        }).ToList();
 
     /// <summary>One method of <see cref="AdaptationMethods.All"/>, by label.</summary>
     public AdaptationResult Result(string label) => AdaptationMethods.ByLabel(label).Produce(this);
@@ -80,7 +87,10 @@ public sealed class AdaptationStudy(Study study) : IDisposable
             });
         var options = study.Options with { TargetFolder = Target.Folder };
         var other = new Study(FalconDataset.Open(root), study.Scale, study.Store, options, study.Observer, log: study.Log,
-            seed: study.Seed);
+            seed: study.Seed)
+        {
+            CancellationSource = study.CancellationSource,
+        };
         return _environmentStudies[(k, heldOut)] = other;
     }
 
@@ -104,7 +114,7 @@ public sealed class AdaptationStudy(Study study) : IDisposable
         string file = Path.Combine(run.Directory.Path, "adapted", $"{method.Name}-{method.Key(Target.Fingerprint)}.safetensors");
         if (File.Exists(file)) return file;
         var (label, _) = TestTimeAdaptation.Adapt(run.Directory.BestCheckpoint, method, Target, file,
-            study.Device, study.Options.Transductive);
+            study.Device, study.Options.Transductive, study.Cancellation);
         study.Log.WriteLine($"{run.Config.Name}: {label} -> {file}");
         return file;
     }

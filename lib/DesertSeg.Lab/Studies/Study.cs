@@ -51,6 +51,15 @@ public sealed class Study : IDisposable
     /// <summary>The training seed of the study's runs.</summary>
     public int Seed { get; }
 
+    /// <summary>
+    /// Where the study's long calls (training, scoring) get their cancellation from, asked at each call: a notebook sets
+    /// it to the running cell's token, so that the cell's stop button stops the work (a trained epoch stays resumable).
+    /// </summary>
+    public Func<CancellationToken>? CancellationSource { get; set; }
+
+    /// <summary>The cancellation of the call being made now.</summary>
+    public CancellationToken Cancellation => CancellationSource?.Invoke() ?? CancellationToken.None;
+
     public FalconDataset Data { get; }
 
     /// <summary>Where the study's runs live.</summary>
@@ -112,7 +121,7 @@ public sealed class Study : IDisposable
         // Dependencies first, so that a forced study retrains Phase 3 before the phases built on it.
         if (PhaseRunner.DependencyOf(config) is { } dependency) Phase(dependency.Phase);
         bool force = _force && _forced.Add(phase);
-        var run = _runner.Ensure(config, force);
+        var run = _runner.Ensure(config, force, Cancellation);
         Log.WriteLine($"{config.Name}: {run.Outcome.ToString().ToLowerInvariant()} ({run.Directory.Path})");
         return _runs[phase] = run;
     }
@@ -154,13 +163,13 @@ public sealed class Study : IDisposable
         if (score is null)
         {
             if (predictor is not null)
-                score = SplitScorer.Score(predictor(), Data[split], options);
+                score = SplitScorer.Score(predictor(), Data[split], options, cancellation: Cancellation);
             else
             {
                 using var loaded = checkpoints.Count == 1
                     ? Inference.Predictor.Load(checkpoints[0], device: _device)
                     : Inference.Predictor.Ensemble(checkpoints, _device);
-                score = SplitScorer.Score(loaded, Data[split], options);
+                score = SplitScorer.Score(loaded, Data[split], options, cancellation: Cancellation);
             }
             ScoreCache.Write(cache, key, score);
             Log.WriteLine($"{Path.GetFileName(folder)}: scored {score.Label}: mIoU {score.Metrics.MeanIoU:F4}");

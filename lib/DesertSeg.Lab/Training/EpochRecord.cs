@@ -28,7 +28,8 @@ public sealed record EpochRecord(
 }
 
 /// <summary>A run's state on disk, rewritten after every epoch.</summary>
-public enum RunState { Running, Finished, Failed }
+/// <remarks>Interrupted: stopped on purpose (a notebook's stop button, Ctrl+C) after its last complete epoch; it resumes.</remarks>
+public enum RunState { Running, Finished, Failed, Interrupted }
 
 /// <summary>The summary a run folder keeps in status.json.</summary>
 public sealed record RunStatus(

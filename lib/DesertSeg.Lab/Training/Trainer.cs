@@ -102,47 +102,57 @@ public sealed class Trainer
         _observer.RunStarted(_run, _config, startEpoch, trainLoader.BatchesPerEpoch);
 
         var status = Status(RunState.Running, history, selector, null);
-        for (int epoch = startEpoch; epoch < _config.Epochs; epoch++)
+        try
         {
-            if (_options.StopAfterEpochs is { } stop && epoch >= stop) return status;
-            cancellation.ThrowIfCancellationRequested();
-            // Dropout draws from torch's generator: seeding it per epoch makes a resumed epoch identical.
-            random.manual_seed(SampleRandom.TorchSeed(_config.Seed, epoch));
-            bool frozen = optimizer.BeginEpoch(epoch);
-
-            var clock = Stopwatch.StartNew();
-            EpochLosses train;
-            try
+            for (int epoch = startEpoch; epoch < _config.Epochs; epoch++)
             {
-                train = epochs.Run(epoch, cancellation);
-            }
-            catch (TrainingDivergedException e)
-            {
-                _run.WriteStatus(Status(RunState.Failed, history, selector, e.Message));
-                throw;
-            }
-            var valSample = estimateSelection is null ? null : new Estimation.PixelSampler();
-            var val = ModelEvaluator.Evaluate(model, valLoader, device, loss, cancellation, valSample);
-            double? testMiou = testLoader is not null && selector.ScoresTestAfter(epoch)
-                ? ModelEvaluator.Evaluate(model, testLoader, device, cancellation: cancellation).Metrics.MeanIoU : null;
-            double? estimate = estimateSelection?.Estimate(model, valSample!.Build(), val.Metrics, device, cancellation);
-            bool best = selector.IsBest(history, val.Metrics.MeanIoU, testMiou, estimate);
-            var (encoderLr, decoderLr, headLr) = optimizer.LearningRates;
-            var record = new EpochRecord(epoch, train.Loss, train.CrossEntropy, train.Dice, val.MeanLoss ?? double.NaN,
-                val.Metrics.MeanIoU, val.Metrics.PixelAccuracy, val.Metrics.IoU, testMiou,
-                encoderLr, decoderLr, headLr, frozen, best, clock.Elapsed.TotalSeconds, train.Images / clock.Elapsed.TotalSeconds,
-                estimate);
-            history.Add(record);
+                if (_options.StopAfterEpochs is { } stop && epoch >= stop) return status;
+                cancellation.ThrowIfCancellationRequested();
+                // Dropout draws from torch's generator: seeding it per epoch makes a resumed epoch identical.
+                random.manual_seed(SampleRandom.TorchSeed(_config.Seed, epoch));
+                bool frozen = optimizer.BeginEpoch(epoch);
 
-            _run.SaveEpochState(model, optimizer, epoch, best, objectives is null ? null : objectives.Save);
-            _run.WriteHistory(history);
-            bool finished = selector.Stops(history);
-            status = Status(finished ? RunState.Finished : RunState.Running, history, selector, null);
-            _run.WriteStatus(status);
-            IO.NativeMemory.ReturnFreedMemoryToSystem();
-            tensorboard.Write(record);
-            _observer.EpochCompleted(record);
-            if (finished) break;
+                var clock = Stopwatch.StartNew();
+                EpochLosses train;
+                try
+                {
+                    train = epochs.Run(epoch, cancellation);
+                }
+                catch (TrainingDivergedException e)
+                {
+                    _run.WriteStatus(Status(RunState.Failed, history, selector, e.Message));
+                    throw;
+                }
+                var valSample = estimateSelection is null ? null : new Estimation.PixelSampler();
+                var val = ModelEvaluator.Evaluate(model, valLoader, device, loss, cancellation, valSample);
+                double? testMiou = testLoader is not null && selector.ScoresTestAfter(epoch)
+                    ? ModelEvaluator.Evaluate(model, testLoader, device, cancellation: cancellation).Metrics.MeanIoU : null;
+                double? estimate = estimateSelection?.Estimate(model, valSample!.Build(), val.Metrics, device, cancellation);
+                bool best = selector.IsBest(history, val.Metrics.MeanIoU, testMiou, estimate);
+                var (encoderLr, decoderLr, headLr) = optimizer.LearningRates;
+                var record = new EpochRecord(epoch, train.Loss, train.CrossEntropy, train.Dice, val.MeanLoss ?? double.NaN,
+                    val.Metrics.MeanIoU, val.Metrics.PixelAccuracy, val.Metrics.IoU, testMiou,
+                    encoderLr, decoderLr, headLr, frozen, best, clock.Elapsed.TotalSeconds, train.Images / clock.Elapsed.TotalSeconds,
+                    estimate);
+                history.Add(record);
+
+                _run.SaveEpochState(model, optimizer, epoch, best, objectives is null ? null : objectives.Save);
+                _run.WriteHistory(history);
+                bool finished = selector.Stops(history);
+                status = Status(finished ? RunState.Finished : RunState.Running, history, selector, null);
+                _run.WriteStatus(status);
+                IO.NativeMemory.ReturnFreedMemoryToSystem();
+                tensorboard.Write(record);
+                _observer.EpochCompleted(record);
+                if (finished) break;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped on purpose: the last complete epoch's state is on disk, and the next Train resumes from it.
+            _run.WriteStatus(Status(RunState.Interrupted, history, selector,
+                $"interrupted after {history.Count} complete epoch(s) of {_config.Epochs}; training it again resumes"));
+            throw;
         }
         return status;
     }

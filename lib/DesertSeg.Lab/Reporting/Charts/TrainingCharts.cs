@@ -18,6 +18,18 @@ public static class TrainingCharts
             ])
             .WithTitle(title).WithAxisTitles("Epoch", "0.5 CE + 0.5 Dice").WithSize(Width: 800, Height: 400);
 
+    /// <summary>A run as it trains: train and val loss and val mIoU per epoch on one axis (all between 0 and about 1.5).</summary>
+    public static GenericChart Progress(IReadOnlyList<EpochRecord> history, string title) =>
+        Chart.Combine([
+                Chart.Line<int, double, string>(history.Select(h => h.Epoch), history.Select(h => h.TrainLoss), Name: "train loss",
+                    ShowMarkers: true),
+                Chart.Line<int, double, string>(history.Select(h => h.Epoch), history.Select(h => h.ValLoss), Name: "val loss",
+                    ShowMarkers: true),
+                Chart.Line<int, double, string>(history.Select(h => h.Epoch), history.Select(h => h.ValMeanIoU), Name: "val mIoU",
+                    ShowMarkers: true, LineColor: Color.fromString("#2e8b57")),
+            ])
+            .WithTitle(title).WithAxisTitles("Epoch", "loss / mIoU").WithSize(Width: 800, Height: 380);
+
     /// <summary>Validation mIoU per epoch, with the test mIoU of the selected model as a dashed line (the domain gap).</summary>
     public static GenericChart MeanIoU(IReadOnlyList<EpochRecord> history, double? testMeanIoU = null, string title = "Validation mIoU")
     {
