@@ -21,9 +21,10 @@ public sealed record ReportOutput(string Folder, IReadOnlyList<string> Tables, I
 /// </summary>
 public sealed class ReportWriter(Study study, string folder)
 {
-    private readonly List<(string Title, string Name, string Note, DataFrame Frame)> _tables = [];
-    private readonly List<(string Title, string Name, string Note)> _figures = [];
-    private readonly List<(string Title, string Name, IReadOnlyList<GalleryItem> Items)> _galleries = [];
+    private readonly List<string> _tables = [];
+    private readonly List<string> _figures = [];
+    private readonly ReportPage _page = new("Off-road desert segmentation: the report, reproduced");
+    private bool _png;
 
     public string Folder { get; } = Path.GetFullPath(folder);
     private string TablesFolder => Path.Combine(Folder, "tables");
@@ -33,25 +34,29 @@ public sealed class ReportWriter(Study study, string folder)
     public static readonly string[] Phases = ["3", "2", "5", "4", "5-merge", "5-rocks8", "5-shuffle-gray", "5-ohem", "5-cutmix",
         LabelFreeTables.SelectionRun];
 
-    /// <param name="pngFigures">Also export every figure as PNG (needs a browser).</param>
+    /// <param name="pngFigures">Also export every figure as PNG (needs a browser); the page draws them either way.</param>
     /// <param name="adaptation">Include the domain-adaptation lab (beyond the report; trains its runs on first use).</param>
     public ReportOutput Write(bool pngFigures = true, bool adaptation = true)
     {
         Directory.CreateDirectory(TablesFolder);
         Directory.CreateDirectory(FiguresFolder);
         var log = study.Log;
+        _png = pngFigures;
 
         log.WriteLine("Auditing the data set (Table 1, Figures 2 and 3)");
         var audit = study.Audit();
+        _page.StartSection("The data", "Train and test come from two different deserts; the audit measures how (report section 1).");
         Table("Table 1: class distribution (% of labelled pixels)", "table1-class-distribution", StudyTables.Table1(study),
             "Measured on this data set; the report's columns are the real Falcon data set's.");
         Table("Data audit per split", "audit-summary", audit.SummaryFrame(),
             "Pairs, sizes, mask formats, unknown values, absent classes, mean RGB.");
         Table("Mean colour of each class", "class-colours", audit.ClassColorFrame(), "The geological difference of report 1.4, measured.");
-        Figure("Figure 2: RGB distributions (train solid, test dashed)", "figure2-rgb-histograms",
-            AuditCharts.RgbHistograms(audit), pngFigures);
-        Figure("Figure 3: class distribution per split", "figure3-class-distribution", AuditCharts.ClassDistribution(audit), pngFigures);
-        Figure("Mean colour of each class per split", "class-colours", AuditCharts.ClassColors(audit), pngFigures);
+        Figure("RGB distributions (train solid, test dashed)", "figure2-rgb-histograms", AuditCharts.RgbHistograms(audit),
+            "The test desert is darker and redder in every channel: the colour shift the report's section 1.4 describes.");
+        Figure("Class distribution per split", "figure3-class-distribution", AuditCharts.ClassDistribution(audit),
+            "Three classes are absent from test and Rocks is many times more common there: label shift on top of the colour shift.");
+        Figure("Mean colour of each class per split", "class-colours", AuditCharts.ClassColors(audit),
+            "The same class has another colour in the test desert, Rocks most of all.");
 
         foreach (var phase in Phases)
         {
@@ -60,23 +65,64 @@ public sealed class ReportWriter(Study study, string folder)
         }
 
         log.WriteLine("Scoring (native resolution) and benchmarking");
+        // Smoke scale checks the path: two timed repeats are enough there.
+        var bench = study.Bench("5", repeats: study.Scale == "smoke" ? 2 : 5);
+        var p5 = study.Phase("5").Directory.ReadHistory();
+        var val = study.Score("5", FalconLayout.Val);
+        var test = study.Score("5", FalconLayout.Test);
+        var testTta = study.Score("5", FalconLayout.Test, Study.Tta);
+        var p3Test = study.Score("3", FalconLayout.Test);
+        _page.StartSection("The phases",
+            "Phase 2 (square crops), Phase 3 (native aspect ratio, 10 classes) and Phase 5 (7 classes, absent classes ignored), " +
+            "trained in that order, each from the one before (report sections 3 to 5).");
+        Table("Table 6: final model", "table6-final-model", StudyTables.Table6(study, bench),
+            "Measured on this machine at this scale; the report used an RTX 5050 with bf16 at 512x896.");
+        Figure("Phase 5 training and validation loss", "figure5-loss", TrainingCharts.Loss(p5),
+            "Both losses fall together: the model does not overfit its own desert.");
+        Figure("Phase 5 validation mIoU, test mIoU dashed", "figure5-miou", TrainingCharts.MeanIoU(p5, test.Metrics.MeanIoU),
+            "The distance between the two lines is the domain gap; validation cannot see it.");
+        Figure("Learning rate per parameter group", "figure5-learning-rate", TrainingCharts.LearningRates(p5),
+            "Warm-up, the frozen encoder's first epochs, then the cosine decay, per group.");
+        Table("Table 7: per-class IoU, validation vs test", "table7-per-class-iou", StudyTables.Table7(study),
+            "Final (Phase 5) model; test with multi-scale TTA, as the report's Table 7.");
+        Figure("Per-class IoU, validation vs test", "figure6-val-vs-test", EvaluationCharts.ValTestIoU(val, testTta),
+            "Sky and landscape carry over to the test desert; Rocks collapses.");
+
+        _page.StartSection("Ablations", "What each change bought, and the ideas that did not help (report sections 6 and 7).");
         var table8 = StudyTables.Table8Rows(study);
         Table("Table 8: ablation — what improved what", "table8-ablation", StudyTables.Frame(table8),
             "Test scores at native resolution; 10-class rows with the test split's absent classes suppressed where marked.");
+        Figure("Ablation, measured vs report", "figure7-ablation",
+            TrainingCharts.Ablation(table8.Select(r => (r.Config, r.Test, r.ReportTest)).ToList()),
+            "Each configuration's test mIoU here beside the report's: the order of the steps is what should match.");
         Table("Table 2: strategies for the classes absent from test", "table2-absent-classes",
             StudyTables.Frame(StudyTables.Table2Rows(study)),
             "Merging maps Ground Clutter -> Landscape, Flowers -> Dry Grass, Logs -> Trees (the report names only Flowers -> Dry Grass).");
         Table("Table 9: failed domain-gap mitigations", "table9-failed-ideas", StudyTables.Frame(StudyTables.Table9Rows(study)),
             "OHEM follows MMSegmentation's OHEMPixelSampler on the CE term; CutMix follows Yun et al. on half the batches.");
-        // Smoke scale checks the path: two timed repeats are enough there.
-        var bench = study.Bench("5", repeats: study.Scale == "smoke" ? 2 : 5);
-        Table("Table 6: final model", "table6-final-model", StudyTables.Table6(study, bench),
-            "Measured on this machine at this scale; the report used an RTX 5050 with bf16 at 512x896.");
-        Table("Table 7: per-class IoU, validation vs test", "table7-per-class-iou", StudyTables.Table7(study),
-            "Final (Phase 5) model; test with multi-scale TTA, as the report's Table 7.");
         Table("Table 10: diminishing returns", "table10-diminishing-returns", StudyTables.Table10(study, bench),
             "Training hours are this machine's wall time for this scale; the TTA row is inference time over the test split.");
 
+        _page.StartSection("Failures", "Where the test desert's pixels go, and the images the model gets most and least right (report section 8).");
+        Figure("Confusion matrix: Phase 3 (10 classes) on test, no suppression", "confusion-phase3-test",
+            EvaluationCharts.ConfusionHeatmap(p3Test),
+            $"Test Rocks predicted as Ground Clutter: {FailureAnalysis.Share(p3Test, "Rocks", "Ground Clutter"):P0} " +
+            $"(report: {ReportedNumbers.TestRocksAsGroundClutter:P0}).");
+        Figure("Confusion matrix: Phase 5 (7 classes) on test, TTA", "confusion-phase5-test", EvaluationCharts.ConfusionHeatmap(testTta),
+            "With the absent classes gone, Rocks pixels go to the classes that remain most like them.");
+        Table("Where test Rocks pixels go (Phase 3, 10 classes, no suppression)", "rocks-phase3-test",
+            FailureAnalysis.WhereClassGoes(p3Test, "Rocks"),
+            "One row of the normalised confusion matrix.");
+        log.WriteLine("Failure and success examples (Figures 8 and 9)");
+        var predictor = study.Predictor("5");
+        Gallery("Worst test images (Phase 5, TTA)", "figure8-failures",
+            FailureAnalysis.Gallery(FailureAnalysis.Worst(testTta, 3), predictor, Study.Tta));
+        Gallery("Best test images (Phase 5, TTA)", "figure9-successes",
+            FailureAnalysis.Gallery(FailureAnalysis.Best(testTta, 3), predictor, Study.Tta));
+
+        _page.StartSection("Beyond the report",
+            "What the report could not do: estimate the score in the test desert without its labels, choose the epoch without the " +
+            "test set, and close the gap with domain adaptation, measured against a fair oracle.");
         log.WriteLine("Beyond the report: label-free estimates and selection without test labels");
         Table("How good is Phase 5 in the test desert, without its labels?", "label-free-estimates", LabelFreeTables.Estimates(study),
             "Each estimator is fitted on labelled val and reads the lab's unlabelled target images (disjoint from test); " +
@@ -84,47 +130,37 @@ public sealed class ReportWriter(Study study, string folder)
         Table("Choosing the epoch without test labels", "selection-comparison", LabelFreeTables.Selection(study),
             $"One run ({LabelFreeTables.SelectionRun}), its epoch chosen three ways; test mIoU at the model's input size, " +
             "recorded every epoch only to compare. The test row reads test labels (the report's selection): an upper bound.");
+        AdaptationResult? best = adaptation ? WriteAdaptation() : null;
 
-        var p5 = study.Phase("5").Directory.ReadHistory();
-        var testTta = study.Score("5", FalconLayout.Test, Study.Tta);
-        Figure("Figure 5a: Phase 5 training and validation loss", "figure5-loss", TrainingCharts.Loss(p5), pngFigures);
-        Figure("Figure 5b: Phase 5 validation mIoU, test mIoU dashed", "figure5-miou",
-            TrainingCharts.MeanIoU(p5, study.Score("5", FalconLayout.Test).Metrics.MeanIoU), pngFigures);
-        Figure("Figure 5c: learning rate per parameter group", "figure5-learning-rate", TrainingCharts.LearningRates(p5), pngFigures);
-        Figure("Figure 6: per-class IoU, validation vs test", "figure6-val-vs-test",
-            EvaluationCharts.ValTestIoU(study.Score("5", FalconLayout.Val), testTta), pngFigures);
-        Figure("Figure 7: ablation, measured vs report", "figure7-ablation",
-            TrainingCharts.Ablation(table8.Select(r => (r.Config, r.Test, r.ReportTest)).ToList()), pngFigures);
-        var p3Test = study.Score("3", FalconLayout.Test);
-        Figure("Confusion matrix: Phase 3 (10 classes) on test, no suppression", "confusion-phase3-test",
-            EvaluationCharts.ConfusionHeatmap(p3Test), pngFigures,
-            $"Test Rocks predicted as Ground Clutter: {FailureAnalysis.Share(p3Test, "Rocks", "Ground Clutter"):P0} " +
-            $"(report: {ReportedNumbers.TestRocksAsGroundClutter:P0}).");
-        Figure("Confusion matrix: Phase 5 (7 classes) on test, TTA", "confusion-phase5-test",
-            EvaluationCharts.ConfusionHeatmap(testTta), pngFigures);
-        Table("Where test Rocks pixels go (Phase 3, 10 classes, no suppression)", "rocks-phase3-test",
-            FailureAnalysis.WhereClassGoes(p3Test, "Rocks"),
-            "One row of the normalised confusion matrix.");
+        _page.Lede($"Scale {study.Scale} on {study.Data.Root} (data fingerprint {study.DatasetFingerprint}), " +
+            $"written {DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz}. Every measured number comes from the runs listed at the end; " +
+            "report columns are the original report's figures on the real Falcon data set. Scores are at native resolution " +
+            "(logits upsampled before argmax) unless a table says otherwise.");
+        _page.Summary(new("Validation mIoU (Phase 5)", $"{ReportedNumbers.Table6.ValMeanIoU:F4}", $"{val.Metrics.MeanIoU:F4}"));
+        _page.Summary(new("Test mIoU (Phase 5)", $"{ReportedNumbers.Table6.TestMeanIoU:F4}", $"{test.Metrics.MeanIoU:F4}"));
+        _page.Summary(new("Test mIoU with TTA", $"{ReportedNumbers.Table6.TestMeanIoUTta:F4}", $"{testTta.Metrics.MeanIoU:F4}"));
+        _page.Summary(new("Domain gap (val - test)", $"{ReportedNumbers.Table6.ValMeanIoU - ReportedNumbers.Table6.TestMeanIoU:F4}",
+            $"{val.Metrics.MeanIoU - test.Metrics.MeanIoU:F4}"));
+        _page.Summary(new("Test Rocks predicted as Ground Clutter (Phase 3)", $"{ReportedNumbers.TestRocksAsGroundClutter:P0}",
+            $"{FailureAnalysis.Share(p3Test, "Rocks", "Ground Clutter"):P0}"));
+        if (best is not null)
+            _page.Summary(new("Best domain-adaptation line (beyond the report)", "none built",
+                $"{best.Method}: test mIoU {best.Test.Metrics.MeanIoU:F4}"));
+        _page.Summary(new("Scale and data", "full: ResNet-101, 512x896, real Falcon",
+            $"{study.Scale}: {study.Config("5").Model.Encoder}, {study.Config("5").Height}x{study.Config("5").Width}, " +
+            Path.GetFileName(study.Data.Root.TrimEnd(Path.DirectorySeparatorChar))));
+        _page.Provenance(ProvenanceHtml());
 
-        log.WriteLine("Failure and success examples (Figures 8 and 9)");
-        var predictor = study.Predictor("5");
-        Gallery("Figure 8: worst test images (Phase 5, TTA)", "figure8-failures",
-            FailureAnalysis.Gallery(FailureAnalysis.Worst(testTta, 3), predictor, Study.Tta));
-        Gallery("Figure 9: best test images (Phase 5, TTA)", "figure9-successes",
-            FailureAnalysis.Gallery(FailureAnalysis.Best(testTta, 3), predictor, Study.Tta));
-
-        if (adaptation) WriteAdaptation(pngFigures);
         if (_pngs.Count > 0)
         {
             log.WriteLine($"Rendering {_pngs.Count} PNG figures");
             ChartImageExport.SaveMany(_pngs);
         }
-
         string index = Path.Combine(Folder, "index.html");
-        AtomicFile.WriteAllText(index, IndexHtml(pngFigures));
+        AtomicFile.WriteAllText(index, _page.Render());
         return new ReportOutput(Folder,
-            _tables.Select(t => Path.Combine(TablesFolder, t.Name + ".md")).ToList(),
-            _figures.Select(f => Path.Combine(FiguresFolder, f.Name + ".html")).ToList(), index);
+            _tables.Select(t => Path.Combine(TablesFolder, t + ".md")).ToList(),
+            _figures.Select(f => Path.Combine(FiguresFolder, f + ".html")).ToList(), index);
     }
 
     private readonly List<string> _adaptationRuns = [];
@@ -133,8 +169,9 @@ public sealed class ReportWriter(Study study, string folder)
     private int ValCImages => study.Scale == "smoke" ? 2 : 16;
     private readonly List<(GenericChart Chart, string Path, int Width, int Height)> _pngs = [];
 
-    /// <summary>Beyond the report: the domain-adaptation lab's table, per-class and gap-closed charts and a Rocks gallery.</summary>
-    private void WriteAdaptation(bool pngFigures)
+    /// <summary>Beyond the report: the domain-adaptation lab's table, per-class and gap-closed charts and a Rocks gallery;
+    /// returns the best line.</summary>
+    private AdaptationResult WriteAdaptation()
     {
         study.Log.WriteLine("Domain adaptation (beyond the report): source-only, each method, oracle");
         using var lab = new AdaptationStudy(study);
@@ -153,8 +190,10 @@ public sealed class ReportWriter(Study study, string folder)
             $"{(study.Options.Transductive ? " (TRANSDUCTIVE: overlap allowed)" : "")}. " +
             "Gap closed = (method - source) / (oracle - source). " +
             $"Best: {best.Method}, Rocks IoU {source.Test.IoU("Rocks"):F3} -> {best.Test.IoU("Rocks"):F3}.");
-        Figure("Domain adaptation: per-class test IoU", "adaptation-per-class", AdaptationCharts.PerClassIoU(results), pngFigures);
-        Figure("Domain adaptation: share of the gap closed", "adaptation-gap-closed", AdaptationCharts.GapClosed(results), pngFigures);
+        Figure("Domain adaptation: per-class test IoU", "adaptation-per-class", AdaptationCharts.PerClassIoU(results),
+            "Which classes each method moves: colour-level methods barely touch Rocks, whose problem is what the rocks are.");
+        Figure("Domain adaptation: share of the gap closed", "adaptation-gap-closed", AdaptationCharts.GapClosed(results),
+            "1 is as good as the oracle trained on labelled scenes of the test desert; below 0 the method hurts.");
         Gallery($"Test Rocks before and after: {source.Method} vs {best.Method}", "adaptation-rocks",
             RocksGallery.BeforeAfter(lab, source, best));
         study.Log.WriteLine("Corruption suite (val-C subset): source-only, AdaBN, TENT, self-training");
@@ -163,21 +202,25 @@ public sealed class ReportWriter(Study study, string folder)
             $"{ValCImages} val images corrupted by {string.Join(", ", LabRobustness.Corruptions)} at severity {LabRobustness.Severity}; " +
             "AdaBN re-estimates BatchNorm statistics on each corrupted set, TENT adapts online on it. " +
             "The full grid: desertseg robustness.");
+        return best;
     }
 
     private void Table(string title, string name, DataFrame frame, string note)
     {
         TableExport.SaveCsv(frame, Path.Combine(TablesFolder, name + ".csv"));
         TableExport.SaveMarkdown(frame, Path.Combine(TablesFolder, name + ".md"), title);
-        _tables.Add((title, name, note, frame));
+        _tables.Add(name);
+        _page.Table(title, name, note, frame);
     }
 
-    private void Figure(string title, string name, GenericChart chart, bool png, string note = "")
+    /// <param name="caption">One sentence: what to see in it.</param>
+    private void Figure(string title, string name, GenericChart chart, string caption)
     {
         ChartExport.SaveHtml(chart, Path.Combine(FiguresFolder, name + ".html"));
         // PNGs are rendered together at the end: one browser start for every figure.
-        if (png) _pngs.Add((chart, Path.Combine(FiguresFolder, name + ".png"), 900, 500));
-        _figures.Add((title, name, note));
+        if (_png) _pngs.Add((chart, Path.Combine(FiguresFolder, name + ".png"), 900, 500));
+        _figures.Add(name);
+        _page.Figure(title, name, caption, chart);
     }
 
     private void Gallery(string title, string name, IReadOnlyList<GalleryItem> items)
@@ -185,24 +228,13 @@ public sealed class ReportWriter(Study study, string folder)
         AtomicFile.WriteAllText(Path.Combine(FiguresFolder, name + ".html"), EvaluationCharts.GalleryPage(title, items));
         for (int i = 0; i < items.Count; i++)
             AtomicFile.WriteAllBytes(Path.Combine(FiguresFolder, $"{name}-{i + 1}.png"), items[i].ToPng());
-        _galleries.Add((title, name, items));
+        _page.Gallery(title, name, items.Select(i => (i.Id, i.Caption)).ToList());
     }
 
-    private string IndexHtml(bool png)
+    private string ProvenanceHtml()
     {
         string E(string s) => WebUtility.HtmlEncode(s);
-        var html = new StringBuilder();
-        html.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>DesertSeg.Lab report</title><style>")
-            .Append("body{font-family:sans-serif;max-width:1100px;margin:auto;padding:1em}table{border-collapse:collapse;margin:.5em 0}")
-            .Append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}")
-            .Append("figure{margin:1.5em 0}img{max-width:100%}.note{color:#555}</style></head><body>");
-        html.Append("<h1>Off-road desert segmentation: the report, reproduced</h1>");
-        html.Append($"<p>Scale <b>{E(study.Scale)}</b> on <code>{E(study.Data.Root)}</code> " +
-                $"(data fingerprint {E(study.DatasetFingerprint)}), written {DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz}. ")
-            .Append("Every <i>measured</i> number comes from the runs listed below; " +
-                "<i>report</i> columns are the original report's figures on the real Falcon data set. ")
-            .Append("Scores are at native resolution (logits upsampled before argmax) unless a table says otherwise.</p>");
-        html.Append("<h2>Runs</h2><ul>");
+        var html = new StringBuilder("<ul>");
         foreach (var phase in Phases)
         {
             var run = study.Phase(phase);
@@ -213,25 +245,6 @@ public sealed class ReportWriter(Study study, string folder)
                     $"<code>{E(run.Directory.Path)}</code></li>");
         }
         foreach (var line in _adaptationRuns) html.Append($"<li>Domain adaptation — {E(line)}</li>");
-        html.Append("</ul><h2>Tables</h2>");
-        foreach (var (title, name, note, frame) in _tables)
-            html.Append($"<h3>{E(title)}</h3><p class=\"note\">{E(note)} " +
-                    $"(<a href=\"tables/{name}.md\">md</a>, <a href=\"tables/{name}.csv\">csv</a>)</p>")
-                .Append(TableExport.ToHtml(frame));
-        html.Append("<h2>Figures</h2>");
-        foreach (var (title, name, note) in _figures)
-        {
-            html.Append($"<figure><figcaption><b>{E(title)}</b> <a href=\"figures/{name}.html\">interactive</a> {E(note)}</figcaption>");
-            if (png) html.Append($"<img src=\"figures/{name}.png\" alt=\"{E(title)}\"/>");
-            html.Append("</figure>");
-        }
-        foreach (var (title, name, items) in _galleries)
-        {
-            html.Append($"<h3>{E(title)}</h3>");
-            for (int i = 0; i < items.Count; i++)
-                html.Append($"<figure><img src=\"figures/{name}-{i + 1}.png\" alt=\"{E(items[i].Id)}\"/>" +
-                    $"<figcaption>{E(items[i].Caption)}</figcaption></figure>");
-        }
-        return html.Append("</body></html>").ToString();
+        return html.Append("</ul>").ToString();
     }
 }

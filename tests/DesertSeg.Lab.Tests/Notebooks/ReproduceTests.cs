@@ -15,6 +15,7 @@ public class ReproduceTests(SmokeStudyFixture fixture)
     [
         "table1-class-distribution", "table2-absent-classes", "table6-final-model", "table7-per-class-iou",
         "table8-ablation", "table9-failed-ideas", "table10-diminishing-returns", "adaptation-table", "adaptation-val-c",
+        "label-free-estimates", "selection-comparison",
     ];
 
     private static readonly string[] Figures =
@@ -25,6 +26,30 @@ public class ReproduceTests(SmokeStudyFixture fixture)
     ];
 
     private Reproduction Passes => fixture.Reproduction;
+
+    /// <summary>
+    /// The report page read as a person would, in headless Chromium: a summary first, sections in the report's order, every
+    /// chart drawn inline by the page's own plotly.js (no script error, a plot with a non-empty drawing area in each figure),
+    /// the runs at the end.
+    /// </summary>
+    [Fact]
+    public void ReportPageReadsLikeAPaper_AndDrawsEveryChartInABrowser()
+    {
+        Reporting.ChartImageExportTests.RequireBrowser();
+        Assert.True(Passes.First.ExitCode == 0, Passes.First.ToString());
+        string index = Path.Combine(Passes.FirstReport, "index.html");
+        string page = File.ReadAllText(index);
+        int Position(string text) => page.IndexOf(text, StringComparison.Ordinal) is var i and >= 0 ? i
+            : throw new Xunit.Sdk.XunitException($"index.html lacks '{text}'");
+        Assert.True(Position("<h2>Summary</h2>") < Position("1. The data") && Position("1. The data") < Position("2. The phases")
+            && Position("2. The phases") < Position("3. Ablations") && Position("3. Ablations") < Position("4. Failures")
+            && Position("4. Failures") < Position("5. Beyond the report") && Position("5. Beyond the report") < Position("<h2 id=\"provenance\">"));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(page, "window.__desertsegDefine = window.define"));
+
+        string dom = Reporting.ReportPageTests.RenderedDom(index);
+        Assert.Null(Reporting.ReportPageTests.ScriptErrors(dom));
+        foreach (var figure in Figures) Assert.True(Reporting.ReportPageTests.Drawn(dom, figure), $"{figure}: no drawn plot in the page");
+    }
 
     [Fact]
     public void WritesEveryTableAndFigure()
