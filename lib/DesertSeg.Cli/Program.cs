@@ -20,5 +20,6 @@ var root = new RootCommand("DesertSeg.Lab: off-road desert segmentation workspac
     AdaptCommand.Create(),
     RobustnessCommand.Create(),
     EstimateCommand.Create(),
+    SelfCheckCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -12,14 +12,14 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     private readonly ReLU relu;
     private readonly Conv2d conv2;
     private readonly BatchNorm2d bn2;
-    private readonly Sequential? downsample;
+    private readonly Downsample? downsample;
 
     /// <param name="inplanes">Input channels.</param>
     /// <param name="planes">Output channels.</param>
     /// <param name="stride">Stride of the first 3x3 conv (1 when dilated).</param>
     /// <param name="dilation">Dilation of both 3x3 convs; padding follows as smp patches it: (3/2)*dilation.</param>
     /// <param name="downsample">1x1 conv + BN on the identity path, or null.</param>
-    public BasicBlock(long inplanes, long planes, long stride, long dilation, Sequential? downsample) : base(nameof(BasicBlock))
+    public BasicBlock(long inplanes, long planes, long stride, long dilation, Downsample? downsample) : base(nameof(BasicBlock))
     {
         conv1 = nn.Conv2d(inplanes, planes, 3, stride: stride, padding: dilation, dilation: dilation, bias: false);
         bn1 = nn.BatchNorm2d(planes);

@@ -18,7 +18,7 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     private readonly Conv2d conv3;
     private readonly BatchNorm2d bn3;
     private readonly ReLU relu;
-    private readonly Sequential? downsample;
+    private readonly Downsample? downsample;
 
     /// <param name="inplanes">Input channels.</param>
     /// <param name="planes">Width of the 3x3 conv; output is planes * 4.</param>
@@ -26,7 +26,7 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     /// <param name="dilation">smp's output-stride patch sets dilation on every conv of layer4, the 1x1
     /// ones included (padding (k/2)*dilation = 0 for them, so they compute the same thing).</param>
     /// <param name="downsample">1x1 conv + BN on the identity path, or null.</param>
-    public Bottleneck(long inplanes, long planes, long stride, long dilation, Sequential? downsample) : base(nameof(Bottleneck))
+    public Bottleneck(long inplanes, long planes, long stride, long dilation, Downsample? downsample) : base(nameof(Bottleneck))
     {
         conv1 = nn.Conv2d(inplanes, planes, 1, dilation: dilation, bias: false);
         bn1 = nn.BatchNorm2d(planes);

@@ -62,13 +62,8 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor[]>
     {
         long convStride = dilation > 1 ? 1 : stride;
         long outChannels = planes * spec.Expansion;
-        Sequential? downsample = null;
-        if (stride != 1 || inplanes != outChannels)
-        {
-            downsample = nn.Sequential(
-                nn.Conv2d(inplanes, outChannels, 1, stride: convStride, dilation: dilation, bias: false),
-                nn.BatchNorm2d(outChannels));
-        }
+        Downsample? downsample = null;
+        if (stride != 1 || inplanes != outChannels) downsample = new Downsample(inplanes, outChannels, convStride, dilation);
         var layers = new List<nn.Module<Tensor, Tensor>> { MakeBlock(spec, inplanes, planes, convStride, dilation, downsample) };
         inplanes = outChannels;
         for (int i = 1; i < blocks; i++) layers.Add(MakeBlock(spec, inplanes, planes, 1, dilation, null));
@@ -76,7 +71,7 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor[]>
     }
 
     private static nn.Module<Tensor, Tensor> MakeBlock(ResNetSpec spec, long inplanes, long planes, long stride, long dilation,
-        Sequential? downsample) =>
+        Downsample? downsample) =>
         spec.Block == ResNetBlock.Basic
             ? new BasicBlock(inplanes, planes, stride, dilation, downsample)
             : new Bottleneck(inplanes, planes, stride, dilation, downsample);
