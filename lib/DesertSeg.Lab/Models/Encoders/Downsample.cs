@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace DesertSeg.Lab.Models.Encoders;
@@ -16,7 +17,10 @@ namespace DesertSeg.Lab.Models.Encoders;
 /// </summary>
 public sealed class Downsample : nn.Module<Tensor, Tensor>
 {
+    // Named as torchvision's Sequential names them, so that checkpoints keep their keys.
+    [ComponentName(Name = "0")]
     private readonly Conv2d _conv;
+    [ComponentName(Name = "1")]
     private readonly BatchNorm2d _norm;
     private readonly long _stride;
 
@@ -25,8 +29,7 @@ public sealed class Downsample : nn.Module<Tensor, Tensor>
         _stride = stride;
         _conv = nn.Conv2d(inChannels, outChannels, 1, stride: 1, dilation: dilation, bias: false);
         _norm = nn.BatchNorm2d(outChannels);
-        register_module("0", _conv);
-        register_module("1", _norm);
+        RegisterComponents();
     }
 
     public override Tensor forward(Tensor x)
