@@ -43,7 +43,9 @@ public sealed class CellProgress : ITrainingObserver
             _lines.RunStarted(run, config, startEpoch, stepsPerEpoch);
             return;
         }
-        string start = startEpoch > 0 ? $"resuming at epoch {startEpoch + 1} of {config.Epochs}" : $"{config.Epochs} epochs";
+        string start = startEpoch > 0
+            ? $"resuming at epoch {startEpoch + 1} of {config.Epochs}{(run.ResumeNote() is { } note ? $" ({note})" : "")}"
+            : $"{config.Epochs} epochs";
         _status = Kernel.display(Html($"{config.Name}: {config.Description}", $"{start}, {stepsPerEpoch} steps per epoch → {run.Path}"));
         if (_history.Count > 0) _chart = Kernel.display(Chart());
     }

@@ -146,6 +146,7 @@ public static class TrainCommand
             AnsiConsole.MarkupLineInterpolated(
                 $"[bold]{config.Name}[/]: {config.Description} ({config.Model.Encoder}, {config.Height}x{config.Width}, batch {
                     config.BatchSize}; encoder from {config.EncoderOrigin}) -> {run.Path}");
+            if (startEpoch > 0 && run.ResumeNote() is { } note) AnsiConsole.MarkupLineInterpolated($"[yellow]{config.Name}: {note}.[/]");
             _run = ctx.AddTask($"{config.Name}: epochs", maxValue: config.Epochs);
             _run.Value = startEpoch;
             _epoch = ctx.AddTask("epoch", maxValue: stepsPerEpoch);

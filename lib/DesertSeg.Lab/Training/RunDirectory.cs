@@ -55,6 +55,19 @@ public sealed class RunDirectory
 
     public DatasetInfo? ReadDataset() => ReadJson<DatasetInfo>(DatasetFile);
 
+    /// <summary>
+    /// Before a resumed run trains again: how its last training ended, in words (null for a new run). A run whose status still
+    /// says running ended without a word: the process was killed or died by a native signal; its last complete epoch is
+    /// on disk either way.
+    /// </summary>
+    public string? ResumeNote() => ReadStatus() switch
+    {
+        { State: RunState.Interrupted } s => $"it was stopped on request after {s.EpochsDone} epoch(s); resuming from there",
+        { State: RunState.Running } s => $"its last training ended without finishing or saying why after {s.EpochsDone} complete " +
+            "epoch(s) (the process was killed, or died by a native signal); resuming from its last complete epoch",
+        _ => null,
+    };
+
     /// <summary>Starts a fresh run folder (config, data set) — the caller has checked it is new or to be replaced.</summary>
     public void Initialise(RunConfig config, DatasetInfo dataset)
     {

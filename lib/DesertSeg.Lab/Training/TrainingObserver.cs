@@ -15,9 +15,12 @@ public interface ITrainingObserver
 /// <summary>An observer that prints one line per epoch to a writer.</summary>
 public sealed class EpochLineObserver(TextWriter writer) : ITrainingObserver
 {
-    public void RunStarted(RunDirectory run, RunConfig config, int startEpoch, int stepsPerEpoch) =>
+    public void RunStarted(RunDirectory run, RunConfig config, int startEpoch, int stepsPerEpoch)
+    {
         writer.WriteLine($"{config.Name}: {config.Description}; {config.Model.Encoder}, {config.Height}x{config.Width}, " +
                          $"{config.Epochs} epochs from epoch {startEpoch}, {stepsPerEpoch} steps/epoch -> {run.Path}");
+        if (startEpoch > 0 && run.ResumeNote() is { } note) writer.WriteLine($"{config.Name}: {note}.");
+    }
 
     public void EpochCompleted(EpochRecord r) => writer.WriteLine(EpochLine(r));
 

@@ -52,6 +52,8 @@ public class TrainCommandTests(TrainingFixture fixture)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("resumed and finished", result.Output);
+        // A run left "running" (killed, or a native signal) is said to have ended without a word.
+        Assert.Contains("ended without finishing or saying why after 1 complete epoch(s)", result.Output);
         Assert.Equal(RunState.Finished, run.ReadStatus()!.State);
         Assert.Equal([0, 1], run.ReadHistory().Select(h => h.Epoch));
     }
