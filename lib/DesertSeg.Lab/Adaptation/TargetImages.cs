@@ -74,11 +74,7 @@ public sealed class TargetImages
         for (int i = 0; i < files.Count; i++)
         {
             byte[] bytes = File.ReadAllBytes(files[i]);
-            using var decoded = bytes.Length == 0 ? new Mat() : Cv2.ImDecode(bytes, ImreadModes.Color);
-            if (decoded.Empty())
-                throw new DataFormatException(files[i], bytes.Length == 0
-                    ? "target image is an empty file (0 bytes)."
-                    : "target image does not decode (corrupt or not an image).");
+            using (var decoded = ImageFiles.Decode(files[i], bytes, ImreadModes.Color, refuseMasks: true)) { }
             hashes[i] = HashOf(bytes);
             hash.AppendData(bytes);
         }

@@ -13,10 +13,11 @@ public static class ImageFiles
     public static bool IsImageFile(string path) =>
         Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Reads an image as 8-bit RGB; a missing or undecodable file raises <see cref="DataFormatException"/>.</summary>
+    /// <summary>Reads an image as 8-bit RGB; a missing or undecodable file, or a 16-bit single-channel PNG (a mask, not a
+    /// photo), raises <see cref="DataFormatException"/>.</summary>
     public static RgbImage ReadRgb(string path)
     {
-        using var bgr = ReadMat(path, ImreadModes.Color);
+        using var bgr = ReadMat(path, ImreadModes.Color, refuseMasks: true);
         using var rgb = new Mat();
         Cv2.CvtColor(bgr, rgb, ColorConversionCodes.BGR2RGB);
         return new RgbImage(rgb.Width, rgb.Height, ToBytes(rgb));
@@ -58,25 +59,52 @@ public static class ImageFiles
     }
 
     /// <summary>Decodes a file; turns every way that can fail into a message naming the file.</summary>
-    internal static Mat ReadMat(string path, ImreadModes mode)
+    /// <param name="refuseMasks">Refuse a 16-bit single-channel PNG (where a colour image is expected, it is a mask).</param>
+    internal static Mat ReadMat(string path, ImreadModes mode, bool refuseMasks = false)
     {
         if (!File.Exists(path)) throw new DataFormatException(path, "file not found.");
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataFormatException(path, $"cannot be read ({e.Message}).", e);
+        }
+        return Decode(path, bytes, mode, refuseMasks);
+    }
+
+    /// <summary>
+    /// Decodes an image file's bytes (<paramref name="path"/> names it in errors): an empty file, a header that says zero
+    /// pixels or more than <see cref="ImageHeader.MaxPixels"/> (refused before anything is allocated for the pixels), a mask
+    /// where a colour image is expected, and bytes that do not decode each raise <see cref="DataFormatException"/>.
+    /// </summary>
+    public static Mat Decode(string path, byte[] bytes, ImreadModes mode, bool refuseMasks = false)
+    {
+        if (bytes.Length == 0) throw new DataFormatException(path, "the file is empty (0 bytes).");
+        if (ImageHeader.Read(bytes) is { } header)
+        {
+            if (header.Width <= 0 || header.Height <= 0)
+                throw new DataFormatException(path, $"its {header.Format} header says {header.Width}x{header.Height} pixels.");
+            if (header.Pixels > ImageHeader.MaxPixels)
+                throw new DataFormatException(path, $"is {header.Width}x{header.Height} pixels ({header.Pixels / 1e6:F0} megapixels); " +
+                    $"images up to {ImageHeader.MaxPixels / 1_000_000} megapixels are read: downscale it first.");
+            if (refuseMasks && header.LooksLikeMask)
+                throw new DataFormatException(path, "is a 16-bit single-channel PNG, the format of a Falcon mask, where a colour " +
+                    "image is expected (are Color_Images and Segmentation swapped?).");
+        }
         Mat mat;
         try
         {
             // Decoding from bytes (not Cv2.ImRead) keeps non-ASCII paths working on Windows too.
-            mat = Cv2.ImDecode(File.ReadAllBytes(path), mode);
+            mat = Cv2.ImDecode(bytes, mode);
         }
-        catch (Exception e) when (e is OpenCVException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is OpenCVException or ArgumentException)
         {
-            throw new DataFormatException(path, $"cannot be read as an image ({e.Message}).", e);
+            throw new DataFormatException(path, $"cannot be decoded as an image ({e.Message}).", e);
         }
         if (mat.Empty())
         {
             mat.Dispose();
-            long size = new FileInfo(path).Length;
-            throw new DataFormatException(path,
-                size == 0 ? "the file is empty." : $"cannot be decoded as an image ({size} bytes; corrupt or not a PNG/JPEG).");
+            throw new DataFormatException(path, $"cannot be decoded as an image ({bytes.Length} bytes; corrupt or not a PNG/JPEG).");
         }
         return mat;
     }

@@ -30,7 +30,7 @@ public class TargetImagesTests
         File.WriteAllBytes(corrupt, [0x89, 0x50, 0x4E, 0x47, 1, 2, 3]);
         var e3 = Assert.Throws<DataFormatException>(() => TargetImages.Open(folder));
         Assert.Contains(corrupt, e3.Message);
-        Assert.Contains("does not decode", e3.Message);
+        Assert.Contains("cannot be decoded as an image", e3.Message);
     }
 
     [Fact]
@@ -89,6 +89,6 @@ public class TargetImagesTests
         var e = Assert.Throws<DataFormatException>(() => TargetImages.Open(folder));
 
         Assert.Contains(empty, e.Message);
-        Assert.Contains("empty file", e.Message);
+        Assert.Contains("the file is empty (0 bytes)", e.Message);
     }
 }

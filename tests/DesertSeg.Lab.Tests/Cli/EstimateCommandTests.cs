@@ -52,7 +52,7 @@ public class EstimateCommandTests(TinyModel model) : IClassFixture<TinyModel>
         string broken = TestTimeAdaptationTests.WriteImages(dir, TargetEstimation.MinimumImages, "broken");
         string bad = Path.Combine(broken, "t003.png");
         File.WriteAllText(bad, "not an image");
-        AssertCleanFailure(Estimate(model.RunFolder, broken), bad, "does not decode");
+        AssertCleanFailure(Estimate(model.RunFolder, broken), bad, "cannot be decoded as an image");
 
         string fiveClasses = dir.Combine("five.safetensors");
         using (var five = Lab.Models.DeepLabV3Plus.Create(new Lab.Models.ModelConfig("resnet18", 5)))
