@@ -73,24 +73,41 @@ public static class ImageFiles
     }
 
     /// <summary>
+    /// Checks, without decoding pixels, what a file's bytes say: not empty, a PNG or JPEG header of a size that can be read,
+    /// not a mask where a colour image is expected. Commands that write one output per input check every input first, so
+    /// that a bad file found late does not leave half an output folder.
+    /// </summary>
+    public static void CheckHeader(string path, bool refuseMasks = true)
+    {
+        if (!File.Exists(path)) throw new DataFormatException(path, "file not found.");
+        byte[] bytes = File.ReadAllBytes(path);
+        if (bytes.Length > 0 && ImageHeader.Read(bytes) is null)
+            throw new DataFormatException(path, $"is not a PNG or JPEG file ({bytes.Length} bytes; its first bytes are neither signature).");
+        CheckSize(path, bytes, refuseMasks);
+    }
+
+    private static void CheckSize(string path, byte[] bytes, bool refuseMasks)
+    {
+        if (bytes.Length == 0) throw new DataFormatException(path, "the file is empty (0 bytes).");
+        if (ImageHeader.Read(bytes) is not { } header) return;
+        if (header.Width <= 0 || header.Height <= 0)
+            throw new DataFormatException(path, $"its {header.Format} header says {header.Width}x{header.Height} pixels.");
+        if (header.Pixels > ImageHeader.MaxPixels)
+            throw new DataFormatException(path, $"is {header.Width}x{header.Height} pixels ({header.Pixels / 1e6:F0} megapixels); " +
+                $"images up to {ImageHeader.MaxPixels / 1_000_000} megapixels are read: downscale it first.");
+        if (refuseMasks && header.LooksLikeMask)
+            throw new DataFormatException(path, "is a 16-bit single-channel PNG, the format of a Falcon mask, where a colour " +
+                "image is expected (are Color_Images and Segmentation swapped?).");
+    }
+
+    /// <summary>
     /// Decodes an image file's bytes (<paramref name="path"/> names it in errors): an empty file, a header that says zero
     /// pixels or more than <see cref="ImageHeader.MaxPixels"/> (refused before anything is allocated for the pixels), a mask
     /// where a colour image is expected, and bytes that do not decode each raise <see cref="DataFormatException"/>.
     /// </summary>
     public static Mat Decode(string path, byte[] bytes, ImreadModes mode, bool refuseMasks = false)
     {
-        if (bytes.Length == 0) throw new DataFormatException(path, "the file is empty (0 bytes).");
-        if (ImageHeader.Read(bytes) is { } header)
-        {
-            if (header.Width <= 0 || header.Height <= 0)
-                throw new DataFormatException(path, $"its {header.Format} header says {header.Width}x{header.Height} pixels.");
-            if (header.Pixels > ImageHeader.MaxPixels)
-                throw new DataFormatException(path, $"is {header.Width}x{header.Height} pixels ({header.Pixels / 1e6:F0} megapixels); " +
-                    $"images up to {ImageHeader.MaxPixels / 1_000_000} megapixels are read: downscale it first.");
-            if (refuseMasks && header.LooksLikeMask)
-                throw new DataFormatException(path, "is a 16-bit single-channel PNG, the format of a Falcon mask, where a colour " +
-                    "image is expected (are Color_Images and Segmentation swapped?).");
-        }
+        CheckSize(path, bytes, refuseMasks);
         Mat mat;
         try
         {

@@ -23,6 +23,8 @@ public static class PredictionWriter
         options ??= PredictionOptions.Plain;
         if (split.Count == 0) throw new DataFormatException(split.ImageFolder, $"split '{split.Name}' has no images to predict.");
         outputFolder = Path.GetFullPath(outputFolder);
+        // Every input is checked before the first output is written: a bad file found late leaves no half-written folder.
+        foreach (var pair in split.Pairs) ImageFiles.CheckHeader(pair.ImagePath);
         int comparisons = 0;
         for (int i = 0; i < split.Count; i++)
         {
