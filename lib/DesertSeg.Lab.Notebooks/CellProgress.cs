@@ -80,6 +80,36 @@ public sealed class CellProgress : ITrainingObserver
         else _chart.Update(Chart());
     }
 
+    /// <summary>
+    /// Progress of a call other than training (scoring, generation): one display in the running cell updated in place, at
+    /// most <see cref="UpdatesPerSecond"/> times a second and at the end; nothing outside a cell.
+    /// </summary>
+    public static IProgress<int>? Work(string what, int total)
+    {
+        if (!InCell || total <= 0) return null;
+        var clock = Stopwatch.StartNew();
+        long last = long.MinValue;
+        var shown = Kernel.display(Html(what, $"0 of {total}", 0));
+        // Reports arrive on the calling thread (not Progress<T>'s captured context), so the display updates as work goes.
+        // Generation reports from several threads at once: one update at a time.
+        var gate = new object();
+        return new Reporter(done =>
+        {
+            lock (gate)
+            {
+                long now = clock.ElapsedMilliseconds;
+                if (now - last < 1000 / UpdatesPerSecond && done < total) return;
+                last = now;
+                shown.Update(Html(what, $"{done} of {total} · elapsed {Clock(clock.Elapsed)}", (double)done / total));
+            }
+        });
+    }
+
+    private sealed class Reporter(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+
     private Plotly.NET.GenericChart Chart() =>
         TrainingCharts.Progress(_history, $"{_config!.Name}: loss and val mIoU per epoch");
 

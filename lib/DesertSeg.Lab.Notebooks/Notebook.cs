@@ -47,8 +47,13 @@ public static class Notebook
         scale = Env("DESERTSEG_SCALE") ?? scale;
         dataPath = Env("DESERTSEG_DATA_PATH") ?? dataPath;
         encoderWeights = Env("DESERTSEG_ENCODER_WEIGHTS") ?? encoderWeights;
-        string root = dataPath ?? Data.Synthetic.EmbeddedDataset.Ensure(
-            progress: new Progress<int>(n => { if (n % 32 == 0) Console.WriteLine($"generated {n} scenes"); }));
+        var spec = Data.Synthetic.SyntheticDatasetSpec.Default;
+        int scenes = spec.TrainCount + spec.ValCount + spec.TestCount + spec.TargetCount + spec.OracleCount + spec.OracleValCount;
+        var generation = dataPath is null && !Data.Synthetic.EmbeddedDataset.IsReady()
+            ? CellProgress.Work("generating the embedded data set (once)", scenes)
+            : null;
+        string root = dataPath ?? Data.Synthetic.EmbeddedDataset.Ensure(progress: generation
+            ?? new Progress<int>(n => { if (n % 32 == 0) Console.WriteLine($"generated {n} scenes"); }));
         var data = Data.FalconDataset.Open(root);
         var options = new Training.TrainingOptions(Device: computeDevice, EncoderWeightsFile: encoderWeights,
             FromScratch: Env("DESERTSEG_FROM_SCRATCH") == "1");
@@ -56,6 +61,7 @@ public static class Notebook
         var study = new Studies.Study(data, scale, options: options, observer: new CellProgress(), force: force, log: Console.Out)
         {
             CancellationSource = () => Microsoft.DotNet.Interactive.KernelInvocationContext.Current?.CancellationToken ?? CancellationToken.None,
+            ProgressSource = CellProgress.Work,
         };
         Console.WriteLine($"data: {data.Root} ({string.Join(", ", data.Splits.Select(s => $"{s.Name} {s.Count}"))}); scale: {scale}; " +
                           $"encoder weights: {study.CheckEncoderWeights()}");

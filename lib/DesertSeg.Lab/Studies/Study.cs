@@ -57,6 +57,12 @@ public sealed class Study : IDisposable
     /// </summary>
     public Func<CancellationToken>? CancellationSource { get; set; }
 
+    /// <summary>
+    /// Where long calls other than training (scoring) report how far they are: given what is done and how many items there
+    /// are, a progress sink (a notebook shows one display per call, updated in place); null reports nowhere.
+    /// </summary>
+    public Func<string, int, IProgress<int>?>? ProgressSource { get; set; }
+
     /// <summary>The cancellation of the call being made now.</summary>
     public CancellationToken Cancellation => CancellationSource?.Invoke() ?? CancellationToken.None;
 
@@ -163,19 +169,24 @@ public sealed class Study : IDisposable
         if (score is null)
         {
             if (predictor is not null)
-                score = SplitScorer.Score(predictor(), Data[split], options, cancellation: Cancellation);
+                score = SplitScorer.Score(predictor(), Data[split], options, Progress($"scoring {Path.GetFileName(folder)} on {split}", split, options.Limit),
+                    Cancellation);
             else
             {
                 using var loaded = checkpoints.Count == 1
                     ? Inference.Predictor.Load(checkpoints[0], device: _device)
                     : Inference.Predictor.Ensemble(checkpoints, _device);
-                score = SplitScorer.Score(loaded, Data[split], options, cancellation: Cancellation);
+                score = SplitScorer.Score(loaded, Data[split], options, Progress($"scoring {Path.GetFileName(folder)} on {split}", split, options.Limit),
+                    Cancellation);
             }
             ScoreCache.Write(cache, key, score);
             Log.WriteLine($"{Path.GetFileName(folder)}: scored {score.Label}: mIoU {score.Metrics.MeanIoU:F4}");
         }
         return _scores[memoryKey] = score;
     }
+
+    private IProgress<int>? Progress(string what, string split, int? limit) =>
+        ProgressSource?.Invoke(what, Math.Min(Data[split].Count, limit ?? int.MaxValue));
 
     /// <summary>Prediction with the original's TTA (0.75/1.0/1.25, flip).</summary>
     public static PredictionOptions Tta { get; } = new(TestTimeAugmentation.Original);

@@ -49,6 +49,11 @@ public class KernelTests(SmokeStudyFixture fixture)
         // Steps update the same display (no new output per step), at most a few times a second.
         Assert.Contains(updates, u => u.Values.Contains("step ") && u.Values.Contains("ETA"));
         Assert.Contains(events, e => e.Type is "DisplayedValueProduced" or "DisplayedValueUpdated" && e.Values.Contains("loss and val mIoU"));
+
+        // Scoring shows its own display, updated until every image is done.
+        var scoring = kernel.RunOk("lab.Score(\"5-kernel-progress\", \"val\").Metrics.MeanIoU", TimeSpan.FromMinutes(3));
+        Assert.Contains(scoring, e => e.Type == "DisplayedValueProduced" && e.Values.Contains("scoring phase5-kernel-progress"));
+        Assert.Contains(scoring, e => e.Type == "DisplayedValueUpdated" && e.Values.Contains("8 of 8"));
     }
 
     [Trait(Tier.Category, Tier.Slow)]
