@@ -23,36 +23,29 @@ public static class Probabilities
     }
 
     /// <summary>Each pixel's largest probability (the model's confidence in its prediction).</summary>
-    public static double[] Confidence(PixelSample sample, double temperature = 1)
+    public static double[] Confidence(PixelSample sample, double temperature = 1) => PerPixel(sample, temperature, p =>
     {
-        var q = Of(sample, temperature);
-        int c = sample.Classes;
-        var confidence = new double[sample.Count];
-        for (int i = 0; i < confidence.Length; i++)
-        {
-            double max = 0;
-            for (int k = 0; k < c; k++) max = Math.Max(max, q[i * c + k]);
-            confidence[i] = max;
-        }
-        return confidence;
-    }
+        double max = 0;
+        foreach (double v in p) max = Math.Max(max, v);
+        return max;
+    });
 
     /// <summary>Each pixel's negative entropy (in nats): 0 for a certain prediction, -ln C for a uniform one.</summary>
-    public static double[] NegativeEntropy(PixelSample sample, double temperature = 1)
+    public static double[] NegativeEntropy(PixelSample sample, double temperature = 1) => PerPixel(sample, temperature, p =>
+    {
+        double sum = 0;
+        foreach (double v in p) if (v > 0) sum += v * Math.Log(v);
+        return sum;
+    });
+
+    private delegate double RowScore(ReadOnlySpan<double> probabilities);
+
+    private static double[] PerPixel(PixelSample sample, double temperature, RowScore score)
     {
         var q = Of(sample, temperature);
         int c = sample.Classes;
-        var score = new double[sample.Count];
-        for (int i = 0; i < score.Length; i++)
-        {
-            double sum = 0;
-            for (int k = 0; k < c; k++)
-            {
-                double p = q[i * c + k];
-                if (p > 0) sum += p * Math.Log(p);
-            }
-            score[i] = sum;
-        }
-        return score;
+        var scores = new double[sample.Count];
+        for (int i = 0; i < scores.Length; i++) scores[i] = score(q.AsSpan(i * c, c));
+        return scores;
     }
 }
