@@ -96,6 +96,8 @@ public sealed record RunConfig(
         foreach (var name in new[] { nameof(InitCheckpoint), nameof(EncoderWeights), nameof(Target) })
             (key[name] as JsonObject)?.Remove("Name");
         WithoutUnset(key);
+        // Settings added after runs existed count only when set: their default must leave every earlier run's key as it was.
+        if (!RecordTest) key.Remove(nameof(RecordTest));
         key["ResultsVersion"] = ResultVersions.Training;
         string canonical = key.ToJsonString();
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..12].ToLowerInvariant();

@@ -66,3 +66,19 @@ public class RunKeyTests
         Assert.Contains("\"type\": \"MIC\"", config.ToJson());
     }
 }
+
+/// <summary>Run keys pinned: settings added to RunConfig after runs existed must not move the keys of the runs that exist.</summary>
+public class PinnedRunKeyTests
+{
+    /// <summary>
+    /// The key of the catalog's Phase 5 at quick scale, as every earlier version of the workspace computed it. If this fails,
+    /// every user's finished runs would be retrained: leave a new setting out of the key at its default (as
+    /// <see cref="RunConfig.RecordTest"/> is), or bump <see cref="ResultVersions.Training"/> when results really change.
+    /// </summary>
+    [Fact]
+    public void NewSettingsAtTheirDefaults_KeepEarlierRunKeys()
+    {
+        Assert.Equal("b9ddb81e535b", PhaseCatalog.Get("5", "quick").Fingerprint());
+        Assert.NotEqual(PhaseCatalog.Get("5", "quick").Fingerprint(), (PhaseCatalog.Get("5", "quick") with { RecordTest = true }).Fingerprint());
+    }
+}
