@@ -3,7 +3,6 @@ using System.Net;
 using DesertSeg.Lab.Reporting.Charts;
 using DesertSeg.Lab.Training;
 using Microsoft.DotNet.Interactive;
-using Microsoft.AspNetCore.Html;
 using Microsoft.DotNet.Interactive.Formatting;
 
 namespace DesertSeg.Lab.Notebooks;
@@ -115,13 +114,17 @@ public sealed class CellProgress : ITrainingObserver
 
     private static string Clock(TimeSpan t) => t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss") : t.ToString(@"m\:ss");
 
-    private static IHtmlContent Html(string title, string detail, double? fraction = null)
+    /// <summary>HTML the notebook's formatter writes as it is (registered in <see cref="Notebook.Setup"/>); a type of our own,
+    /// not ASP.NET's HtmlString, whose assembly version differs between kernels (dotnet-repl's and VS Code's).</summary>
+    public sealed record ProgressHtml(string Html);
+
+    private static ProgressHtml Html(string title, string detail, double? fraction = null)
     {
         string bar = fraction is { } f
             ? $"<div style=\"background:#eee;width:360px;height:8px;margin:3px 0\"><div style=\"background:#2e8b57;height:8px;" +
               $"width:{Math.Clamp(f, 0, 1) * 100:F1}%\"></div></div>"
             : "";
-        return new HtmlString($"<div class=\"desertseg-progress\"><b>{WebUtility.HtmlEncode(title)}</b>{bar}" +
+        return new ProgressHtml($"<div class=\"desertseg-progress\"><b>{WebUtility.HtmlEncode(title)}</b>{bar}" +
             $"<div style=\"font-family:monospace\">{WebUtility.HtmlEncode(detail)}</div></div>");
     }
 }

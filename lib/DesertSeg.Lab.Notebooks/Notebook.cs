@@ -76,6 +76,7 @@ public static class Notebook
         // Every notebook run from the top carries plotly.js in its first chart again.
         _plotlyLoaded = false;
         Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml(chart)), HtmlFormatter.MimeType);
+        Formatter.Register<CellProgress.ProgressHtml>((progress, writer) => writer.Write(progress.Html), HtmlFormatter.MimeType);
         Formatter.Register<DataFrame>((frame, writer) => writer.Write(TableExport.ToHtml(frame, maxRows: 100)), HtmlFormatter.MimeType);
         TorchSharp.torch.set_num_threads(System.Environment.ProcessorCount);
         Console.WriteLine(Environment());
