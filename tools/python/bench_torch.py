@@ -34,12 +34,16 @@ def train(enc, b, h, w, steps):
         t0 = time.perf_counter()
         opt.zero_grad()
         logits = model(x)
+        t1 = time.perf_counter()
         loss = 0.5 * F.cross_entropy(logits, y, weight=WEIGHTS, ignore_index=255) + 0.5 * dice(logits, y)
         loss.backward()
+        t2 = time.perf_counter()
         opt.step()
         if i:
-            times.append(time.perf_counter() - t0)
-    print(f"train {enc} b{b} {h}x{w}: {sum(times)/len(times):.2f} s/step (min {min(times):.2f})")
+            times.append((time.perf_counter() - t0, t1 - t0, t2 - t1))
+    n = len(times)
+    print(f"train {enc} b{b} {h}x{w}: {sum(t[0] for t in times)/n:.2f} s/step (min {min(t[0] for t in times):.2f}); "
+          f"forward {sum(t[1] for t in times)/n:.2f}, loss+backward {sum(t[2] for t in times)/n:.2f}")
 
 
 def infer(enc, h, w, runs, channels_last=False):
