@@ -35,7 +35,7 @@ public static class ModelEvaluator
                 var (x, y) = batch.ToTensors(device);
                 var logits = model.forward(x);
                 if (loss is not null) lossSum += loss.forward(logits, y).item<float>() * batch.Count;
-                confusion.Add(logits.argmax(1), y);
+                confusion.Add(Inference.ClassIndices.Of(logits), y);
                 sampler?.Add(logits, y);
                 images += batch.Count;
             }

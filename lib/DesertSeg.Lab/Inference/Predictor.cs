@@ -304,7 +304,7 @@ public sealed class Predictor : IDisposable
     {
         using var scope = NewDisposeScope();
         var masked = (suppression ?? AbsentClassSuppression.None).Apply(logits, Scheme);
-        return masked.argmax(1).to(ScalarType.Byte).cpu().data<byte>().ToArray();
+        return ClassIndices.Of(masked).to(ScalarType.Byte).cpu().data<byte>().ToArray();
     }
 
     public override string ToString() => Source + (Precision == InferencePrecision.Bf16 ? ", bf16" : "");

@@ -69,7 +69,7 @@ public static class SpeedBenchmark
             using var mode = inference_mode();
             using var scope = NewDisposeScope();
             var clock = Stopwatch.StartNew();
-            var prediction = predictor.InputLogits(input, tta).argmax(1);
+            var prediction = ClassIndices.Of(predictor.InputLogits(input, tta));
             // Reading the result back waits for an asynchronous device to finish.
             prediction.cpu();
             double ms = clock.Elapsed.TotalMilliseconds;
