@@ -15,7 +15,7 @@ public sealed class PixelSampler(int stride = PixelSampler.DefaultStride)
     public const int DefaultStride = 4;
 
     private readonly List<float> _logits = [];
-    private readonly List<byte>? _labels = [];
+    private readonly List<byte> _labels = [];
     private readonly List<int> _offsets = [0];
     private int? _classes;
     private bool? _labelled;
@@ -40,7 +40,7 @@ public sealed class PixelSampler(int stride = PixelSampler.DefaultStride)
         long perImage = grid.shape[1] * grid.shape[2];
         _logits.AddRange(grid.data<float>().ToArray());
         if (labels is not null)
-            _labels!.AddRange(labels[TensorIndex.Colon, rows, columns].contiguous().to(ScalarType.Byte).cpu().data<byte>().ToArray());
+            _labels.AddRange(labels[TensorIndex.Colon, rows, columns].contiguous().to(ScalarType.Byte).cpu().data<byte>().ToArray());
         for (int i = 0; i < n; i++) _offsets.Add(_offsets[^1] + (int)perImage);
     }
 
@@ -48,6 +48,6 @@ public sealed class PixelSampler(int stride = PixelSampler.DefaultStride)
     public PixelSample Build()
     {
         if (_classes is not { } classes) throw new InvalidOperationException("No images were sampled.");
-        return new PixelSample(classes, _logits.ToArray(), _labelled == true ? _labels!.ToArray() : null, _offsets.ToArray());
+        return new PixelSample(classes, _logits.ToArray(), _labelled == true ? _labels.ToArray() : null, _offsets.ToArray());
     }
 }

@@ -80,11 +80,28 @@ public static class ImageFiles
     public static void CheckHeader(string path, bool refuseMasks = true)
     {
         if (!File.Exists(path)) throw new DataFormatException(path, "file not found.");
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes;
+        long length;
+        try
+        {
+            // The header is in the first bytes (a JPEG's frame header after its EXIF block, which may be long): read the
+            // whole file only when the prefix does not hold it, so checking a folder does not read every image twice.
+            using var stream = File.OpenRead(path);
+            length = stream.Length;
+            bytes = new byte[(int)Math.Min(length, HeaderPrefix)];
+            stream.ReadExactly(bytes);
+            if (length > bytes.Length && ImageHeader.Read(bytes) is null) bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataFormatException(path, $"cannot be read ({e.Message}).", e);
+        }
         if (bytes.Length > 0 && ImageHeader.Read(bytes) is null)
-            throw new DataFormatException(path, $"is not a PNG or JPEG file ({bytes.Length} bytes; its first bytes are neither signature).");
+            throw new DataFormatException(path, $"is not a PNG or JPEG file ({length} bytes; its first bytes are neither signature).");
         CheckSize(path, bytes, refuseMasks);
     }
+
+    private const int HeaderPrefix = 64 * 1024;
 
     private static void CheckSize(string path, byte[] bytes, bool refuseMasks)
     {

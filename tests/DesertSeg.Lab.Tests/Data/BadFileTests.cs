@@ -51,6 +51,43 @@ public class BadFileTests
     }
 
     [Fact]
+    public void HeaderCheck_FindsAJpegFrameBehindALongExifBlock_AndRefusesAHugeOne()
+    {
+        using var dir = new TempFolder();
+        using var image = new Mat(30, 50, MatType.CV_8UC3, Scalar.All(90));
+        byte[] jpeg = image.ImEncode(".jpg");
+        // Two 60,000-byte APP1 segments after SOI push the frame header past the first 64 KiB the check reads first.
+        var padded = new List<byte>(jpeg[..2]);
+        for (int k = 0; k < 2; k++)
+        {
+            padded.AddRange([0xFF, 0xE1, 60000 >> 8, 60000 & 0xFF]);
+            padded.AddRange(new byte[60000 - 2]);
+        }
+        padded.AddRange(jpeg[2..]);
+        string path = dir.Combine("long-exif.jpg");
+        File.WriteAllBytes(path, padded.ToArray());
+
+        ImageFiles.CheckHeader(path);
+        Assert.Equal((50, 30), (ImageFiles.ReadRgb(path).Width, ImageFiles.ReadRgb(path).Height));
+
+        // The same block in front of a frame header that says 20000 x 20000: refused by name, not read as "not a JPEG".
+        int sof = FindFrame(padded);
+        padded[sof + 5] = 0x4E; padded[sof + 6] = 0x20; padded[sof + 7] = 0x4E; padded[sof + 8] = 0x20;
+        File.WriteAllBytes(path, padded.ToArray());
+        var error = Assert.Throws<DataFormatException>(() => ImageFiles.CheckHeader(path));
+        Assert.Contains("long-exif.jpg", error.Message);
+        Assert.Contains("20000x20000", error.Message);
+    }
+
+    /// <summary>Index of the first start-of-frame marker (baseline or progressive) of a JPEG.</summary>
+    private static int FindFrame(List<byte> bytes)
+    {
+        for (int k = 2; k + 1 < bytes.Count; k++)
+            if (bytes[k] == 0xFF && bytes[k + 1] is 0xC0 or 0xC2) return k;
+        throw new InvalidOperationException("no frame header");
+    }
+
+    [Fact]
     public void ImageReader_NamesTheFileAndTheProblem()
     {
         using var dir = new TempFolder();
