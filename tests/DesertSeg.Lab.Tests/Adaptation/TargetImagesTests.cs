@@ -91,4 +91,29 @@ public class TargetImagesTests
         Assert.Contains(empty, e.Message);
         Assert.Contains("the file is empty (0 bytes)", e.Message);
     }
+
+    [Fact]
+    public void AResizedImageIsDecodedOncePerSize_TheSecondReadComesFromMemory()
+    {
+        using var dir = new TempFolder();
+        string file = dir.Combine("a.png");
+        using (var source = new Mat(40, 60, MatType.CV_8UC3))
+        {
+            Cv2.Randu(source, Scalar.All(0), Scalar.All(255));
+            Cv2.ImWrite(file, source);
+        }
+        var target = TargetImages.Open(dir.Path);
+        using var first = target.ReadRgb(0, 20, 30);
+        byte[] expected = new byte[20 * 30 * 3];
+        System.Runtime.InteropServices.Marshal.Copy(first.Data, expected, 0, expected.Length);
+
+        // Without the file, the size read before still comes back (from memory, the same bytes); another size needs the file.
+        File.Delete(file);
+        using var second = target.ReadRgb(0, 20, 30);
+        byte[] got = new byte[expected.Length];
+        System.Runtime.InteropServices.Marshal.Copy(second.Data, got, 0, got.Length);
+        Assert.Equal(expected, got);
+        var e = Assert.Throws<DataFormatException>(() => target.ReadRgb(0, 10, 15));
+        Assert.Contains("a.png", e.Message);
+    }
 }

@@ -19,7 +19,11 @@ public sealed class SegmentationDataset
         Split = split.RequireComplete();
         Scheme = scheme;
         Pipeline = pipeline;
+        // Two schemes that remap alike share decoded masks; a scheme's name alone might not say how it remaps.
+        _schemeKey = $"{scheme.Name}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(scheme.LookUpTable))[..16]}";
     }
+
+    private readonly string _schemeKey;
 
     public DataSplit Split { get; }
     public ClassScheme Scheme { get; }
@@ -54,18 +58,22 @@ public sealed class SegmentationDataset
     {
         var pair = this[index];
         long start = Stopwatch.GetTimestamp();
-        var rgb = ReadRgb(pair.ImagePath);
-        long imageDone = Stopwatch.GetTimestamp();
-        Mat indices;
-        try
+        long imageDone = start;
+        var (rgb, indices) = DecodedPairCache.Get(pair, _schemeKey, () =>
         {
-            indices = ReadIndexMask(pair.MaskPath!, rgb.Size());
-        }
-        catch
-        {
-            rgb.Dispose();
-            throw;
-        }
+            var decoded = ReadRgb(pair.ImagePath);
+            imageDone = Stopwatch.GetTimestamp();
+            try
+            {
+                return (decoded, ReadIndexMask(pair.MaskPath!, decoded.Size()));
+            }
+            catch
+            {
+                decoded.Dispose();
+                throw;
+            }
+        });
+        if (imageDone == start) imageDone = Stopwatch.GetTimestamp(); // held in memory: both "decodes" were the copy
         long maskDone = Stopwatch.GetTimestamp();
 
         using var sample = new AugmentedSample(rgb, indices, new Size(Width, Height));
