@@ -44,17 +44,11 @@ public static class ImageSetObserver
         int batchSize = 4, CancellationToken cancellation = default)
     {
         if (items.Count == 0) throw new ArgumentException($"'{name}' has no images to observe.");
-        if (batchSize < 1) throw new ArgumentException($"Batch size must be positive, got {batchSize}.");
         var scheme = predictor.Scheme;
         var sampler = new PixelSampler();
         ConfusionMatrix? truth = null;
-        Task<(RgbImage Image, RawMask? Mask)[]> Read(int start) => Task.Run(() => items.Skip(start).Take(batchSize).Select(f => f()).ToArray());
-        var next = Read(0);
-        for (int start = 0; start < items.Count; start += batchSize)
+        foreach (var (_, batch) in PrefetchedBatches.Of(items.Count, i => items[i](), batchSize, cancellation))
         {
-            cancellation.ThrowIfCancellationRequested();
-            var batch = next.GetAwaiter().GetResult();
-            if (start + batchSize < items.Count) next = Read(start + batchSize);
             using var mode = inference_mode();
             using var scope = NewDisposeScope();
             var logits = predictor.InputLogits(cat(batch.Select(b => predictor.Preprocess(b.Image)).ToList(), 0));

@@ -36,14 +36,8 @@ public static class SplitScorer
 
         if (options.BatchSize < 1) throw new ArgumentException($"Batch size must be positive, got {options.BatchSize}.");
         // Decoding the next batch of pairs overlaps the model's work on the current one.
-        Task<(RgbImage Image, RawMask Mask)[]> Read(int start) => Task.Run(() =>
-            split.Pairs.Skip(start).Take(options.BatchSize).Select(ReadPair).ToArray());
-        var next = Read(0);
-        for (int start = 0; start < split.Count; start += options.BatchSize)
+        foreach (var (start, batch) in PrefetchedBatches.Of(split.Count, i => ReadPair(split.Pairs[i]), options.BatchSize, cancellation))
         {
-            cancellation.ThrowIfCancellationRequested();
-            var batch = next.GetAwaiter().GetResult();
-            if (start + options.BatchSize < split.Count) next = Read(start + options.BatchSize);
             var sizes = batch.Select(b => options.Protocol == ScoringProtocol.Native
                 ? (b.Image.Height, b.Image.Width)
                 : (predictor.Height, predictor.Width)).ToList();
