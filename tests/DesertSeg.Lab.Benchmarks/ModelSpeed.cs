@@ -17,7 +17,7 @@ public sealed class ModelSpeed : IBenchmark
 
     public void Run(string[] args)
     {
-        set_num_threads(2);
+        set_num_threads(Environment.GetEnvironmentVariable("DESERTSEG_BENCH_THREADS") is { } t ? int.Parse(t) : 2);
         Console.WriteLine($"threads {get_num_threads()}");
         Train("resnet18", 8, 144, 256, steps: 4);
         Train("resnet101", 2, 256, 448, steps: 3);

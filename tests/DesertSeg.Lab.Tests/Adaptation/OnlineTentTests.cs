@@ -37,7 +37,7 @@ public class OnlineTentTests
             foreach (var (r, a) in reference.parameters().Zip(adapted.parameters())) r.copy_(a);
             foreach (var (r, a) in reference.buffers().Zip(adapted.buffers())) r.copy_(a);
         }
-        foreach (var bn in reference.modules().OfType<BatchNorm2d>()) bn.train(); // batch statistics, nothing adapted
+        foreach (var bn in reference.modules().OfType<BatchNorm>()) bn.train(); // batch statistics, nothing adapted
         using var first = Batch(1);
         using var second = Batch(2);
         var before = Parameters(adapted);
@@ -49,7 +49,7 @@ public class OnlineTentTests
             Assert.True(allclose(predicted, expected, rtol: 1e-4, atol: 1e-5), "the first batch must be predicted before the update");
 
         var after = Parameters(adapted);
-        var bnNames = adapted.named_modules().Where(m => m.module is BatchNorm2d).Select(m => m.name).ToHashSet();
+        var bnNames = adapted.named_modules().Where(m => m.module is BatchNorm).Select(m => m.name).ToHashSet();
         bool IsAffine(string name) => bnNames.Contains(name[..name.LastIndexOf('.')]);
         var changed = before.Keys.Where(k => !before[k].SequenceEqual(after[k])).ToList();
         Assert.NotEmpty(changed);

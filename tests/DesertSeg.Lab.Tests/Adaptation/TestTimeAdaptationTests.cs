@@ -41,7 +41,7 @@ public class TestTimeAdaptationTests
 
     private static bool IsBatchNormAffine(DeepLabV3Plus model, string key)
     {
-        var bnNames = model.named_modules().Where(m => m.module is BatchNorm2d).Select(m => m.name).ToHashSet();
+        var bnNames = model.named_modules().Where(m => m.module is BatchNorm).Select(m => m.name).ToHashSet();
         if (!key.StartsWith("param ")) return false;
         string name = key["param ".Length..];
         int dot = name.LastIndexOf('.');

@@ -14,14 +14,14 @@ public sealed class Aspp : nn.Module<Tensor, Tensor>
     public Aspp(long inChannels, long outChannels, AtrousRates rates) : base(nameof(Aspp))
     {
         convs = nn.ModuleList<nn.Module<Tensor, Tensor>>(
-            nn.Sequential(nn.Conv2d(inChannels, outChannels, 1, bias: false), nn.BatchNorm2d(outChannels), nn.ReLU()),
+            nn.Sequential(nn.Conv2d(inChannels, outChannels, 1, bias: false), new BatchNorm2dLayer(outChannels), nn.ReLU()),
             SeparableBranch(inChannels, outChannels, rates.Low),
             SeparableBranch(inChannels, outChannels, rates.Mid),
             SeparableBranch(inChannels, outChannels, rates.High),
             new AsppPooling(inChannels, outChannels));
         project = nn.Sequential(
             nn.Conv2d(5 * outChannels, outChannels, 1, bias: false),
-            nn.BatchNorm2d(outChannels),
+            new BatchNorm2dLayer(outChannels),
             nn.ReLU(),
             nn.Dropout(0.5));
         RegisterComponents();
@@ -31,7 +31,7 @@ public sealed class Aspp : nn.Module<Tensor, Tensor>
     private static Sequential SeparableBranch(long inChannels, long outChannels, int rate) =>
         nn.Sequential(
             new SeparableConv2d(inChannels, outChannels, 3, padding: rate, dilation: rate, bias: false),
-            nn.BatchNorm2d(outChannels),
+            new BatchNorm2dLayer(outChannels),
             nn.ReLU());
 
     public override Tensor forward(Tensor x)

@@ -12,14 +12,14 @@ public sealed class AsppPooling : nn.Module<Tensor, Tensor>
 {
     private readonly AdaptiveAvgPool2d pool;
     private readonly Conv2d conv;
-    private readonly BatchNorm2d bn;
+    private readonly BatchNorm bn;
     private readonly ReLU relu;
 
     public AsppPooling(long inChannels, long outChannels) : base(nameof(AsppPooling))
     {
         pool = nn.AdaptiveAvgPool2d(1);
         conv = nn.Conv2d(inChannels, outChannels, 1, bias: false);
-        bn = nn.BatchNorm2d(outChannels);
+        bn = new BatchNorm2dLayer(outChannels);
         relu = nn.ReLU();
         register_module("0", pool);
         register_module("1", conv);

@@ -30,15 +30,15 @@ public sealed class DeepLabV3PlusDecoder : nn.Module<Tensor[], Tensor>
         aspp = nn.Sequential(
             new Aspp(encoderChannels[^1], outChannels, rates),
             new SeparableConv2d(outChannels, outChannels, 3, padding: 1, bias: false),
-            nn.BatchNorm2d(outChannels),
+            new BatchNorm2dLayer(outChannels),
             nn.ReLU());
         block1 = nn.Sequential(
             nn.Conv2d(encoderChannels[^4], HighResChannels, 1, bias: false),
-            nn.BatchNorm2d(HighResChannels),
+            new BatchNorm2dLayer(HighResChannels),
             nn.ReLU());
         block2 = nn.Sequential(
             new SeparableConv2d(HighResChannels + outChannels, outChannels, 3, padding: 1, bias: false),
-            nn.BatchNorm2d(outChannels),
+            new BatchNorm2dLayer(outChannels),
             nn.ReLU());
         RegisterComponents();
     }

@@ -8,10 +8,10 @@ namespace DesertSeg.Lab.Models.Encoders;
 public sealed class BasicBlock : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly BatchNorm bn1;
     private readonly ReLU relu;
     private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly BatchNorm bn2;
     private readonly Downsample? downsample;
 
     /// <param name="inplanes">Input channels.</param>
@@ -22,10 +22,10 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     public BasicBlock(long inplanes, long planes, long stride, long dilation, Downsample? downsample) : base(nameof(BasicBlock))
     {
         conv1 = nn.Conv2d(inplanes, planes, 3, stride: stride, padding: dilation, dilation: dilation, bias: false);
-        bn1 = nn.BatchNorm2d(planes);
+        bn1 = new BatchNorm2dLayer(planes);
         relu = nn.ReLU(inplace: true);
         conv2 = nn.Conv2d(planes, planes, 3, stride: 1, padding: dilation, dilation: dilation, bias: false);
-        bn2 = nn.BatchNorm2d(planes);
+        bn2 = new BatchNorm2dLayer(planes);
         this.downsample = downsample;
         RegisterComponents();
     }

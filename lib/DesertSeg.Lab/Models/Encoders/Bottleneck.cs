@@ -12,11 +12,11 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     public const int Expansion = 4;
 
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly BatchNorm bn1;
     private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly BatchNorm bn2;
     private readonly Conv2d conv3;
-    private readonly BatchNorm2d bn3;
+    private readonly BatchNorm bn3;
     private readonly ReLU relu;
     private readonly Downsample? downsample;
 
@@ -29,11 +29,11 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     public Bottleneck(long inplanes, long planes, long stride, long dilation, Downsample? downsample) : base(nameof(Bottleneck))
     {
         conv1 = nn.Conv2d(inplanes, planes, 1, dilation: dilation, bias: false);
-        bn1 = nn.BatchNorm2d(planes);
+        bn1 = new BatchNorm2dLayer(planes);
         conv2 = nn.Conv2d(planes, planes, 3, stride: stride, padding: dilation, dilation: dilation, bias: false);
-        bn2 = nn.BatchNorm2d(planes);
+        bn2 = new BatchNorm2dLayer(planes);
         conv3 = nn.Conv2d(planes, planes * Expansion, 1, dilation: dilation, bias: false);
-        bn3 = nn.BatchNorm2d(planes * Expansion);
+        bn3 = new BatchNorm2dLayer(planes * Expansion);
         relu = nn.ReLU(inplace: true);
         this.downsample = downsample;
         RegisterComponents();

@@ -21,14 +21,14 @@ public sealed class Downsample : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "0")]
     private readonly Conv2d _conv;
     [ComponentName(Name = "1")]
-    private readonly BatchNorm2d _norm;
+    private readonly BatchNorm _norm;
     private readonly long _stride;
 
     public Downsample(long inChannels, long outChannels, long stride, long dilation) : base(nameof(Downsample))
     {
         _stride = stride;
         _conv = nn.Conv2d(inChannels, outChannels, 1, stride: 1, dilation: dilation, bias: false);
-        _norm = nn.BatchNorm2d(outChannels);
+        _norm = new BatchNorm2dLayer(outChannels);
         RegisterComponents();
     }
 

@@ -15,7 +15,7 @@ namespace DesertSeg.Lab.Models.Encoders;
 public sealed class ResNetEncoder : nn.Module<Tensor, Tensor[]>
 {
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly BatchNorm bn1;
     private readonly ReLU relu;
     private readonly MaxPool2d maxpool;
     private readonly Sequential layer1;
@@ -43,7 +43,7 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor[]>
         Spec = spec;
         OutputStride = outputStride;
         conv1 = nn.Conv2d(3, 64, 7, stride: 2, padding: 3, bias: false);
-        bn1 = nn.BatchNorm2d(64);
+        bn1 = new BatchNorm2dLayer(64);
         relu = nn.ReLU(inplace: true);
         maxpool = nn.MaxPool2d(3, stride: 2, padding: 1);
         long inplanes = 64;
@@ -88,7 +88,7 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor[]>
                 case Conv2d conv:
                     nn.init.kaiming_normal_(conv.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
                     break;
-                case BatchNorm2d bn:
+                case BatchNorm bn:
                     nn.init.ones_(bn.weight);
                     nn.init.zeros_(bn.bias);
                     break;
