@@ -65,7 +65,8 @@ public static class CommandGuard
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("DESERTSEG_DEBUG") is null)
         {
-            Error($"unexpected {e.GetType().Name}: {NativeLibraryException.Reason(e)} (set DESERTSEG_DEBUG=1 to see where it happened)");
+            Error($"unexpected {e.GetType().Name}: {NativeLibraryException.Reason(e)}. Finished work is kept (a training keeps its " +
+                "last complete epoch): run the same command again to resume; set DESERTSEG_DEBUG=1 to see where it happened.");
         }
         return Failed;
     }

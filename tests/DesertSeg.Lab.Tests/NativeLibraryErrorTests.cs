@@ -20,4 +20,14 @@ public class NativeLibraryErrorTests
 
     [Fact]
     public void TheNativeLibrariesOfThisMachineLoad() => NativeLibraries.EnsureLoaded();
+
+    [Fact]
+    public void LibTorchErrorsKeepTheirReason_WithoutTheCppBacktrace()
+    {
+        using var counts = TorchSharp.torch.zeros(2, TorchSharp.torch.ScalarType.Int64);
+        var error = Assert.ThrowsAny<Exception>(() => counts.add_(1, 0.5));
+        Assert.Contains("frame #", error.Message); // what LibTorch says
+        Assert.Equal("For integral input tensors, argument alpha must not be a floating point number.",
+            DesertSeg.Lab.IO.NativeLibraryException.Reason(error));
+    }
 }

@@ -21,7 +21,11 @@ public sealed class NativeLibraryException(string library, Exception cause)
         while (e is TypeInitializationException or System.Reflection.TargetInvocationException or AggregateException
             && e.InnerException is not null)
             e = e.InnerException!;
-        return e.Message;
+        // LibTorch appends its C++ backtrace ("Exception raised from ... frame #0: ...") to the message: keep the reason.
+        string message = e.Message;
+        int backtrace = message.IndexOf("Exception raised from", StringComparison.Ordinal);
+        if (backtrace > 0) message = message[..backtrace];
+        return message.Trim().Split('\n')[0].Trim();
     }
 }
 
