@@ -7,7 +7,8 @@ using static TorchSharp.torch;
 namespace DesertSeg.Lab.Benchmarks;
 
 /// <summary>Training-step and inference time of DeepLabV3+ on 2 CPU threads, on the shapes that
-/// tools/python/bench_torch.py measures for PyTorch eager.</summary>
+/// tools/python/bench_torch.py measures for PyTorch eager. DESERTSEG_BENCH_THREADS sets LibTorch's threads (default 2; 1 was
+/// measured at 2.01 s per ResNet-18 step against 1.02 s with 2, so two trainings side by side would gain nothing).</summary>
 public sealed class ModelSpeed : IBenchmark
 {
     public string Name => "model";
