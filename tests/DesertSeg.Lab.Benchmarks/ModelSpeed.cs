@@ -20,6 +20,16 @@ public sealed class ModelSpeed : IBenchmark
     {
         set_num_threads(Environment.GetEnvironmentVariable("DESERTSEG_BENCH_THREADS") is { } t ? int.Parse(t) : 2);
         Console.WriteLine($"threads {get_num_threads()}");
+        if (args.Length > 0)
+        {
+            // Shapes of one's own, e.g. `model -- resnet18:4:64x112` (the smoke scale's training step).
+            foreach (var shape in args)
+            {
+                var parts = shape.Split(':', 'x');
+                Train(parts[0], int.Parse(parts[1]), int.Parse(parts[2]), int.Parse(parts[3]), steps: 6);
+            }
+            return;
+        }
         Train("resnet18", 8, 144, 256, steps: 4);
         Train("resnet101", 2, 256, 448, steps: 3);
         Infer("resnet101", 512, 896, runs: 3);

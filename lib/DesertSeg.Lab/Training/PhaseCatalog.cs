@@ -10,7 +10,9 @@ namespace DesertSeg.Lab.Training;
 /// For a CUDA machine.</item>
 /// <item><c>quick</c>: the same pipeline on 2 CPU cores: ResNet-18 at 144x256 (9:16 kept, sides divisible by 16), batch 8,
 /// a few epochs, a shortened schedule.</item>
-/// <item><c>smoke</c>: a minute-long run on a handful of images, for tests and notebook checks.</item>
+/// <item><c>smoke</c>: seconds-long runs on a handful of images at 64x112 (square: 64x64), for tests and notebook checks:
+/// they prove that every path runs, not what it scores, so they spend as little compute as the model allows (the smallest
+/// sides divisible by 16 that keep ASPP's 1/16 feature map at least 4 pixels high).</item>
 /// </list>
 /// Phase 2: square 512x512, 10 classes, 50 epochs. Phase 3: 512x896, 10 classes, 100 epochs.
 /// Phase 5: 7 classes, initialised from Phase 3 without its head, 60 epochs. Phase 4 is Phase 5 with the
@@ -93,6 +95,7 @@ public static class PhaseCatalog
     private static (int Height, int Width) Size(string scale, bool square) => scale switch
     {
         "full" => square ? (512, 512) : (512, 896),
+        "smoke" => square ? (64, 64) : (64, 112),
         _ => square ? (144, 144) : (144, 256),
     };
 

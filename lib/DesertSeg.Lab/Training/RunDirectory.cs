@@ -16,7 +16,7 @@ namespace DesertSeg.Lab.Training;
 /// history.json/.csv    one EpochRecord per finished epoch
 /// status.json          running / finished / failed, best epoch
 /// checkpoints/         best.safetensors, last.safetensors (smp parameter names)
-/// state/               latest.json + epoch-NNNN/{model.safetensors, optimizer.bin}
+/// state/               latest.json + epoch-NNNN/{model.safetensors, optimizer.bin}; once finished, the model only
 /// tensorboard/         event files
 /// </code>
 /// </summary>
@@ -35,7 +35,7 @@ public sealed class RunDirectory
     public string BestCheckpoint => Combine("checkpoints", "best.safetensors");
     public string LastCheckpoint => Combine("checkpoints", "last.safetensors");
     public string TensorBoardFolder => Combine("tensorboard");
-    private string StateFolder => Combine("state");
+    public string StateFolder => Combine("state");
     private string LatestStateFile => Combine("state", "latest.json");
 
     public bool Exists => File.Exists(ConfigFile);
@@ -103,6 +103,21 @@ public sealed class RunDirectory
     }
 
     /// <summary>
+    /// A finished run is never resumed (it is reused as it is), so everything of its last state but the model (the
+    /// optimizer's moments, twice the model's size; a teacher) is dropped: a run then costs one or two model files of
+    /// disk instead of five. Called after the status says finished, so a crash before it leaves a resumable run.
+    /// </summary>
+    public void ReleaseResumeState()
+    {
+        if (LatestStateEpoch() is not { } epoch) return;
+        string keep = StateModelFile(epoch);
+        foreach (var file in Directory.EnumerateFiles(StateFolderOf(epoch), "*", SearchOption.AllDirectories))
+            if (!string.Equals(System.IO.Path.GetFullPath(file), keep, StringComparison.Ordinal)) File.Delete(file);
+        foreach (var dir in Directory.EnumerateDirectories(StateFolderOf(epoch)))
+            Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>
     /// Saves epoch <paramref name="epoch"/>'s resumable state (model and optimizer), then updates the user-facing
     /// checkpoints (last, and best when <paramref name="best"/>), then makes the state current.
     /// </summary>
@@ -113,8 +128,9 @@ public sealed class RunDirectory
         Checkpoints.ModelCheckpoints.ExportSafetensors(model, modelFile);
         AtomicFile.WriteThroughTempPath(StateOptimizerFile(epoch), optimizer.Save);
         saveMore?.Invoke(StateFolderOf(epoch)); // e.g. a self-training teacher: part of the state, before it is committed
-        if (best) AtomicFile.WriteThroughTempPath(BestCheckpoint, temp => File.Copy(modelFile, temp, overwrite: true));
-        AtomicFile.WriteThroughTempPath(LastCheckpoint, temp => File.Copy(modelFile, temp, overwrite: true));
+        // last and best are second names of the state model (hard links where possible): same bytes, no more disk.
+        if (best) FileLinks.LinkOrCopy(modelFile, BestCheckpoint);
+        FileLinks.LinkOrCopy(modelFile, LastCheckpoint);
         CommitState(epoch);
     }
 

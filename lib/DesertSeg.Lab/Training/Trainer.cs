@@ -141,6 +141,7 @@ public sealed class Trainer
                 bool finished = selector.Stops(history);
                 status = Status(finished ? RunState.Finished : RunState.Running, history, selector, null);
                 _run.WriteStatus(status);
+                if (finished) _run.ReleaseResumeState();
                 IO.NativeMemory.ReturnFreedMemoryToSystem();
                 tensorboard.Write(record);
                 _observer.EpochCompleted(record);

@@ -44,6 +44,12 @@ public class TrainerTests(TrainingFixture fixture)
         Assert.True(File.Exists(run.HistoryCsvFile));
         Assert.Equal(history.Single(h => h.Epoch == status.BestEpoch).ValMeanIoU, status.BestValMeanIoU);
         Assert.True(File.Exists(run.BestCheckpoint) && File.Exists(run.LastCheckpoint));
+        // A finished run is reused, never resumed: its state keeps the last model (the bytes of last.safetensors) and
+        // drops the optimizer's moments.
+        int lastEpoch = history[^1].Epoch;
+        Assert.Equal([run.StateModelFile(lastEpoch)], Directory.GetFiles(run.StateFolder, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(f) != "latest.json"));
+        Assert.Equal(File.ReadAllBytes(run.LastCheckpoint), File.ReadAllBytes(run.StateModelFile(lastEpoch)));
         Assert.NotEmpty(Directory.GetFiles(run.TensorBoardFolder, "*tfevents*", SearchOption.AllDirectories));
         Assert.All(history, h => Assert.Equal(config.Model.Classes, h.ValClassIoU.Count));
         Assert.All(history, h => Assert.True(h.EncoderLr >= 0 && h.DecoderLr > 0 && h.HeadLr > 0));
@@ -79,6 +85,7 @@ public class TrainerTests(TrainingFixture fixture)
         var stopped = new Trainer(config, fixture.Data, interrupted, Cpu with { StopAfterEpochs = 1 }).Train();
         Assert.Equal(RunState.Running, stopped.State);
         Assert.Single(interrupted.ReadHistory());
+        Assert.True(File.Exists(interrupted.StateOptimizerFile(0)), "a run that is not finished keeps what it resumes from");
         var resumed = new Trainer(interrupted.ReadConfig(), fixture.Data, interrupted, Cpu).Train();
 
         Assert.Equal(RunState.Finished, resumed.State);
