@@ -91,6 +91,8 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
         }
 
         var run = RunFor(config);
+        // One trainer per run folder (two notebooks may ask for the same run); the status is read under the lock.
+        using var runLock = RunLock.Acquire(run, cancellation);
         var status = run.Exists ? run.ReadStatus() : null;
         if (!force && status?.State == RunState.Finished) return new PhaseRun(config, run, RunOutcome.Reused);
 
@@ -108,6 +110,7 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
         if (run.ReadDataset() is { } trainedOn && trainedOn.Fingerprint != _fingerprint)
             throw new DataFormatException(run.Path,
                 $"was trained on other data ({trainedOn.Root}, fingerprint {trainedOn.Fingerprint}) than {data.Root} ({_fingerprint}).");
+        using var runLock = RunLock.Acquire(run, cancellation);
         if (run.ReadStatus()?.State == RunState.Finished) return new PhaseRun(config, run, RunOutcome.Reused);
         if (run.LatestStateEpoch() is null)
             throw new DataFormatException(run.Path,

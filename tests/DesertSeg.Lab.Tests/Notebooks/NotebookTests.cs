@@ -27,7 +27,7 @@ public class NotebookTests(SmokeStudyFixture fixture)
     [MemberData(nameof(AllNotebooks))]
     public void RunsWithoutAFailedCell(string notebook)
     {
-        var (exitCode, output, executed) = fixture.Execute(notebook);
+        var (exitCode, output, executed) = fixture.Notebook(notebook);
 
         var errors = ErrorOutputs(executed);
         Assert.True(exitCode == 0 && errors.Count == 0,

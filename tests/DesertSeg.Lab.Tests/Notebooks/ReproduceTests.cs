@@ -106,7 +106,12 @@ public class ReproduceTests(SmokeStudyFixture fixture)
         Assert.Contains(Test("Source only"), SavedTestScores(runs["5"]));
         Assert.Contains(Test("Oracle"), SavedTestScores(runs["5-oracle"]));
         double gap = double.Parse(adaptation.Single(r => r[0] == "AdaBN")[3], CultureInfo.InvariantCulture);
-        Assert.Equal((Test("AdaBN") - Test("Source only")) / (Test("Oracle") - Test("Source only")), gap, 2);
+        // The table prints mIoU to 4 decimals and computes the gap from unrounded scores: a smoke oracle barely above
+        // source-only magnifies that rounding, so the bound is what +-0.00005 on each of the three scores can move the
+        // ratio, plus the gap's own rounding to 2 decimals.
+        double closed = Test("AdaBN") - Test("Source only"), whole = Test("Oracle") - Test("Source only");
+        double bound = 1e-4 * (1 + Math.Abs(closed / whole)) / Math.Abs(whole) + 0.005 + 1e-9;
+        Assert.InRange(gap, closed / whole - bound, closed / whole + bound);
         Assert.Equal(Lab.Studies.AdaptationMethods.LineUp("smoke").Count, adaptation.Count - 1);
     }
 

@@ -1,0 +1,34 @@
+using DesertSeg.Lab.Training;
+
+namespace DesertSeg.Lab.Tests.Training;
+
+public class RunLockTests
+{
+    [Fact]
+    public void ASecondHolder_WaitsUntilTheFirstLetsGo()
+    {
+        using var folder = new TempFolder();
+        var run = new RunDirectory(folder.Combine("phase5-quick-0123456789"));
+        var first = RunLock.Acquire(run);
+        string? told = null;
+        var second = Task.Run(() => RunLock.Acquire(run, waiting: m => told = m));
+
+        Assert.False(second.Wait(TimeSpan.FromSeconds(1.5)), "the second holder did not wait for the first");
+        Assert.Contains("phase5-quick-0123456789 is being trained by another process", told);
+        first.Dispose();
+        Assert.True(second.Wait(TimeSpan.FromSeconds(10)), "the second holder did not get the lock once it was free");
+        second.Result.Dispose();
+        // The lock lives beside the run folder, which may be deleted and made again under it.
+        Assert.Equal(folder.Combine(".phase5-quick-0123456789.lock"), RunLock.FileOf(run));
+    }
+
+    [Fact]
+    public void Waiting_StopsWhenCancelled()
+    {
+        using var folder = new TempFolder();
+        var run = new RunDirectory(folder.Combine("phase3-quick-0123456789"));
+        using var first = RunLock.Acquire(run);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        Assert.ThrowsAny<OperationCanceledException>(() => RunLock.Acquire(run, cancel.Token));
+    }
+}
