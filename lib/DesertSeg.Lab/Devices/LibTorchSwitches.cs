@@ -11,6 +11,7 @@ namespace DesertSeg.Lab.Devices;
 /// convolution (174 lines in one main job, many inside notebook outputs); PyTorch's convolution checks the user switch
 /// before probing, so with it off the probe never runs. Nothing is lost: LibTorch picks NNPACK only for CPU batches of 16
 /// or more, which no scale here runs (quick trains batch 8), and oneDNN serves those shapes anyway.</para>
+/// <para>glibc is also told to keep freed tensor memory for reuse between epochs (<see cref="IO.NativeMemory"/>).</para>
 /// </summary>
 public static class LibTorchSwitches
 {
@@ -28,6 +29,7 @@ public static class LibTorchSwitches
 
     private static unsafe bool Apply()
     {
+        IO.NativeMemory.KeepFreedBlocksForReuse();
         InitializeDeviceType(TorchSharp.DeviceType.CPU);
         foreach (string library in new[] { "libtorch_cpu.so", "torch_cpu.dll", "libtorch_cpu.dylib" })
         {

@@ -50,6 +50,9 @@ public sealed class Trainer
     /// <summary>Trains to the end (or to <see cref="TrainingOptions.StopAfterEpochs"/>) and returns the run's status.</summary>
     public RunStatus Train(CancellationToken cancellation = default)
     {
+        // What the previous training of this process freed goes back to the system once, here; within a run the freed
+        // tensor memory stays for reuse (trimming after every epoch made each epoch fault its working set in again:
+        // see NativeMemory).
         IO.NativeMemory.ReturnFreedMemoryToSystem();
         var device = _options.ResolveDevice();
         var scheme = ClassScheme.ByName(_config.ClassScheme);
@@ -142,7 +145,6 @@ public sealed class Trainer
                 status = Status(finished ? RunState.Finished : RunState.Running, history, selector, null);
                 _run.WriteStatus(status);
                 if (finished) _run.ReleaseResumeState();
-                IO.NativeMemory.ReturnFreedMemoryToSystem();
                 tensorboard.Write(record);
                 _observer.EpochCompleted(record);
                 if (finished) break;
