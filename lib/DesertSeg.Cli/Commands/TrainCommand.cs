@@ -19,7 +19,7 @@ public static class TrainCommand
         };
         var scale = new Option<string>("--scale")
         {
-            Description = "full (report settings, for CUDA), quick (2 CPU cores) or smoke (a minute).",
+            Description = "full (report settings, for CUDA), quick (2 CPU cores) or smoke (seconds, for checks).",
             DefaultValueFactory = _ => "quick"
         };
         var data = new Option<string?>("--data")

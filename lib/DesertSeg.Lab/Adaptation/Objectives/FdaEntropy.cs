@@ -6,6 +6,11 @@ namespace DesertSeg.Lab.Adaptation.Objectives;
 /// FDA's entropy term on target predictions (Yang and Soatto, CVPR 2020, its robust_entropy): per pixel the softmax
 /// entropy divided by ln(classes), then (e^2 + 1e-8)^eta, averaged, times the weight. eta > 0.5 penalises confident
 /// pixels less and so lets the unsure ones dominate (a Charbonnier penalty).
+/// <para>Where it differs from the reference (YanchaoYang/FDA, train.py): there the term is multiplied by 0 until step
+/// <c>switch2entropy</c> (50 000 of the 100 000 steps trained), so it acts in the second half of training only, while the
+/// target batch still passes through the model in train mode from the first step. Here it acts from the first step. Found
+/// after the three-seed FDA rows in README were measured this way; matching the reference changes those rows, so it is
+/// left for a change that reruns them.</para>
 /// </summary>
 /// <param name="Weight">Factor of the term (the paper: 0.005).</param>
 /// <param name="Eta">Exponent of the penalty (the paper: 2).</param>
