@@ -18,8 +18,9 @@ namespace DesertSeg.Lab.IO;
 /// that starts at 128 KB afresh and trim the heap's top as soon as it passes twice that: the model benchmark's
 /// ResNet-18 quick step took 400 000 to 600 000 minor page faults over 7 steps, 240 000 with the threshold at glibc's
 /// maximum (32 MB, above every activation of the quick scale) and no automatic trimming, and the step went from
-/// 1.00-1.17 s to 0.70-0.76 s with the same peak memory. The trainer trimmed after every epoch too, which faulted the
-/// whole working set in again each epoch: a quick Phase 5 (3 epochs) took 2.4-2.6 million faults and 57-71 s before,
+/// 1.00-1.17 s to 0.70-0.76 s with the same peak memory (A/B through GLIBC_TUNABLES, two rounds; with the in-process
+/// setting a later run measured 0.87 s, this VM moving such figures by up to a third). The trainer trimmed after every epoch too, which faulted the
+/// whole working set in again each epoch: a quick Phase 5 (3 epochs) took 2.6 million faults and 69-71 s before,
 /// 0.44-0.45 million and 40 s with both changes (peak resident memory 1.72 -> 1.85 GB; same val mIoU to the last digit).
 /// Measured on this project's 2-core AMD EPYC virtual machine.</para>
 /// </remarks>
@@ -34,7 +35,7 @@ public static class NativeMemory
     private const int TrimThreshold = -1, MmapThreshold = -3; // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD (malloc.h)
 
     /// <summary>glibc's largest mmap threshold on 64-bit systems (DEFAULT_MMAP_THRESHOLD_MAX); larger values are refused.</summary>
-    public const int LargestMmapThreshold = 32 * 1024 * 1024;
+    private const int LargestMmapThreshold = 32 * 1024 * 1024;
 
     private static readonly Lazy<bool> Kept = new(() =>
     {

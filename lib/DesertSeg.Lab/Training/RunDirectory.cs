@@ -111,10 +111,8 @@ public sealed class RunDirectory
     {
         if (LatestStateEpoch() is not { } epoch) return;
         string keep = StateModelFile(epoch);
-        foreach (var file in Directory.EnumerateFiles(StateFolderOf(epoch), "*", SearchOption.AllDirectories))
-            if (!string.Equals(System.IO.Path.GetFullPath(file), keep, StringComparison.Ordinal)) File.Delete(file);
-        foreach (var dir in Directory.EnumerateDirectories(StateFolderOf(epoch)))
-            Directory.Delete(dir, recursive: true);
+        foreach (var file in Directory.EnumerateFiles(StateFolderOf(epoch)).Where(f => f != keep)) File.Delete(file);
+        foreach (var dir in Directory.EnumerateDirectories(StateFolderOf(epoch))) Directory.Delete(dir, recursive: true);
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ public class NotebookTests(SmokeStudyFixture fixture)
 
     private static string NotebooksFolder => Path.Combine(Workspace.Root, "notebooks");
 
-    private static IEnumerable<string> NotebookFiles() =>
+    internal static IEnumerable<string> NotebookFiles() =>
         Directory.GetFiles(NotebooksFolder, "*.dib").Where(f => Path.GetFileName(f) != OpenFile).Order();
 
     public static TheoryData<string> AllNotebooks()

@@ -61,13 +61,12 @@ public sealed class SmokeStudyFixture : IDisposable
                 int parallel = Reproduction.First.ExitCode == 0 ? 2 : 1;
                 var slots = new SemaphoreSlim(parallel);
                 string[] longestFirst = ["12-label-free-estimation.dib", "11-domain-adaptation.dib", "09-ablations.dib"];
-                var names = Directory.GetFiles(Path.Combine(Root, "notebooks"), "*.dib").Select(Path.GetFileName)
-                    .Where(n => n != "open.dib").OrderBy(n => Array.IndexOf(longestFirst, n) is var i && i >= 0 ? i : 99)
-                    .ThenBy(n => n, StringComparer.Ordinal).ToList();
-                _notebooks = names.ToDictionary(n => n!, n => Task.Run(async () =>
+                var names = NotebookTests.NotebookFiles().Select(f => Path.GetFileName(f))
+                    .OrderBy(n => Array.IndexOf(longestFirst, n) is var i && i >= 0 ? i : longestFirst.Length);
+                _notebooks = names.ToDictionary(n => n, n => Task.Run(async () =>
                 {
                     await slots.WaitAsync();
-                    try { return Execute(n!); }
+                    try { return Execute(n); }
                     finally { slots.Release(); }
                 }));
             }
