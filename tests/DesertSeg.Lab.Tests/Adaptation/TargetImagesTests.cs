@@ -59,7 +59,7 @@ public class TargetImagesTests
         using var dir = new TempFolder();
         string folder = dir.Combine("my-desert-photos");
         Directory.CreateDirectory(folder);
-        var sizes = new[] { (Width: 1280, Height: 720, Name: "a.jpg"), (333, 211, "b.JPEG"), (64, 48, "c.png") };
+        var sizes = new (int Width, int Height, string Name)[] { (1280, 720, "a.jpg"), (333, 211, "b.JPEG"), (64, 48, "c.png") };
         foreach (var (w, h, name) in sizes)
         {
             using var mat = new Mat(h, w, MatType.CV_8UC3, new Scalar(40, 120, 200));

@@ -18,7 +18,7 @@ public class DisposeDisciplineTests
     // allocations come from the heap, fragment, and RSS keeps climbing for a few hundred steps even
     // though every tensor is freed (measured: +390 MB then +210 MB over two runs of 30 R18 steps, with a
     // constant live-tensor count). Handing the free pages back (malloc_trim, NativeMemory, which the trainer
-    // does after every epoch) before each reading makes RSS reflect what is actually held.
+    // does once per training) before each reading makes RSS reflect what is actually held.
 
     [LinuxOnlyFact]
     public void FiftyTrainingStepsLeaveProcessMemoryFlat()
@@ -42,23 +42,28 @@ public class DisposeDisciplineTests
         // Warm-up: AdamW state, gradients and the allocator's caches reach their steady size here.
         for (int i = 0; i < 10; i++) Step();
         long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        long start = ResidentBytes();
-        for (int i = 0; i < 25; i++) Step();
-        long middle = ResidentBytes();
-        for (int i = 0; i < 25; i++) Step();
-        long end = ResidentBytes();
+        const int StepsPerReading = 5, Readings = 11;
+        var resident = new List<long> { ResidentBytes() };
+        for (int reading = 1; reading < Readings; reading++)
+        {
+            for (int i = 0; i < StepsPerReading; i++) Step();
+            resident.Add(ResidentBytes());
+        }
 
         // Every tensor a step creates is disposed: the number of live native tensors does not change.
         Assert.Equal(liveBefore, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
 
-        // One step's activations, gradients' temporaries and AdamW's temporaries are several MB (AdamW
-        // alone touches 3 x 49 MB of R18 state per step); leaking any of them every step adds hundreds of
-        // MB over 25 steps, in each window alike. Allocator retention is different: it settles, so the second
-        // window of 25 steps must add less than 20 MB (at the end of a whole test run, 50 steps in one window
-        // measured 69 MB of such retention).
-        double secondWindowMB = (end - middle) / 1e6;
-        Assert.True(secondWindowMB < 20,
-            $"resident memory grew by {secondWindowMB:F1} MB over steps 35-60 ({(middle - start) / 1e6:F1} MB over steps 10-35)");
+        // One step's activations, gradients' temporaries and AdamW's temporaries are several MB (AdamW alone touches
+        // 3 x 49 MB of R18 state per step); leaking any of them adds that much in every 5-step interval alike, so the
+        // median interval grows by tens of MB. What the allocator and the runtime hold is different: it settles in a few
+        // intervals or swings back and forth (a CI run at the end of the whole suite measured +47.7 MB over one 25-step
+        // window after -47.4 MB over the one before, with no leak), so neither a single window nor the total is a leak
+        // measure. The median of the ten 5-step increments is: it must stay under 4 MB (0.8 MB per step).
+        var increments = resident.Zip(resident.Skip(1), (before, after) => (after - before) / 1e6).ToArray();
+        double median = increments.Order().ElementAt(increments.Length / 2);
+        Assert.True(median < 4,
+            $"resident memory grew by a median {median:F1} MB per {StepsPerReading} steps (increments: " +
+            string.Join(", ", increments.Select(m => m.ToString("+0.0;-0.0"))) + " MB)");
     }
 
     private static long ResidentBytes()

@@ -5,7 +5,7 @@ namespace DesertSeg.Lab.Tests.Training;
 public class RunLockTests
 {
     [Fact]
-    public void ASecondHolder_WaitsUntilTheFirstLetsGo()
+    public async Task ASecondHolder_WaitsUntilTheFirstLetsGo()
     {
         using var folder = new TempFolder();
         var run = new RunDirectory(folder.Combine("phase5-quick-0123456789"));
@@ -13,11 +13,12 @@ public class RunLockTests
         string? told = null;
         var second = Task.Run(() => RunLock.Acquire(run, waiting: m => told = m));
 
-        Assert.False(second.Wait(TimeSpan.FromSeconds(1.5)), "the second holder did not wait for the first");
+        // The second holder waits for the first: after 1.5 s the delay has finished, not the second acquire.
+        Assert.NotSame(second, await Task.WhenAny(second, Task.Delay(TimeSpan.FromSeconds(1.5))));
         Assert.Contains("phase5-quick-0123456789 is being trained by another process", told);
         first.Dispose();
-        Assert.True(second.Wait(TimeSpan.FromSeconds(10)), "the second holder did not get the lock once it was free");
-        second.Result.Dispose();
+        // WaitAsync throws TimeoutException if the second holder never gets the lock once it is free.
+        (await second.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
         // The lock lives beside the run folder, which may be deleted and made again under it.
         Assert.Equal(folder.Combine(".phase5-quick-0123456789.lock"), RunLock.FileOf(run));
     }
