@@ -49,6 +49,12 @@ public sealed class CellProgress : ITrainingObserver
         if (_history.Count > 0) _chart = Kernel.display(Chart());
     }
 
+    public void WaitingForRun(RunDirectory run, string message)
+    {
+        if (InCell) Kernel.display(Html(run.Name, message + " (the stop button stops waiting)"));
+        else _lines.WaitingForRun(run, message);
+    }
+
     public void StepCompleted(TrainingProgress p)
     {
         if (_status is null) return;

@@ -153,6 +153,8 @@ public static class TrainCommand
             _currentEpoch = -1;
         }
 
+        public void WaitingForRun(RunDirectory run, string message) => AnsiConsole.MarkupLineInterpolated($"[yellow]{message}.[/]");
+
         public void StepCompleted(TrainingProgress p)
         {
             if (_epoch is null) return;

@@ -92,7 +92,7 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
 
         var run = RunFor(config);
         // One trainer per run folder (two notebooks may ask for the same run); the status is read under the lock.
-        using var runLock = RunLock.Acquire(run, cancellation);
+        using var runLock = RunLock.Acquire(run, cancellation, m => observer?.WaitingForRun(run, m));
         var status = run.Exists ? run.ReadStatus() : null;
         if (!force && status?.State == RunState.Finished) return new PhaseRun(config, run, RunOutcome.Reused);
 
@@ -110,7 +110,7 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
         if (run.ReadDataset() is { } trainedOn && trainedOn.Fingerprint != _fingerprint)
             throw new DataFormatException(run.Path,
                 $"was trained on other data ({trainedOn.Root}, fingerprint {trainedOn.Fingerprint}) than {data.Root} ({_fingerprint}).");
-        using var runLock = RunLock.Acquire(run, cancellation);
+        using var runLock = RunLock.Acquire(run, cancellation, m => observer?.WaitingForRun(run, m));
         if (run.ReadStatus()?.State == RunState.Finished) return new PhaseRun(config, run, RunOutcome.Reused);
         if (run.LatestStateEpoch() is null)
             throw new DataFormatException(run.Path,

@@ -8,6 +8,8 @@ public sealed record TrainingProgress(int Epoch, int Epochs, int Step, int Steps
 public interface ITrainingObserver
 {
     void RunStarted(RunDirectory run, RunConfig config, int startEpoch, int stepsPerEpoch) { }
+    /// <summary>Another process holds the run's lock (it is training the same run); told once before waiting for it.</summary>
+    void WaitingForRun(RunDirectory run, string message) { }
     void StepCompleted(TrainingProgress progress) { }
     void EpochCompleted(EpochRecord record) { }
 }
@@ -21,6 +23,8 @@ public sealed class EpochLineObserver(TextWriter writer) : ITrainingObserver
                          $"{config.Epochs} epochs from epoch {startEpoch}, {stepsPerEpoch} steps/epoch -> {run.Path}");
         if (startEpoch > 0 && run.ResumeNote() is { } note) writer.WriteLine($"{config.Name}: {note}.");
     }
+
+    public void WaitingForRun(RunDirectory run, string message) => writer.WriteLine(message + ".");
 
     public void EpochCompleted(EpochRecord r) => writer.WriteLine(EpochLine(r));
 

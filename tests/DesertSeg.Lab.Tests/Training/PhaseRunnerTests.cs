@@ -54,6 +54,32 @@ public class PhaseRunnerTests(TrainingFixture fixture)
         Assert.Equal(Sha256(Lab.Checkpoints.Pretrained.PretrainedEncoders.WeightsFile("resnet18-imagenet")), quick.EncoderWeights.Sha256);
     }
 
+    [Fact]
+    public async Task ARunAnotherProcessIsTraining_IsWaitedFor_AndTheObserverSaysSo()
+    {
+        var waits = new List<string>();
+        var runner = new PhaseRunner(new RunStore(fixture.NewRunsFolder()), fixture.Data, observer: new WaitRecorder(waits));
+        var phase3 = runner.BindEncoder(TrainingFixture.Tiny("3", epochs: 1, trainImages: 8, valImages: 4) with { FromScratch = true });
+        var run = runner.RunFor(phase3);
+        run.Initialise(phase3, new DatasetInfo(fixture.Data.Root, DatasetFingerprint.Of(fixture.Data), new Dictionary<string, int>()));
+        run.WriteStatus(new RunStatus(RunState.Finished, 1, 1, 0, 0.1, "validation", null, DateTimeOffset.UtcNow));
+
+        var other = RunLock.Acquire(run); // the other trainer
+        var ensure = Task.Run(() => runner.Ensure(phase3));
+        await Task.WhenAny(ensure, Task.Delay(TimeSpan.FromSeconds(1.5)));
+        Assert.False(ensure.IsCompleted, "Ensure did not wait for the run's other trainer");
+        other.Dispose();
+        var result = await ensure.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(RunOutcome.Reused, result.Outcome);
+        Assert.Equal([$"{run.Name} is being trained by another process; waiting for it"], waits);
+    }
+
+    private sealed class WaitRecorder(List<string> messages) : ITrainingObserver
+    {
+        public void WaitingForRun(RunDirectory run, string message) => messages.Add(message);
+    }
+
     [Trait(Tier.Category, Tier.Slow)]
     [Fact]
     public void PhaseFiveFollowsTheExactPhaseThreeCheckpointItStartsFrom()
