@@ -20,7 +20,7 @@ public static class ScoreCache
 
     /// <summary>
     /// The key of a score: changes whenever a checkpoint (path, size, write time), the data, split, protocol, options or
-    /// <see cref="ResultVersions.Scoring"/> do. Several checkpoints are scored as their logit average.
+    /// <see cref="ResultVersions.Scoring"/> do. Several checkpoints are scored as one ensemble (their mean softmax).
     /// </summary>
     public static string Key(IReadOnlyList<string> checkpoints, string datasetFingerprint, string split, ScoringOptions options)
     {

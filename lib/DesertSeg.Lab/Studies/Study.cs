@@ -152,7 +152,7 @@ public sealed class Study : IDisposable
     }
 
     /// <summary>
-    /// The score of one checkpoint, or of the logit average of several, on a split of this study's data, cached in
+    /// The score of one checkpoint, or of the ensemble (mean softmax) of several, on a split of this study's data, cached in
     /// <paramref name="folder"/>/evaluations under a key of everything that determines it (<see cref="ScoreCache.Key"/>).
     /// </summary>
     /// <param name="predictor">A loaded predictor of these checkpoints to use (kept by the caller); null loads one for the scoring.</param>

@@ -46,7 +46,9 @@ public sealed class TrainingEpoch(RunConfig config, DeepLabV3Plus model, Segment
             {
                 var random = SampleRandom.ForBatch(config.Seed ^ TargetStream, epoch, batch.Number);
                 var target = Target.Batch(Target.Draw(random, batch.Count), batch.Height, batch.Width, device);
-                total = total + Objectives.Loss(model, tensors, target, random);
+                var at = new Adaptation.Objectives.StepOfTraining((long)epoch * loader.BatchesPerEpoch + steps,
+                    (long)config.Epochs * loader.BatchesPerEpoch);
+                total = total + Objectives.Loss(model, tensors, target, random, at);
             }
             double value = total.item<float>();
             if (!double.IsFinite(value))

@@ -22,11 +22,66 @@ public class TargetObjectivesTests
         return (student, new BatchTensors(images, masks), randn(2, 3, Size, Size));
     }
 
-    private static float LossOf(IReadOnlyList<TargetObjectiveConfig> configs, DeepLabV3Plus student, BatchTensors source, Tensor target)
+    // The last step of a training: every objective with a schedule acts there.
+    private static readonly StepOfTraining LastStep = new(Index: 99, Total: 100);
+
+    private static float LossOf(IReadOnlyList<TargetObjectiveConfig> configs, DeepLabV3Plus student, BatchTensors source, Tensor target,
+        StepOfTraining? at = null)
     {
         using var objectives = TargetObjectives.Create(configs, student)!;
         using var scope = NewDisposeScope();
-        return objectives.Loss(student, source, target, new SampleRandom(9)).item<float>();
+        return objectives.Loss(student, source, target, new SampleRandom(9), at ?? LastStep).item<float>();
+    }
+
+    [Fact]
+    public void FdaEntropy_ActsInTheSecondHalfOfTrainingOnly_AsTheReferencesSwitch()
+    {
+        var (student, source, target) = Step();
+        using (student) using (source) using (target)
+        {
+            // FDA's train.py: loss = seg + (1 if i > switch2entropy else 0) * entW * ent, switch2entropy = 50 000 of 100 000.
+            var entropy = new FdaEntropy(Weight: 0.5);
+            float term;
+            using (no_grad()) using (var logits = student.call(target))
+                term = FdaEntropy.RobustEntropy(logits, 2.0).item<float>() * 0.5f;
+
+            Assert.True(term > 1e-3, $"the entropy term must be visible ({term})");
+            Assert.Equal(0f, LossOf([entropy], student, source, target, new StepOfTraining(0, 100)));
+            Assert.Equal(0f, LossOf([entropy], student, source, target, new StepOfTraining(50, 100)));
+            Assert.Equal(term, LossOf([entropy], student, source, target, new StepOfTraining(51, 100)), 5);
+            Assert.Equal(term, LossOf([entropy with { StartFraction = 0 }], student, source, target, new StepOfTraining(1, 100)), 5);
+        }
+    }
+
+    [Fact]
+    public void FdaEntropy_BeforeItsSwitch_StillShowsTheTargetBatchToBatchNorm_WithoutAGradient()
+    {
+        // Two identical students in train mode: one asked for the term before the switch (weighted 0), one after it.
+        Tensor RunningMeanAfter(StepOfTraining at, out bool hasGradient, out float loss)
+        {
+            random.manual_seed(5);
+            using var student = DeepLabV3Plus.Create(new ModelConfig("resnet18", 3));
+            student.train();
+            using var target = randn(2, 3, Size, Size);
+            using var objectives = TargetObjectives.Create([new FdaEntropy(Weight: 0.5)], student)!;
+            using var scope = NewDisposeScope();
+            var term = objectives.Loss(student, new BatchTensors(zeros(2, 3, Size, Size), zeros(2, Size, Size, dtype: ScalarType.Int64)),
+                target, new SampleRandom(9), at);
+            hasGradient = term.requires_grad;
+            loss = term.item<float>();
+            return student.state_dict()["encoder.bn1.running_mean"].clone().MoveToOuterDisposeScope();
+        }
+
+        using var before = RunningMeanAfter(new StepOfTraining(10, 100), out bool gradientBefore, out float lossBefore);
+        using var after = RunningMeanAfter(new StepOfTraining(90, 100), out bool gradientAfter, out float lossAfter);
+
+        Assert.Equal(0f, lossBefore);
+        Assert.False(gradientBefore, "a term weighted 0 needs no backward pass");
+        Assert.True(gradientAfter);
+        Assert.True(lossAfter > 1e-3, $"the active term must be visible ({lossAfter})");
+        // The running statistics moved away from their initial zeros, the same way in both (same forward pass).
+        Assert.True(after.abs().max().item<float>() > 1e-4, "the target batch did not reach BatchNorm's statistics");
+        Assert.True(before.allclose(after, rtol: 0, atol: 0), "before the switch BatchNorm must see the target batch as after it");
     }
 
     [Fact]

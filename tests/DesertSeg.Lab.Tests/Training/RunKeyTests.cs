@@ -40,6 +40,7 @@ public class RunKeyTests
             Bound with { Objectives = [new SelfTraining(), new MaskedImageConsistency(BlockSize: 16)] },
             Bound with { Objectives = [new SelfTraining(Weight: 0.5)] },
             Bound with { Objectives = [new SelfTraining(), new FdaEntropy()] },
+            Bound with { Objectives = [new SelfTraining(), new FdaEntropy(StartFraction: 0)] },
             Bound with { RareClassSampling = null },
             Bound with { Target = Bound.Target! with { Fingerprint = "fedcba9876543210" } },
             Bound with { Target = Bound.Target! with { Transductive = true } },

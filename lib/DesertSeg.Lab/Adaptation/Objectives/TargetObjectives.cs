@@ -56,9 +56,9 @@ public sealed class TargetObjectives : IDisposable
     private static string FamilyOf(TargetObjectiveConfig config) => config.Family ?? config.GetType().Name;
 
     /// <summary>The sum of every objective's loss for one step, in the step's dispose scope.</summary>
-    public Tensor Loss(DeepLabV3Plus student, BatchTensors source, Tensor target, SampleRandom random)
+    public Tensor Loss(DeepLabV3Plus student, BatchTensors source, Tensor target, SampleRandom random, StepOfTraining at)
     {
-        var step = new TargetStep(student, source, target, random, Teacher);
+        var step = new TargetStep(student, source, target, random, at, Teacher);
         Tensor? total = null;
         foreach (var objective in _objectives)
         {

@@ -7,11 +7,12 @@ namespace DesertSeg.Lab.Adaptation.Objectives;
 
 /// <summary>
 /// What the target objectives of one training step see: the student, the step's source batch, as many target images,
-/// the step's own random stream, and the mean teacher where one is kept. Predictions that several objectives need are
+/// the step's own random stream, where the step stands in the training, and the mean teacher where one is kept. Predictions that several objectives need are
 /// computed once per step: the teacher's logits on the clean target batch and the student's.
 /// All tensors live in the step's dispose scope.
 /// </summary>
-public sealed class TargetStep(DeepLabV3Plus student, BatchTensors source, Tensor target, SampleRandom random, EmaTeacher? teacher)
+public sealed class TargetStep(DeepLabV3Plus student, BatchTensors source, Tensor target, SampleRandom random, StepOfTraining at,
+    EmaTeacher? teacher)
 {
     private Tensor? _teacherLogits;
     private Tensor? _studentLogits;
@@ -27,12 +28,36 @@ public sealed class TargetStep(DeepLabV3Plus student, BatchTensors source, Tenso
     /// <summary>The step's random stream (draws of ClassMix, jitter, masks), so a resumed epoch repeats them.</summary>
     public SampleRandom Random => random;
 
+    /// <summary>Which optimizer step of the whole training this is (for objectives with a schedule).</summary>
+    public StepOfTraining At => at;
+
     /// <summary>
     /// The student's logits on the clean target batch (with gradient), computed once per step. As in FDA's and ADVENT's
     /// reference code the student is in train mode, so its BatchNorm running statistics also see target batches (and
     /// DACS's mixed images): part of these methods' effect, the way AdaBN's is.
     /// </summary>
-    public Tensor StudentLogits => _studentLogits ??= student.call(target);
+    public Tensor StudentLogits
+    {
+        get
+        {
+            if (_studentLogits is not null && !_studentLogits.requires_grad)
+                throw new InvalidOperationException("The student's target logits were computed without gradient earlier in this step.");
+            return _studentLogits ??= student.call(target);
+        }
+    }
+
+    /// <summary>
+    /// The student's forward pass on the clean target batch without gradient, for an objective whose term is weighted 0 at
+    /// this step: its reference code still runs the pass (and multiplies the term by 0), so BatchNorm's running statistics
+    /// see the target batch just the same, and the gradient it would add is exactly 0. Skipping that backward pass changes
+    /// no number and saves its time.
+    /// </summary>
+    public Tensor StudentLogitsWithoutGradient()
+    {
+        if (_studentLogits is not null) return _studentLogits;
+        using (no_grad()) _studentLogits = student.call(target);
+        return _studentLogits;
+    }
 
     /// <summary>The mean teacher's logits on the clean target batch (no gradient), computed once per step.</summary>
     /// <exception cref="InvalidOperationException">No objective of the run asked for a teacher.</exception>
