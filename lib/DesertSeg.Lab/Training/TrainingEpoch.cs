@@ -40,14 +40,15 @@ public sealed class TrainingEpoch(RunConfig config, DeepLabV3Plus model, Segment
                     batch.Images, batch.Masks, batch.Count, batch.Height, batch.Width);
             var tensors = batch.ToTensors(device);
             var (x, y) = tensors;
+            // This optimizer step's index over the whole run (resumed epochs included): objectives' schedules and the teacher.
+            long stepIndex = (long)epoch * loader.BatchesPerEpoch + steps;
             var terms = loss.Evaluate(model.forward(x), y);
             var total = terms.Total;
             if (Objectives is not null && Target is not null)
             {
                 var random = SampleRandom.ForBatch(config.Seed ^ TargetStream, epoch, batch.Number);
                 var target = Target.Batch(Target.Draw(random, batch.Count), batch.Height, batch.Width, device);
-                var at = new Adaptation.Objectives.StepOfTraining((long)epoch * loader.BatchesPerEpoch + steps,
-                    (long)config.Epochs * loader.BatchesPerEpoch);
+                var at = new Adaptation.Objectives.StepOfTraining(stepIndex, (long)config.Epochs * loader.BatchesPerEpoch);
                 total = total + Objectives.Loss(model, tensors, target, random, at);
             }
             double value = total.item<float>();
@@ -56,7 +57,7 @@ public sealed class TrainingEpoch(RunConfig config, DeepLabV3Plus model, Segment
                     $"{run.Name}: the loss became {value} at epoch {epoch}, step {steps} (images {string.Join(", ", batch.Ids)}). " +
                     $"The run stopped; its last good state (epoch {epoch - 1}) is kept in {run.Path}.");
             optimizer.Step(total);
-            Objectives?.AfterStep(model, (long)epoch * loader.BatchesPerEpoch + steps);
+            Objectives?.AfterStep(model, stepIndex);
 
             sum += value; sumCe += terms.CrossEntropy.item<float>(); sumDice += terms.Dice.item<float>();
             steps++; images += batch.Count;

@@ -87,6 +87,54 @@ public class TargetObjectivesTests
     }
 
     [Fact]
+    public void FdaEntropy_BeforeItsSwitch_GivesTheGradientsOfTheReferencesZeroWeightedTerm_Exactly()
+    {
+        // The reference adds 0 x entW x entropy (with its backward pass); ours skips that pass. Same weights, same batches:
+        // every parameter's gradient and every BatchNorm buffer must be equal to the last bit.
+        using var original = DeepLabV3Plus.Create(new ModelConfig("resnet18", 3));
+        using var images = randn(2, 3, Size, Size);
+        using var masks = randint(0, 3, [2, Size, Size], dtype: ScalarType.Int64);
+        using var target = randn(2, 3, Size, Size);
+        var before = new StepOfTraining(10, 100);
+
+        Dictionary<string, Tensor> AfterBackward(bool reference)
+        {
+            using var student = DeepLabV3Plus.Create(new ModelConfig("resnet18", 3));
+            student.load_state_dict(original.state_dict());
+            student.train();
+            // ASPP's dropout draws from torch's global generator, which the two calls (and parallel tests) share: off here.
+            foreach (var (_, module) in student.named_modules())
+                if (module is TorchSharp.Modules.Dropout) module.eval();
+            using var objectives = TargetObjectives.Create([new FdaEntropy()], student)!;
+            using var scope = NewDisposeScope();
+            var total = nn.functional.cross_entropy(student.call(images), masks);
+            total = reference
+                ? total + FdaEntropy.RobustEntropy(student.call(target), 2.0) * 0.0
+                : total + objectives.Loss(student, new BatchTensors(images, masks), target, new SampleRandom(9), before);
+            total.backward();
+            var state = student.named_parameters().ToDictionary(p => "grad " + p.name, p => p.parameter.grad!.clone());
+            foreach (var (name, buffer) in student.named_buffers()) state[name] = buffer.clone();
+            foreach (var tensor in state.Values) tensor.MoveToOuterDisposeScope();
+            return state;
+        }
+
+        var ours = AfterBackward(reference: false);
+        var theirs = AfterBackward(reference: true);
+        try
+        {
+            Assert.Equal(theirs.Keys.Order(), ours.Keys.Order());
+            Assert.Contains(ours.Keys, k => k.EndsWith("running_mean"));
+            var differing = theirs.Where(kv => !kv.Value.equal(ours[kv.Key]).all().item<bool>())
+                .Select(kv => $"{kv.Key} (max |diff| {(kv.Value - ours[kv.Key]).abs().max().item<float>():E2}, max |value| {kv.Value.abs().max().item<float>():E2})").ToList();
+            Assert.True(differing.Count == 0, $"{differing.Count} of {theirs.Count} differ: " + string.Join("; ", differing.Take(8)));
+        }
+        finally
+        {
+            foreach (var tensor in ours.Values.Concat(theirs.Values)) tensor.Dispose();
+        }
+    }
+
+    [Fact]
     public void SelfTrainingAndEntropyTogether_AddBothTerms()
     {
         var (student, source, target) = Step();

@@ -7,8 +7,9 @@ namespace DesertSeg.Lab.Adaptation.Objectives;
 
 /// <summary>
 /// What the target objectives of one training step see: the student, the step's source batch, as many target images,
-/// the step's own random stream, where the step stands in the training, and the mean teacher where one is kept. Predictions that several objectives need are
-/// computed once per step: the teacher's logits on the clean target batch and the student's.
+/// the step's own random stream, where the step stands in the training, and the mean teacher where one is kept.
+/// Predictions that several objectives need are computed once per step: the teacher's logits on the clean target batch
+/// and the student's.
 /// All tensors live in the step's dispose scope.
 /// </summary>
 public sealed class TargetStep(DeepLabV3Plus student, BatchTensors source, Tensor target, SampleRandom random, StepOfTraining at,
