@@ -49,6 +49,18 @@ public sealed class CellProgress : ITrainingObserver
         if (_history.Count > 0) _chart = Kernel.display(Chart());
     }
 
+    public void RunReselected(RunDirectory run, RunConfig config, RunDirectory source)
+    {
+        _config = config;
+        _startEpoch = 0;
+        _history = [];
+        _chart = null;
+        _status = null;
+        // No steps to follow: each epoch's scores update the display and the chart as a training's do.
+        if (InCell) _status = Kernel.display(Html(config.Name, EpochLineObserver.ReselectedLine(run, config, source)));
+        else _lines.RunReselected(run, config, source);
+    }
+
     public void WaitingForRun(RunDirectory run, string message)
     {
         if (InCell) Kernel.display(Html(run.Name, message + " (the stop button stops waiting)"));

@@ -126,6 +126,7 @@ public static class TrainCommand
         {
             RunOutcome.Reused => "already trained (reused; --force retrains)",
             RunOutcome.Resumed => "resumed and finished",
+            RunOutcome.Reselected => "made from the kept epochs of the same training, without training",
             _ => "trained",
         };
         AnsiConsole.MarkupLineInterpolated(
@@ -152,6 +153,9 @@ public static class TrainCommand
             _epoch = ctx.AddTask("epoch", maxValue: stepsPerEpoch);
             _currentEpoch = -1;
         }
+
+        public void RunReselected(RunDirectory run, RunConfig config, RunDirectory source) =>
+            AnsiConsole.WriteLine(EpochLineObserver.ReselectedLine(run, config, source));
 
         public void WaitingForRun(RunDirectory run, string message) => AnsiConsole.MarkupLineInterpolated($"[yellow]{message}.[/]");
 

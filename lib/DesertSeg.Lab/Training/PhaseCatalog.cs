@@ -41,8 +41,20 @@ public static class PhaseCatalog
         new("5-ohem", "Phase 5 with OHEM on the CE term (Table 9)", c => c with { Loss = c.Loss with { Ohem = new OhemConfig() } }),
         new("5-cutmix", "Phase 5 with CutMix (Table 9)", c => c with { CutMix = new Data.Augmentation.CutMix() }),
         new("5-select-estimate", "Phase 5 selected on its estimated mIoU on unlabelled target images (test recorded to compare)",
-            c => c with { Selection = ModelSelection.TargetEstimate, RecordTest = true }),
+            c => c with { Selection = ModelSelection.TargetEstimate, RecordTest = true }, SelectsOnly: true),
     ];
+
+    /// <summary>
+    /// Most epochs a run keeps every model of for re-selection (<see cref="KeepsEpochModels"/>): the quick and smoke scales'
+    /// few epochs (68 MB each at quick scale); the full scale's 60 ResNet-101 models (14 GB) are not kept, and a
+    /// re-selecting run is trained there.
+    /// </summary>
+    public const int MaxKeptEpochModels = 8;
+
+    /// <summary>Whether a training of <paramref name="config"/> keeps every epoch's model: it is the configuration (Phase 5)
+    /// that a <see cref="PhaseRecipe.SelectsOnly"/> recipe chooses from, and its epochs are few.</summary>
+    public static bool KeepsEpochModels(RunConfig config) =>
+        config.Phase == "5" && config.Epochs <= MaxKeptEpochModels && VariantRecipes.Any(r => r.SelectsOnly);
 
     public static readonly string[] Variants = VariantRecipes.Select(r => r.Name).ToArray();
 

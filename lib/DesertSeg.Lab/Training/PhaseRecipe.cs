@@ -7,7 +7,10 @@ namespace DesertSeg.Lab.Training;
 /// <param name="Name">The catalog name ("5-ohem", "5-self-training").</param>
 /// <param name="Description">What the run is, in words (not part of its key).</param>
 /// <param name="FromPhase5">The change, applied to Phase 5's configuration at the run's scale.</param>
-public sealed record PhaseRecipe(string Name, string Description, Func<RunConfig, RunConfig> FromPhase5)
+/// <param name="SelectsOnly">The change is only in how the epoch is chosen and what is recorded beside it
+/// (<see cref="RunConfig.WithValidationSelection"/>): Phase 5 then keeps every epoch's model and the run is made from them
+/// (<see cref="Trainer.Reselect"/>) instead of training Phase 5 again.</param>
+public sealed record PhaseRecipe(string Name, string Description, Func<RunConfig, RunConfig> FromPhase5, bool SelectsOnly = false)
 {
     public RunConfig Build(RunConfig phase5) => FromPhase5(phase5) with { Phase = Name, Description = Description };
 }

@@ -5,7 +5,7 @@ using DesertSeg.Lab.Data;
 namespace DesertSeg.Lab.Training;
 
 /// <summary>How <see cref="PhaseRunner.Ensure"/> got a finished run.</summary>
-public enum RunOutcome { Reused, Trained, Resumed }
+public enum RunOutcome { Reused, Trained, Resumed, Reselected }
 
 /// <summary>A finished run and how it was obtained.</summary>
 public sealed record PhaseRun(RunConfig Config, RunDirectory Directory, RunOutcome Outcome);
@@ -98,8 +98,28 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
 
         bool resume = !force && run.Exists && status?.State != RunState.Failed && run.LatestStateEpoch() is not null;
         if (!resume && run.Exists) Directory.Delete(run.Path, recursive: true);
-        new Trainer(config, data, run, runOptions, observer).Train(cancellation);
+        var trainer = new Trainer(config, data, run, runOptions with { KeepEpochModels = PhaseCatalog.KeepsEpochModels(config) },
+            observer);
+        if (!resume && KeptTrainingOf(config) is { } source)
+        {
+            trainer.Reselect(source, cancellation);
+            return new PhaseRun(config, run, RunOutcome.Reselected);
+        }
+        trainer.Train(cancellation);
         return new PhaseRun(config, run, resume ? RunOutcome.Resumed : RunOutcome.Trained);
+    }
+
+    /// <summary>
+    /// For a configuration that differs from its training (<see cref="RunConfig.WithValidationSelection"/>) only in how it
+    /// selects and what it records: a finished run of that training on this data that kept every epoch's model
+    /// (Phase 5 for "5-select-estimate"), else null.
+    /// </summary>
+    public RunDirectory? KeptTrainingOf(RunConfig config)
+    {
+        var training = config.WithValidationSelection();
+        if (training.Fingerprint() == config.Fingerprint()) return null;
+        return store.WithKeyOf(training, _fingerprint)
+            .FirstOrDefault(r => r.ReadStatus()?.State == RunState.Finished && r.KeptEveryEpochModel());
     }
 
     /// <summary>Continues an interrupted run in its own folder from its last finished epoch (a finished run is returned as it

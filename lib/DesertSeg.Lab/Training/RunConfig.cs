@@ -70,8 +70,8 @@ public sealed record RunConfig(
     int? TrainImages = null,
     int? ValImages = null,
     ModelSelection Selection = ModelSelection.Validation,
-    int TestLeakEvery = 3,
-    int TestLeakPatience = 15,
+    int TestLeakEvery = RunConfig.DefaultTestLeakEvery,
+    int TestLeakPatience = RunConfig.DefaultTestLeakPatience,
     string? SelectionEstimator = null,
     bool RecordTest = false)
 {
@@ -102,6 +102,21 @@ public sealed record RunConfig(
         string canonical = key.ToJsonString();
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..12].ToLowerInvariant();
     }
+
+    /// <summary>
+    /// This run's training as a run that selects on validation and records nothing beside it. Two configurations equal here
+    /// train the same epochs (the same weights after every epoch: selection and recording only read the model) and differ
+    /// only in the epoch they choose and the scores they record; target images that only the selection reads go with it.
+    /// </summary>
+    public RunConfig WithValidationSelection() => this with
+    {
+        Selection = ModelSelection.Validation, SelectionEstimator = null, RecordTest = false,
+        TestLeakEvery = DefaultTestLeakEvery, TestLeakPatience = DefaultTestLeakPatience,
+        Target = Style is null && Objectives is not { Count: > 0 } ? null : Target,
+    };
+
+    /// <summary>The original's test selection: every 3 epochs, stopping after 15 checks without gain.</summary>
+    public const int DefaultTestLeakEvery = 3, DefaultTestLeakPatience = 15;
 
     /// <summary>Removes null values and empty lists, at every depth.</summary>
     private static void WithoutUnset(JsonNode? node)

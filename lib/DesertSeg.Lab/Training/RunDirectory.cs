@@ -94,12 +94,26 @@ public sealed class RunDirectory
     /// <summary>The folder of epoch <paramref name="epoch"/>'s resumable state.</summary>
     public string StateFolderOf(int epoch) => Combine("state", $"epoch-{epoch:D4}");
 
-    /// <summary>Makes epoch <paramref name="epoch"/>'s state current (its files must be complete) and drops older states.</summary>
-    public void CommitState(int epoch)
+    /// <summary>Makes epoch <paramref name="epoch"/>'s state current (its files must be complete) and drops older states, all
+    /// but their models when <paramref name="keepEarlierModels"/>.</summary>
+    public void CommitState(int epoch, bool keepEarlierModels = false)
     {
         WriteJson(LatestStateFile, new LatestState(epoch));
         foreach (var dir in Directory.EnumerateDirectories(StateFolder, "epoch-*"))
-            if (System.IO.Path.GetFileName(dir) != $"epoch-{epoch:D4}") Directory.Delete(dir, recursive: true);
+        {
+            if (System.IO.Path.GetFileName(dir) == $"epoch-{epoch:D4}") continue;
+            if (!keepEarlierModels) { Directory.Delete(dir, recursive: true); continue; }
+            string model = System.IO.Path.Combine(dir, "model.safetensors");
+            foreach (var file in Directory.EnumerateFiles(dir).Where(f => f != model)) File.Delete(file);
+            foreach (var sub in Directory.EnumerateDirectories(dir)) Directory.Delete(sub, recursive: true);
+        }
+    }
+
+    /// <summary>True when the model of every epoch in the history is kept (<see cref="TrainingOptions.KeepEpochModels"/>).</summary>
+    public bool KeptEveryEpochModel()
+    {
+        var history = ReadHistory();
+        return history.Count > 0 && history.All(r => File.Exists(StateModelFile(r.Epoch)));
     }
 
     /// <summary>
@@ -120,7 +134,7 @@ public sealed class RunDirectory
     /// checkpoints (last, and best when <paramref name="best"/>), then makes the state current.
     /// </summary>
     public void SaveEpochState(Models.DeepLabV3Plus model, SegmentationOptimizer optimizer, int epoch, bool best,
-        Action<string>? saveMore = null)
+        Action<string>? saveMore = null, bool keepEarlierModels = false)
     {
         string modelFile = StateModelFile(epoch);
         Checkpoints.ModelCheckpoints.ExportSafetensors(model, modelFile);
@@ -129,7 +143,7 @@ public sealed class RunDirectory
         // last and best are second names of the state model (hard links where possible): same bytes, no more disk.
         if (best) FileLinks.LinkOrCopy(modelFile, BestCheckpoint);
         FileLinks.LinkOrCopy(modelFile, LastCheckpoint);
-        CommitState(epoch);
+        CommitState(epoch, keepEarlierModels);
     }
 
     private sealed record LatestState(int Epoch);

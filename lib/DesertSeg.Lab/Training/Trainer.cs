@@ -6,6 +6,7 @@ using DesertSeg.Lab.Data;
 using DesertSeg.Lab.Data.Augmentation;
 using DesertSeg.Lab.Data.Loading;
 using DesertSeg.Lab.Evaluation;
+using DesertSeg.Lab.IO;
 using DesertSeg.Lab.Losses;
 using DesertSeg.Lab.Models;
 using TorchSharp;
@@ -73,11 +74,8 @@ public sealed class Trainer
         };
         if (trainLoader.BatchesPerEpoch == 0)
             throw new ArgumentException($"Split 'train' has {trainSplit.Count} images, fewer than one batch of {_config.BatchSize}.");
-        var valLoader = EvaluationLoader(ValSplit().RequireComplete().Subset(_config.ValImages), scheme);
-        var selector = new ModelSelector(_config);
-        var testLoader = _config.Selection == ModelSelection.TestLeak || _config.RecordTest
-            ? EvaluationLoader(_data[FalconLayout.Test].RequireComplete(), scheme)
-            : null;
+        var scoring = Scoring(scheme, target);
+        var selector = scoring.Selector;
 
         // Same seed, same initial weights (the decoder and head keep PyTorch's default initialisation).
         random.manual_seed(_config.Seed);
@@ -91,10 +89,6 @@ public sealed class Trainer
         // The target objective starts from the initial student (a teacher is its copy) or from the saved state.
         using var objectives = TargetObjectives.Create(_config.Objectives, model);
         if (startEpoch > 0) objectives?.Load(_run.StateFolderOf(startEpoch - 1));
-
-        var estimateSelection = _config.Selection == ModelSelection.TargetEstimate
-            ? new TargetEstimateSelection(target!, _config.SelectionEstimator, _config.Height, _config.Width, _config.BatchSize)
-            : null;
 
         var tensorboard = new TensorBoardLog(_run.TensorBoardFolder, scheme);
         var epochs = new TrainingEpoch(_config, model, loss, optimizer, trainLoader, device, _run, _observer)
@@ -126,12 +120,7 @@ public sealed class Trainer
                     _run.WriteStatus(Status(RunState.Failed, history, selector, e.Message));
                     throw;
                 }
-                var valSample = estimateSelection is null ? null : new Estimation.PixelSampler();
-                var val = ModelEvaluator.Evaluate(model, valLoader, device, loss, cancellation, valSample);
-                double? testMiou = testLoader is not null && selector.ScoresTestAfter(epoch)
-                    ? ModelEvaluator.Evaluate(model, testLoader, device, cancellation: cancellation).Metrics.MeanIoU : null;
-                double? estimate = estimateSelection?.Estimate(model, valSample!.Build(), val.Metrics, device, cancellation);
-                bool best = selector.IsBest(history, val.Metrics.MeanIoU, testMiou, estimate);
+                var (val, testMiou, estimate, best) = scoring.Score(model, loss, epoch, history, device, cancellation);
                 var (encoderLr, decoderLr, headLr) = optimizer.LearningRates;
                 var record = new EpochRecord(epoch, train.Loss, train.CrossEntropy, train.Dice, val.MeanLoss ?? double.NaN,
                     val.Metrics.MeanIoU, val.Metrics.PixelAccuracy, val.Metrics.IoU, testMiou,
@@ -139,7 +128,8 @@ public sealed class Trainer
                     estimate);
                 history.Add(record);
 
-                _run.SaveEpochState(model, optimizer, epoch, best, objectives is null ? null : objectives.Save);
+                _run.SaveEpochState(model, optimizer, epoch, best, objectives is null ? null : objectives.Save,
+                    keepEarlierModels: _options.KeepEpochModels);
                 _run.WriteHistory(history);
                 bool finished = selector.Stops(history);
                 status = Status(finished ? RunState.Finished : RunState.Running, history, selector, null);
@@ -157,6 +147,70 @@ public sealed class Trainer
                 $"interrupted after {history.Count} complete epoch(s) of {_config.Epochs}; training it again resumes"));
             throw;
         }
+        return status;
+    }
+
+    /// <summary>
+    /// Makes this run without training it, from <paramref name="source"/>: a finished run of the same training
+    /// (<see cref="RunConfig.WithValidationSelection"/> equal) that kept every epoch's model
+    /// (<see cref="TrainingOptions.KeepEpochModels"/>). Each kept epoch is loaded and scored as <see cref="Train"/> scores it
+    /// (<see cref="EpochScoring"/>) and this run's selection chooses; the training columns of the history are the source's,
+    /// each epoch's seconds the source's plus this scoring's. The history and best checkpoint equal those of training the
+    /// run (a test proves it); the checkpoints are second names of the source's kept models.
+    /// </summary>
+    /// <exception cref="DataFormatException">A kept model does not score on validation what the source recorded for its epoch
+    /// (the file was changed): the run is not made from it.</exception>
+    public RunStatus Reselect(RunDirectory source, CancellationToken cancellation = default)
+    {
+        IO.NativeMemory.ReturnFreedMemoryToSystem();
+        var device = _options.ResolveDevice();
+        var scheme = ClassScheme.ByName(_config.ClassScheme);
+        var scoring = Scoring(scheme, TargetImagesOf());
+        var trained = source.ReadHistory();
+        using var model = DeepLabV3Plus.Create(_config.Model);
+        using var loss = new SegmentationLoss(_config.Loss, scheme.ClassNames);
+        model.to(device);
+        loss.to(device);
+        _run.Initialise(_config, new DatasetInfo(_data.Root, DatasetFingerprint.Of(_data),
+            _data.Splits.ToDictionary(s => s.Name, s => s.Count)));
+        var tensorboard = new TensorBoardLog(_run.TensorBoardFolder, scheme);
+        _observer.RunReselected(_run, _config, source);
+
+        var history = new List<EpochRecord>();
+        foreach (var epoch in trained)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var clock = Stopwatch.StartNew();
+            string kept = source.StateModelFile(epoch.Epoch);
+            model.LoadSmpCheckpoint(kept);
+            var (val, testMiou, estimate, best) = scoring.Score(model, loss, epoch.Epoch, history, device, cancellation);
+            // The kept model must be the one that was scored: its val loss again (another CPU's kernels round differently, in
+            // the sixth digit; another model differs in the first few), and its mIoU (that CPU may flip a few pixels' classes).
+            double valLoss = val.MeanLoss ?? double.NaN;
+            if (Math.Abs(valLoss - epoch.ValLoss) > 1e-4 * Math.Max(1, Math.Abs(epoch.ValLoss))
+                || Math.Abs(val.Metrics.MeanIoU - epoch.ValMeanIoU) > 1e-3)
+                throw new DataFormatException(kept, $"scores val loss {valLoss:F6} and mIoU {val.Metrics.MeanIoU:F4}, but " +
+                    $"{source.Name} recorded {epoch.ValLoss:F6} and {epoch.ValMeanIoU:F4} for epoch {epoch.Epoch}: it is not that " +
+                    $"epoch's model, and {_config.Name} is not made from it.");
+            double seconds = epoch.Seconds + clock.Elapsed.TotalSeconds;
+            var record = epoch with
+            {
+                TestMeanIoU = testMiou, TargetEstimate = estimate, Best = best, Seconds = seconds,
+                ImagesPerSecond = epoch.ImagesPerSecond * epoch.Seconds / seconds,
+            };
+            history.Add(record);
+            if (best) FileLinks.LinkOrCopy(kept, _run.BestCheckpoint);
+            FileLinks.LinkOrCopy(kept, _run.LastCheckpoint);
+            _run.WriteHistory(history);
+            tensorboard.Write(record);
+            _observer.EpochCompleted(record);
+            if (scoring.Selector.Stops(history)) break;
+        }
+        // Finished only once every epoch it needs is scored: an interrupted re-selection is made again from the start.
+        if (history.Count == 0 || !scoring.Selector.Stops(history))
+            throw new DataFormatException(source.Path, $"holds {trained.Count} trained epoch(s), fewer than {_config.Name} selects from.");
+        var status = Status(RunState.Finished, history, scoring.Selector, null);
+        _run.WriteStatus(status);
         return status;
     }
 
@@ -237,6 +291,17 @@ public sealed class Trainer
                 $"holds other target images (hash {target.Fingerprint}) than {_config.Name} was configured with ({expected}).");
         return target;
     }
+
+    /// <summary>The run's after-epoch scoring: validation, test when it records or selects on it, the target estimate.</summary>
+    private EpochScoring Scoring(ClassScheme scheme, TargetImages? target) => new(
+        EvaluationLoader(ValSplit().RequireComplete().Subset(_config.ValImages), scheme),
+        _config.Selection == ModelSelection.TestLeak || _config.RecordTest
+            ? EvaluationLoader(_data[FalconLayout.Test].RequireComplete(), scheme)
+            : null,
+        _config.Selection == ModelSelection.TargetEstimate
+            ? new TargetEstimateSelection(target!, _config.SelectionEstimator, _config.Height, _config.Width, _config.BatchSize)
+            : null,
+        new ModelSelector(_config));
 
     private SegmentationLoader EvaluationLoader(DataSplit split, ClassScheme scheme) =>
         new(new SegmentationDataset(split, scheme, AugmentationPipeline.Evaluation(_config.Height, _config.Width)),

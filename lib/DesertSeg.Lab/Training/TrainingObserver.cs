@@ -8,6 +8,9 @@ public sealed record TrainingProgress(int Epoch, int Epochs, int Step, int Steps
 public interface ITrainingObserver
 {
     void RunStarted(RunDirectory run, RunConfig config, int startEpoch, int stepsPerEpoch) { }
+    /// <summary>The run is made from <paramref name="source"/>'s kept epochs instead of trained (<see cref="Trainer.Reselect"/>);
+    /// its epochs follow as <see cref="EpochCompleted"/>.</summary>
+    void RunReselected(RunDirectory run, RunConfig config, RunDirectory source) { }
     /// <summary>Another process holds the run's lock (it is training the same run); told once before waiting for it.</summary>
     void WaitingForRun(RunDirectory run, string message) { }
     void StepCompleted(TrainingProgress progress) { }
@@ -24,7 +27,15 @@ public sealed class EpochLineObserver(TextWriter writer) : ITrainingObserver
         if (startEpoch > 0 && run.ResumeNote() is { } note) writer.WriteLine($"{config.Name}: {note}.");
     }
 
+    public void RunReselected(RunDirectory run, RunConfig config, RunDirectory source) =>
+        writer.WriteLine(ReselectedLine(run, config, source));
+
     public void WaitingForRun(RunDirectory run, string message) => writer.WriteLine(message + ".");
+
+    /// <summary>What a run made from another's kept epochs is, in one line.</summary>
+    public static string ReselectedLine(RunDirectory run, RunConfig config, RunDirectory source) =>
+        $"{config.Name}: {config.Description}; the training of {source.Name} (every epoch's model kept), " +
+        $"its epoch chosen again on {new ModelSelector(config).Label} -> {run.Path}";
 
     public void EpochCompleted(EpochRecord r) => writer.WriteLine(EpochLine(r));
 
