@@ -119,7 +119,8 @@ public sealed class RunDirectory
     /// <summary>
     /// A finished run is never resumed (it is reused as it is), so everything of its last state but the model (the
     /// optimizer's moments, twice the model's size; a teacher) is dropped: a run then costs one or two model files of
-    /// disk instead of five. Called after the status says finished, so a crash before it leaves a resumable run.
+    /// disk instead of five. The trainer does not even write them for the last epoch; this removes what a run finished
+    /// before that rule, or finished again after a crash, still holds.
     /// </summary>
     public void ReleaseResumeState()
     {
@@ -131,14 +132,15 @@ public sealed class RunDirectory
 
     /// <summary>
     /// Saves epoch <paramref name="epoch"/>'s resumable state (model and optimizer), then updates the user-facing
-    /// checkpoints (last, and best when <paramref name="best"/>), then makes the state current.
+    /// checkpoints (last, and best when <paramref name="best"/>), then makes the state current. Without an optimizer (the
+    /// run ends with this epoch) only the model is saved.
     /// </summary>
-    public void SaveEpochState(Models.DeepLabV3Plus model, SegmentationOptimizer optimizer, int epoch, bool best,
+    public void SaveEpochState(Models.DeepLabV3Plus model, SegmentationOptimizer? optimizer, int epoch, bool best,
         Action<string>? saveMore = null, bool keepEarlierModels = false)
     {
         string modelFile = StateModelFile(epoch);
         Checkpoints.ModelCheckpoints.ExportSafetensors(model, modelFile);
-        AtomicFile.WriteThroughTempPath(StateOptimizerFile(epoch), optimizer.Save);
+        if (optimizer is not null) AtomicFile.WriteThroughTempPath(StateOptimizerFile(epoch), optimizer.Save);
         saveMore?.Invoke(StateFolderOf(epoch)); // e.g. a self-training teacher: part of the state, before it is committed
         // last and best are second names of the state model (hard links where possible): same bytes, no more disk.
         if (best) FileLinks.LinkOrCopy(modelFile, BestCheckpoint);

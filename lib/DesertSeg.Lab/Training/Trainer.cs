@@ -84,6 +84,14 @@ public sealed class Trainer
         var (startEpoch, history) = StartOrResume(model);
         model.to(device);
         loss.to(device);
+        if (history.Count > 0 && selector.Stops(history))
+        {
+            // The last epoch was saved (without what only resuming needs) but the process ended before saying so.
+            var ended = Status(RunState.Finished, history, selector, null);
+            _run.WriteStatus(ended);
+            _run.ReleaseResumeState();
+            return ended;
+        }
         using var optimizer = new SegmentationOptimizer(model, _config.Optimizer, _config.Schedule);
         if (startEpoch > 0) optimizer.Load(_run.StateOptimizerFile(startEpoch - 1));
         // The target objective starts from the initial student (a teacher is its copy) or from the saved state.
@@ -127,11 +135,13 @@ public sealed class Trainer
                     encoderLr, decoderLr, headLr, frozen, best, clock.Elapsed.TotalSeconds, train.Images / clock.Elapsed.TotalSeconds,
                     estimate);
                 history.Add(record);
-
-                _run.SaveEpochState(model, optimizer, epoch, best, objectives is null ? null : objectives.Save,
-                    keepEarlierModels: _options.KeepEpochModels);
-                _run.WriteHistory(history);
                 bool finished = selector.Stops(history);
+
+                // A finished run is never resumed: its last epoch's optimizer moments (twice the model) and teacher would be
+                // written only to be deleted.
+                _run.SaveEpochState(model, finished ? null : optimizer, epoch, best,
+                    finished || objectives is null ? null : objectives.Save, keepEarlierModels: _options.KeepEpochModels);
+                _run.WriteHistory(history);
                 status = Status(finished ? RunState.Finished : RunState.Running, history, selector, null);
                 _run.WriteStatus(status);
                 if (finished) _run.ReleaseResumeState();

@@ -51,6 +51,12 @@ public class TrainerTests(TrainingFixture fixture)
             .Where(f => Path.GetFileName(f) != "latest.json"));
         Assert.Equal(File.ReadAllBytes(run.LastCheckpoint), File.ReadAllBytes(run.StateModelFile(lastEpoch)));
         Assert.NotEmpty(Directory.GetFiles(run.TensorBoardFolder, "*tfevents*", SearchOption.AllDirectories));
+        // The process may end between saving the last epoch (its model only: nothing resumes a finished run) and saying that
+        // the run finished: training it again then says so, without training and without the optimizer's moments.
+        run.WriteStatus(status with { State = RunState.Running });
+        var again = new Trainer(config, fixture.Data, run, Cpu).Train();
+        Assert.Equal(RunState.Finished, again.State);
+        Assert.Equal(history.Select(h => h.WithoutTimings()), run.ReadHistory().Select(h => h.WithoutTimings()), new HistoryComparer());
         Assert.All(history, h => Assert.Equal(config.Model.Classes, h.ValClassIoU.Count));
         Assert.All(history, h => Assert.True(h.EncoderLr >= 0 && h.DecoderLr > 0 && h.HeadLr > 0));
 
