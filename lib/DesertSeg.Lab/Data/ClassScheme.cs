@@ -73,6 +73,12 @@ public sealed class ClassScheme
     /// <summary>The look-up table: raw value (0..10000) to class index or 255.</summary>
     public ReadOnlySpan<byte> LookUpTable => _lut;
 
+    /// <summary>Name and look-up table's hash: equal for two schemes that remap alike (a name alone might not say how it
+    /// remaps), so that they share decoded masks (<see cref="Loading.DecodedPairCache"/>).</summary>
+    public string RemapKey => _remapKey ??= $"{Name}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(_lut))[..16]}";
+
+    private string? _remapKey;
+
     /// <summary>Index of a class by name, or -1 when this scheme does not train it.</summary>
     public int IndexOf(string className)
     {

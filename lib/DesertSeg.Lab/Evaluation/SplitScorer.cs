@@ -1,4 +1,5 @@
 using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Data.Loading;
 using DesertSeg.Lab.Inference;
 using DesertSeg.Lab.IO;
 using OpenCvSharp;
@@ -36,7 +37,8 @@ public static class SplitScorer
 
         if (options.BatchSize < 1) throw new ArgumentException($"Batch size must be positive, got {options.BatchSize}.");
         // Decoding the next batch of pairs overlaps the model's work on the current one.
-        foreach (var (start, batch) in PrefetchedBatches.Of(split.Count, i => ReadPair(split.Pairs[i]), options.BatchSize, cancellation))
+        foreach (var (start, batch) in PrefetchedBatches.Of(split.Count, i => ReadPair(split.Pairs[i], scheme), options.BatchSize,
+                     cancellation))
         {
             var sizes = batch.Select(b => options.Protocol == ScoringProtocol.Native
                 ? (b.Image.Height, b.Image.Width)
@@ -44,11 +46,10 @@ public static class SplitScorer
             var predictions = predictor.PredictIndices(batch.Select(b => b.Image).ToList(), sizes, prediction);
             for (int k = 0; k < batch.Length; k++)
             {
-                var (_, raw) = batch[k];
+                var (image, truth) = batch[k];
                 var pair = split.Pairs[start + k];
-                var truth = scheme.Remap(raw.Values);
                 if (options.Protocol == ScoringProtocol.InputSize)
-                    truth = ResizeNearest(truth, raw.Width, raw.Height, predictor.Width, predictor.Height);
+                    truth = ResizeNearest(truth, image.Width, image.Height, predictor.Width, predictor.Height);
                 var confusion = new ConfusionMatrix(scheme.Count);
                 confusion.Add(predictions[k], truth);
                 total.Add(confusion);
@@ -63,15 +64,42 @@ public static class SplitScorer
             options.Protocol == ScoringProtocol.InputSize ? predictor.Width : 0);
     }
 
+    /// <summary>
+    /// An image and its mask as class indices of <paramref name="scheme"/> (255: ignored), read through
+    /// <see cref="DecodedPairCache"/>: the main job scores the same val and test pairs after every training and with every
+    /// method, and each pair is then decoded once (the val pairs already were, by the trainings). The held bytes are what
+    /// decoding gives, so no score depends on the cache.
+    /// </summary>
+    public static (RgbImage Image, byte[] Truth) ReadPair(SamplePair pair, ClassScheme scheme)
+    {
+        var (rgb, indices) = DecodedPairCache.Get(pair, scheme.RemapKey, () =>
+        {
+            var image = ImageFiles.ReadRgb(pair.ImagePath);
+            return ImageFiles.FromBytes(image.Pixels, image.Width, image.Height, MatType.CV_8UC3);
+        }, size =>
+        {
+            var raw = ReadMask(pair, size.Width, size.Height);
+            return ImageFiles.FromBytes(scheme.Remap(raw.Values), raw.Width, raw.Height, MatType.CV_8UC1);
+        });
+        using (rgb)
+        using (indices)
+            return (new RgbImage(rgb.Width, rgb.Height, ImageFiles.ToBytes(rgb)), ImageFiles.ToBytes(indices));
+    }
+
     /// <summary>An image and its mask, checked to be the same size (the error names the mask).</summary>
     public static (RgbImage Image, RawMask Mask) ReadPair(SamplePair pair)
     {
         var image = ImageFiles.ReadRgb(pair.ImagePath);
+        return (image, ReadMask(pair, image.Width, image.Height));
+    }
+
+    private static RawMask ReadMask(SamplePair pair, int width, int height)
+    {
         var mask = MaskFiles.ReadRaw(pair.MaskPath!);
-        if (mask.Width != image.Width || mask.Height != image.Height)
+        if (mask.Width != width || mask.Height != height)
             throw new DataFormatException(pair.MaskPath!,
-                $"mask is {mask.Width}x{mask.Height} but its image {pair.ImagePath} is {image.Width}x{image.Height}.");
-        return (image, mask);
+                $"mask is {mask.Width}x{mask.Height} but its image {pair.ImagePath} is {width}x{height}.");
+        return mask;
     }
 
     /// <summary>Nearest-neighbour resize of a class-index mask, as albumentations' Resize does masks (cv2.INTER_NEAREST).</summary>

@@ -19,11 +19,7 @@ public sealed class SegmentationDataset
         Split = split.RequireComplete();
         Scheme = scheme;
         Pipeline = pipeline;
-        // Two schemes that remap alike share decoded masks; a scheme's name alone might not say how it remaps.
-        _schemeKey = $"{scheme.Name}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(scheme.LookUpTable))[..16]}";
     }
-
-    private readonly string _schemeKey;
 
     public DataSplit Split { get; }
     public ClassScheme Scheme { get; }
@@ -58,23 +54,14 @@ public sealed class SegmentationDataset
     {
         var pair = this[index];
         long start = Stopwatch.GetTimestamp();
-        long imageDone = start;
-        var (rgb, indices) = DecodedPairCache.Get(pair, _schemeKey, () =>
+        long imageDone = 0;
+        var (rgb, indices) = DecodedPairCache.Get(pair, Scheme.RemapKey, () => ReadRgb(pair.ImagePath), size =>
         {
-            var decoded = ReadRgb(pair.ImagePath);
             imageDone = Stopwatch.GetTimestamp();
-            try
-            {
-                return (decoded, ReadIndexMask(pair.MaskPath!, decoded.Size()));
-            }
-            catch
-            {
-                decoded.Dispose();
-                throw;
-            }
+            return ReadIndexMask(pair.MaskPath!, size);
         });
-        if (imageDone == start) imageDone = Stopwatch.GetTimestamp(); // held in memory: both "decodes" were the copy
         long maskDone = Stopwatch.GetTimestamp();
+        if (imageDone == 0) imageDone = maskDone; // the mask was held in memory: its copy counts with the image
 
         using var sample = new AugmentedSample(rgb, indices, new Size(Width, Height));
         Pipeline.Augment(sample, random);
