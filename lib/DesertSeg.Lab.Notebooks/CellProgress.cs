@@ -56,9 +56,15 @@ public sealed class CellProgress : ITrainingObserver
         _history = [];
         _chart = null;
         _status = null;
-        // No steps to follow: each epoch's scores update the display and the chart as a training's do.
-        if (InCell) _status = Kernel.display(Html(config.Name, EpochLineObserver.ReselectedLine(run, config, source)));
-        else _lines.RunReselected(run, config, source);
+        // No steps to follow: each epoch's scores update a display of their own and the chart as a training's do, below
+        // the line that says where the epochs come from.
+        if (!InCell)
+        {
+            _lines.RunReselected(run, config, source);
+            return;
+        }
+        Kernel.display(Html(config.Name, EpochLineObserver.ReselectedLine(run, config, source)));
+        _status = Kernel.display(Html($"{config.Name}: scoring the kept epochs", $"{config.Epochs} epochs", 0));
     }
 
     public void WaitingForRun(RunDirectory run, string message)
