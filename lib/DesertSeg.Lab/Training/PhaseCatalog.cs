@@ -27,6 +27,9 @@ namespace DesertSeg.Lab.Training;
 public static class PhaseCatalog
 {
     public static readonly string[] Phases = ["2", "3", "4", "5"];
+
+    /// <summary>The phase every recipe (<see cref="VariantRecipes"/>, the domain-adaptation runs) changes one thing of.</summary>
+    public const string RecipeBase = "5";
     public static readonly string[] Scales = ["full", "quick", "smoke"];
 
     /// <summary>The training seed of every catalog run.</summary>
@@ -54,7 +57,7 @@ public static class PhaseCatalog
     /// <summary>Whether a training of <paramref name="config"/> keeps every epoch's model: it is the configuration (Phase 5)
     /// that a <see cref="PhaseRecipe.SelectsOnly"/> recipe chooses from, and its epochs are few.</summary>
     public static bool KeepsEpochModels(RunConfig config) =>
-        config.Phase == "5" && config.Epochs <= MaxKeptEpochModels && VariantRecipes.Any(r => r.SelectsOnly);
+        config.Phase == RecipeBase && config.Epochs <= MaxKeptEpochModels && VariantRecipes.Any(r => r.SelectsOnly);
 
     public static readonly string[] Variants = VariantRecipes.Select(r => r.Name).ToArray();
 
@@ -77,7 +80,7 @@ public static class PhaseCatalog
     {
         if (!Scales.Contains(scale)) throw new ArgumentException($"Unknown scale '{scale}'. Scales: {string.Join(", ", Scales)}.");
         if (VariantRecipes.Concat(Adaptation.AdaptationRuns.All).FirstOrDefault(r => r.Name == phase) is { } recipe)
-            return recipe.Build(Get("5", scale));
+            return recipe.Build(Get(RecipeBase, scale));
         if (!Phases.Contains(phase))
             throw new ArgumentException($"Unknown phase '{phase}'. Phases: {string.Join(", ", Phases)}; " +
                 $"variants: {string.Join(", ", Variants)}; " +

@@ -98,8 +98,8 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
 
         bool resume = !force && run.Exists && status?.State != RunState.Failed && run.LatestStateEpoch() is not null;
         if (!resume && run.Exists) Directory.Delete(run.Path, recursive: true);
-        var trainer = new Trainer(config, data, run, runOptions with { KeepEpochModels = PhaseCatalog.KeepsEpochModels(config) },
-            observer);
+        var trainer = new Trainer(config, data, run,
+            runOptions with { KeepEpochModels = runOptions.KeepEpochModels || PhaseCatalog.KeepsEpochModels(config) }, observer);
         if (!resume && KeptTrainingOf(config) is { } source)
         {
             trainer.Reselect(source, cancellation);

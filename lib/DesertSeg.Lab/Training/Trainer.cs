@@ -181,8 +181,7 @@ public sealed class Trainer
         using var loss = new SegmentationLoss(_config.Loss, scheme.ClassNames);
         model.to(device);
         loss.to(device);
-        _run.Initialise(_config, new DatasetInfo(_data.Root, DatasetFingerprint.Of(_data),
-            _data.Splits.ToDictionary(s => s.Name, s => s.Count)));
+        _run.Initialise(_config, DatasetInfoOf(_data));
         var tensorboard = new TensorBoardLog(_run.TensorBoardFolder, scheme);
         _observer.RunReselected(_run, _config, source);
 
@@ -235,8 +234,7 @@ public sealed class Trainer
             return (done + 1, _run.ReadHistory().Where(r => r.Epoch <= done).ToList());
         }
         InitialiseWeights(model);
-        _run.Initialise(_config, new DatasetInfo(_data.Root, DatasetFingerprint.Of(_data),
-            _data.Splits.ToDictionary(s => s.Name, s => s.Count)));
+        _run.Initialise(_config, DatasetInfoOf(_data));
         return (0, []);
     }
 
@@ -312,6 +310,10 @@ public sealed class Trainer
             ? new TargetEstimateSelection(target!, _config.SelectionEstimator, _config.Height, _config.Width, _config.BatchSize)
             : null,
         new ModelSelector(_config));
+
+    /// <summary>What a run folder records of the data it was made from.</summary>
+    private static DatasetInfo DatasetInfoOf(FalconDataset data) =>
+        new(data.Root, DatasetFingerprint.Of(data), data.Splits.ToDictionary(s => s.Name, s => s.Count));
 
     private SegmentationLoader EvaluationLoader(DataSplit split, ClassScheme scheme) =>
         new(new SegmentationDataset(split, scheme, AugmentationPipeline.Evaluation(_config.Height, _config.Width)),

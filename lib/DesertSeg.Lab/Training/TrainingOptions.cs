@@ -15,8 +15,8 @@ namespace DesertSeg.Lab.Training;
 /// <param name="Transductive">Allow target images that are also test images (the run is then labelled transductive).</param>
 /// <param name="KeepEpochModels">Keep every epoch's model in <c>state/</c>, not only the last one's, so that a run that differs
 /// from this one only in how it selects its epoch is made from them without training (<see cref="Trainer.Reselect"/>).
-/// It changes no result, so it is no part of the run's key; <see cref="PhaseRunner"/> sets it where the catalog has such a
-/// run.</param>
+/// It changes no result, so it is no part of the run's key; <see cref="PhaseRunner"/> also sets it where the catalog has
+/// such a run.</param>
 public sealed record TrainingOptions(
     Device? Device = null,
     int? Workers = null,

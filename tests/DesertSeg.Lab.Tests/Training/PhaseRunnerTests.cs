@@ -60,9 +60,7 @@ public class PhaseRunnerTests(TrainingFixture fixture)
         var waits = new List<string>();
         var runner = new PhaseRunner(new RunStore(fixture.NewRunsFolder()), fixture.Data, observer: new WaitRecorder(waits));
         var phase3 = runner.BindEncoder(TrainingFixture.Tiny("3", epochs: 1, trainImages: 8, valImages: 4) with { FromScratch = true });
-        var run = runner.RunFor(phase3);
-        run.Initialise(phase3, new DatasetInfo(fixture.Data.Root, DatasetFingerprint.Of(fixture.Data), new Dictionary<string, int>()));
-        run.WriteStatus(new RunStatus(RunState.Finished, 1, 1, 0, 0.1, "validation", null, DateTimeOffset.UtcNow));
+        var run = fixture.FinishedRun(runner, phase3);
 
         var other = RunLock.Acquire(run); // the other trainer
         var ensure = Task.Run(() => runner.Ensure(phase3));
@@ -89,10 +87,8 @@ public class PhaseRunnerTests(TrainingFixture fixture)
         var phase5 = TrainingFixture.Tiny("5", epochs: 1, trainImages: 8, valImages: 4);
         // A finished Phase 3 run where the runner looks for it, with a random 10-class checkpoint.
         var phase3 = runner.BindEncoder(PhaseRunner.DependencyOf(phase5)! with { FromScratch = true });
-        var parent = runner.RunFor(phase3);
-        parent.Initialise(phase3, new DatasetInfo(fixture.Data.Root, DatasetFingerprint.Of(fixture.Data), new Dictionary<string, int>()));
+        var parent = fixture.FinishedRun(runner, phase3);
         WriteRandomCheckpoint(parent.BestCheckpoint, phase3.Model, seed: 1);
-        parent.WriteStatus(new RunStatus(RunState.Finished, 1, 1, 0, 0.1, "validation", null, DateTimeOffset.UtcNow));
 
         var first = runner.Ensure(phase5);
         var again = runner.Ensure(phase5);

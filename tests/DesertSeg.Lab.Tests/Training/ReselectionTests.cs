@@ -104,11 +104,9 @@ public class ReselectionTests(TrainingFixture fixture)
         store = new RunStore(fixture.NewRunsFolder());
         var runner = new PhaseRunner(store, fixture.Data, Cpu);
         var phase3 = runner.BindEncoder(PhaseRunner.DependencyOf(TrainingFixture.Tiny("5", epochs: 3))! with { FromScratch = true });
-        var parent = runner.RunFor(phase3);
-        parent.Initialise(phase3, new DatasetInfo(fixture.Data.Root, DatasetFingerprint.Of(fixture.Data), new Dictionary<string, int>()));
+        var parent = fixture.FinishedRun(runner, phase3);
         Directory.CreateDirectory(Path.GetDirectoryName(parent.BestCheckpoint)!);
         File.Copy(phase3Checkpoint, parent.BestCheckpoint);
-        parent.WriteStatus(new RunStatus(RunState.Finished, 1, 1, 0, 0.1, "validation", null, DateTimeOffset.UtcNow));
         return runner;
     }
 }

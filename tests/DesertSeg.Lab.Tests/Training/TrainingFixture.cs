@@ -35,6 +35,16 @@ public sealed class TrainingFixture : IDisposable
             FromScratch = true,
         };
 
+    /// <summary>A finished run of <paramref name="config"/> where <paramref name="runner"/> looks for it, holding only what the
+    /// caller writes into it (e.g. a checkpoint): a parent for the runs under test, without training one.</summary>
+    public RunDirectory FinishedRun(PhaseRunner runner, RunConfig config)
+    {
+        var run = runner.RunFor(config);
+        run.Initialise(config, new DatasetInfo(Data.Root, DatasetFingerprint.Of(Data), new Dictionary<string, int>()));
+        run.WriteStatus(new RunStatus(RunState.Finished, 1, 1, 0, 0.1, "validation", null, DateTimeOffset.UtcNow));
+        return run;
+    }
+
     public void Dispose() => _folder.Dispose();
 }
 

@@ -9,7 +9,7 @@ namespace DesertSeg.Lab.Data.Loading;
 /// so that the main job's many trainings, validation passes and scorings of the same splits decode each PNG once instead
 /// of once per epoch and once per score. On 2 cores decoding competes with LibTorch's threads: a 960x540 pair costs about
 /// 15 ms to decode and remap, a fifth of the loader's work, and a quarter of scoring the test split at native resolution
-/// (ScoringBenchmark: 4.8-5.1 s without the cache, 3.5-3.7 s from it).
+/// (ScoringBenchmark, test split: 4.4-4.5 s per repeat without the cache, 3.5-3.7 s from it).
 /// </summary>
 /// <remarks>
 /// What comes out is byte for byte what decoding gives (the cache holds the decoder's own output), so no result depends on it.
