@@ -31,13 +31,19 @@ public sealed class ExpectedConfusion(CalibrationSet validation, bool labelShift
     }
 
     /// <summary>Temperature-scaled probabilities of the target's pixels, re-weighted to its EM priors when asked.</summary>
+    /// <remarks>Computed once per target sample and calibration (ATC+EM and expected confusion+EM share the EM), and the
+    /// array is the sample's own: read it, never write it.</remarks>
     internal static double[] Calibrated(CalibrationSet validation, PixelSample target, bool labelShift)
     {
         var q = Probabilities.Of(target, validation.Temperature);
         if (!labelShift) return q;
-        var priors = LabelShift.TargetPriors(q, target.Classes, validation.SourcePriors);
-        var adjusted = new double[q.Length];
-        LabelShift.Adjust(q, target.Classes, validation.SourcePriors, priors, adjusted);
-        return adjusted;
+        string key = $"EM T={validation.Temperature:R} source priors {string.Join(",", validation.SourcePriors.Select(p => p.ToString("R")))}";
+        return target.Derived(key, t =>
+        {
+            var priors = LabelShift.TargetPriors(q, t.Classes, validation.SourcePriors);
+            var adjusted = new double[q.Length];
+            LabelShift.Adjust(q, t.Classes, validation.SourcePriors, priors, adjusted);
+            return adjusted;
+        });
     }
 }

@@ -41,17 +41,30 @@ public static class LabelFreeEstimators
     /// The estimate with a 95% percentile bootstrap interval over images (<paramref name="resamples"/> draws of as many
     /// images with replacement, seeded, so the same call gives the same interval).
     /// </summary>
-    public static IoUEstimate WithInterval(ILabelFreeEstimator estimator, PixelSample target, int resamples = 100, int seed = 0)
+    public static IoUEstimate WithInterval(ILabelFreeEstimator estimator, PixelSample target, int resamples = 100, int seed = 0) =>
+        WithIntervals([estimator], target, resamples, seed)[0];
+
+    /// <summary>
+    /// <see cref="WithInterval"/> for several estimators over the same draws (each estimator's interval is the one
+    /// <see cref="WithInterval"/> gives it alone): a draw's pixels, their probabilities and EM's priors are gathered or computed
+    /// once for all estimators, and the draws run in parallel (each is a function of its images only, so the result does not
+    /// depend on the scheduling).
+    /// </summary>
+    public static IReadOnlyList<IoUEstimate> WithIntervals(IReadOnlyList<ILabelFreeEstimator> estimators, PixelSample target,
+        int resamples = 100, int seed = 0, CancellationToken cancellation = default)
     {
-        var point = estimator.Estimate(target);
-        if (target.Images < 2 || resamples < 2) return point;
+        var points = estimators.Select(e => e.Estimate(target)).ToList();
+        if (target.Images < 2 || resamples < 2) return points;
         var random = new Random(seed);
-        var means = new double[resamples];
-        for (int r = 0; r < resamples; r++)
+        var draws = Enumerable.Range(0, resamples)
+            .Select(_ => Enumerable.Range(0, target.Images).Select(_ => random.Next(target.Images)).ToArray())
+            .ToList();
+        var means = estimators.Select(_ => new double[resamples]).ToArray();
+        Parallel.For(0, resamples, new ParallelOptions { CancellationToken = cancellation }, r =>
         {
-            var draw = Enumerable.Range(0, target.Images).Select(_ => random.Next(target.Images)).ToArray();
-            means[r] = estimator.Estimate(target.Subset(draw)).MeanIoU;
-        }
-        return point with { Interval = (means.Quantile(0.025), means.Quantile(0.975)) };
+            var resample = target.Subset(draws[r]);
+            for (int e = 0; e < estimators.Count; e++) means[e][r] = estimators[e].Estimate(resample).MeanIoU;
+        });
+        return points.Select((point, e) => point with { Interval = (means[e].Quantile(0.025), means[e].Quantile(0.975)) }).ToList();
     }
 }

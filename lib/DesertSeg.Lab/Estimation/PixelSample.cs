@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DesertSeg.Lab.Data;
 
 namespace DesertSeg.Lab.Estimation;
@@ -7,10 +8,15 @@ namespace DesertSeg.Lab.Estimation;
 /// label-free estimator reads. Pixels are stored image after image (<see cref="ImageOffsets"/>), so that a bootstrap can
 /// resample images. A regular grid over every image counts each class in proportion to its area, so sums over the sample
 /// estimate the image set's pixel counts up to one scale factor, which IoU does not see.
+/// <para>What estimators derive from the pixels is computed once per sample (<see cref="PerPixel"/>, <see cref="Derived{T}"/>):
+/// a bootstrap evaluates every estimator on a hundred resamples, and a resample takes the per-pixel values of its pixels
+/// from the whole sample (the same numbers: each depends on its own pixel only) instead of computing them again.</para>
 /// </summary>
 public sealed class PixelSample
 {
     private byte[]? _predicted;
+    private readonly ConcurrentDictionary<string, (int Width, double[] Values)> _perPixel = new();
+    private readonly ConcurrentDictionary<string, object> _derived = new();
 
     /// <param name="classes">Logits per pixel.</param>
     /// <param name="logits">Pixel-major: pixel i's logits are <c>logits[i*classes .. (i+1)*classes)</c>.</param>
@@ -62,6 +68,28 @@ public sealed class PixelSample
         return predicted;
     }
 
+    /// <summary>
+    /// Values of each pixel (<paramref name="width"/> per pixel, pixel-major) that depend on that pixel's logits only,
+    /// computed once: a <see cref="Subset"/> gathers its pixels' rows instead of computing them. The array is shared: read it,
+    /// never write it.
+    /// </summary>
+    /// <param name="key">What the values are, with every parameter they depend on (e.g. the temperature).</param>
+    public double[] PerPixel(string key, int width, Func<PixelSample, double[]> compute) =>
+        _perPixel.GetOrAdd(key, _ =>
+        {
+            var values = compute(this);
+            if (values.Length != Count * width)
+                throw new InvalidOperationException($"'{key}' gave {values.Length} values for {Count} pixels of {width}.");
+            return (width, values);
+        }).Values;
+
+    /// <summary>
+    /// A value computed from the whole sample (e.g. EM's re-weighted probabilities, which depend on every pixel), once per
+    /// sample; a subset computes its own. Shared: never modify it.
+    /// </summary>
+    public T Derived<T>(string key, Func<PixelSample, T> compute) where T : class =>
+        (T)_derived.GetOrAdd(key, _ => compute(this));
+
     /// <summary>The pixels of the given images, in that order (an image may repeat: a bootstrap draw).</summary>
     public PixelSample Subset(IReadOnlyList<int> images)
     {
@@ -78,7 +106,24 @@ public sealed class PixelSample
             at += length;
             offsets[n + 1] = at;
         }
-        return new PixelSample(Classes, logits, labels, offsets);
+        var subset = new PixelSample(Classes, logits, labels, offsets);
+        if (_predicted is not null) subset._predicted = Gather(_predicted, 1, images, total);
+        foreach (var (key, (width, values)) in _perPixel)
+            subset._perPixel[key] = (width, Gather(values, width, images, total));
+        return subset;
+    }
+
+    private T[] Gather<T>(T[] values, int width, IReadOnlyList<int> images, int total)
+    {
+        var gathered = new T[total * width];
+        int at = 0;
+        foreach (int image in images)
+        {
+            int start = ImageOffsets[image], length = ImageOffsets[image + 1] - start;
+            Array.Copy(values, start * width, gathered, at * width, length * width);
+            at += length;
+        }
+        return gathered;
     }
 
     /// <summary>Several samples of one model as one (their images one after another).</summary>

@@ -1,6 +1,7 @@
 namespace DesertSeg.Lab.Estimation;
 
-/// <summary>Softmax probabilities of a sample's pixels, in double precision.</summary>
+/// <summary>Softmax probabilities of a sample's pixels, in double precision, each computed once per sample and temperature
+/// (<see cref="PixelSample.PerPixel"/>): the arrays are the sample's own, to be read, never written.</summary>
 public static class Probabilities
 {
     /// <summary>Softmax of <paramref name="logits"/> / <paramref name="temperature"/> into <paramref name="probabilities"/>.</summary>
@@ -14,16 +15,17 @@ public static class Probabilities
     }
 
     /// <summary>All pixels' probabilities, pixel-major (N x C).</summary>
-    public static double[] Of(PixelSample sample, double temperature = 1)
-    {
-        int c = sample.Classes;
-        var q = new double[sample.Count * c];
-        for (int i = 0; i < sample.Count; i++) Softmax(sample.LogitsOf(i), temperature, q.AsSpan(i * c, c));
-        return q;
-    }
+    public static double[] Of(PixelSample sample, double temperature = 1) =>
+        sample.PerPixel($"softmax T={temperature:R}", sample.Classes, s =>
+        {
+            int c = s.Classes;
+            var q = new double[s.Count * c];
+            for (int i = 0; i < s.Count; i++) Softmax(s.LogitsOf(i), temperature, q.AsSpan(i * c, c));
+            return q;
+        });
 
     /// <summary>Each pixel's largest probability (the model's confidence in its prediction).</summary>
-    public static double[] Confidence(PixelSample sample, double temperature = 1) => PerPixel(sample, temperature, p =>
+    public static double[] Confidence(PixelSample sample, double temperature = 1) => PerPixel(sample, "confidence", temperature, p =>
     {
         double max = 0;
         foreach (double v in p) max = Math.Max(max, v);
@@ -31,7 +33,7 @@ public static class Probabilities
     });
 
     /// <summary>Each pixel's negative entropy (in nats): 0 for a certain prediction, -ln C for a uniform one.</summary>
-    public static double[] NegativeEntropy(PixelSample sample, double temperature = 1) => PerPixel(sample, temperature, p =>
+    public static double[] NegativeEntropy(PixelSample sample, double temperature = 1) => PerPixel(sample, "negative entropy", temperature, p =>
     {
         double sum = 0;
         foreach (double v in p) if (v > 0) sum += v * Math.Log(v);
@@ -40,12 +42,13 @@ public static class Probabilities
 
     private delegate double RowScore(ReadOnlySpan<double> probabilities);
 
-    private static double[] PerPixel(PixelSample sample, double temperature, RowScore score)
-    {
-        var q = Of(sample, temperature);
-        int c = sample.Classes;
-        var scores = new double[sample.Count];
-        for (int i = 0; i < scores.Length; i++) scores[i] = score(q.AsSpan(i * c, c));
-        return scores;
-    }
+    private static double[] PerPixel(PixelSample sample, string name, double temperature, RowScore score) =>
+        sample.PerPixel($"{name} T={temperature:R}", 1, s =>
+        {
+            var q = Of(s, temperature);
+            int c = s.Classes;
+            var scores = new double[s.Count];
+            for (int i = 0; i < scores.Length; i++) scores[i] = score(q.AsSpan(i * c, c));
+            return scores;
+        });
 }

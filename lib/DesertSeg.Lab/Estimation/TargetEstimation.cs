@@ -82,7 +82,8 @@ public static class TargetEstimation
         var kinds = (estimators ?? LabelFreeEstimators.Names).Select(LabelFreeEstimators.ByName).ToList();
         var calibration = ImageSetObserver.Observe(predictor, validation, cancellation: cancellation).AsCalibration();
         var observed = ImageSetObserver.Observe(predictor, target.Name, target.Files, cancellation: cancellation);
-        var estimates = kinds.Select(kind => LabelFreeEstimators.WithInterval(kind.Fit(calibration), observed.Sample)).ToList();
+        var estimates = LabelFreeEstimators.WithIntervals(kinds.Select(kind => kind.Fit(calibration)).ToList(), observed.Sample,
+            cancellation: cancellation);
         return new TargetEstimate(predictor.Source.Checkpoint, target.Folder, target.Count, predictor.Scheme.ClassNames,
             calibration.Metrics.MeanIoU, calibration.Temperature, estimates[0].PredictedShare, estimates);
     }

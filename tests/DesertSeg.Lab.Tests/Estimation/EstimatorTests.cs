@@ -267,4 +267,65 @@ public class EstimatorTests
         Assert.Equal([0, 2, 4, 6], draw.ImageOffsets);
         Assert.Equal([1, ClassScheme.Ignore, 1, ClassScheme.Ignore, 0, 0], draw.Labels);
     }
+
+    /// <summary>A sample of <paramref name="images"/> images of <paramref name="perImage"/> pixels, random logits over
+    /// <paramref name="classes"/> classes, labels drawn from each pixel's softmax (some ignored).</summary>
+    private static PixelSample RandomSample(int seed, int images, int perImage, int classes, bool labelled)
+    {
+        var random = new Random(seed);
+        int n = images * perImage;
+        var logits = Enumerable.Range(0, n * classes).Select(_ => (float)(random.NextDouble() * 6 - 3)).ToArray();
+        byte[]? labels = labelled
+            ? Enumerable.Range(0, n).Select(i => random.NextDouble() < 0.05 ? ClassScheme.Ignore
+                : (byte)(Enumerable.Range(0, classes).MaxBy(k => logits[i * classes + k] + random.NextDouble() * 2))).ToArray()
+            : null;
+        return new PixelSample(classes, logits, labels, Enumerable.Range(0, images + 1).Select(i => i * perImage).ToArray());
+    }
+
+    /// <summary>The same pixels in a sample that has computed nothing yet.</summary>
+    private static PixelSample Fresh(PixelSample sample) =>
+        new(sample.Classes, sample.Logits.ToArray(), sample.Labels?.ToArray(), sample.ImageOffsets.ToArray());
+
+    [Fact]
+    public void Subset_GathersWhatTheWholeSampleComputed_AsTheSubsetWouldComputeIt()
+    {
+        var sample = RandomSample(seed: 3, images: 5, perImage: 7, classes: 3, labelled: true);
+        _ = (Probabilities.Of(sample, 1.7), Probabilities.NegativeEntropy(sample), Probabilities.Confidence(sample), sample.Predicted);
+
+        var draw = sample.Subset([3, 0, 3, 1]);
+        var own = Fresh(draw);
+
+        Assert.Equal(Probabilities.Of(own, 1.7), Probabilities.Of(draw, 1.7));
+        Assert.Equal(Probabilities.NegativeEntropy(own), Probabilities.NegativeEntropy(draw));
+        Assert.Equal(Probabilities.Confidence(own), Probabilities.Confidence(draw));
+        Assert.Equal(own.Predicted, draw.Predicted);
+    }
+
+    [Fact]
+    public void Intervals_OfAllEstimatorsTogether_AreWhatEachGivesOnDrawsComputedFromScratch()
+    {
+        var validationSample = RandomSample(seed: 1, images: 6, perImage: 40, classes: 3, labelled: true);
+        var validation = new CalibrationSet(validationSample, TrueMetrics(validationSample));
+        var target = RandomSample(seed: 2, images: 9, perImage: 30, classes: 3, labelled: false);
+        var estimators = LabelFreeEstimators.All.Select(kind => kind.Fit(validation)).ToList();
+
+        var together = LabelFreeEstimators.WithIntervals(estimators, target, resamples: 40, seed: 5);
+
+        for (int e = 0; e < estimators.Count; e++)
+        {
+            // Each draw's estimate from a sample that gathered nothing (every probability and EM computed on the draw itself).
+            var random = new Random(5);
+            var means = new double[40];
+            for (int r = 0; r < means.Length; r++)
+            {
+                var draw = Enumerable.Range(0, target.Images).Select(_ => random.Next(target.Images)).ToArray();
+                means[r] = estimators[e].Estimate(Fresh(target).Subset(draw)).MeanIoU;
+            }
+            var point = estimators[e].Estimate(Fresh(target));
+            Assert.Equal(point.MeanIoU, together[e].MeanIoU);
+            Assert.Equal(point.ClassIoU, together[e].ClassIoU);
+            Assert.Equal((MathNet.Numerics.Statistics.Statistics.Quantile(means, 0.025),
+                MathNet.Numerics.Statistics.Statistics.Quantile(means, 0.975)), together[e].Interval);
+        }
+    }
 }
