@@ -36,6 +36,7 @@ public sealed class SynthBenchmark : IBenchmark
                 $"at full use of {Environment.ProcessorCount} cores that is {cpu / Environment.ProcessorCount:F1} s wall; " +
                 $"load average now {LoadAverage()}");
             Console.WriteLine($"complete (manifest): {SyntheticFalconWriter.IsComplete(root, spec)}");
+            MultiEnvironment(root, spec);
 
             foreach (var (split, training) in new[] { (SyntheticFalconWriter.Split.Train, true),
                 (SyntheticFalconWriter.Split.Test, false) })
@@ -55,6 +56,33 @@ public sealed class SynthBenchmark : IBenchmark
         {
             try { Directory.Delete(root, recursive: true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>
+    /// The main job's K=4 data set (as <c>AdaptationStudy</c> makes it) rendered whole, then with this set as its donor (its
+    /// test scenes and the training desert's own scenes copied): seconds each, and the two fingerprints, which must agree.
+    /// </summary>
+    private static void MultiEnvironment(string donor, SyntheticDatasetSpec spec)
+    {
+        var k4 = spec with { Environments = 4, TargetCount = 0, OracleCount = 0, OracleValCount = 0 };
+        var fingerprints = new List<string>();
+        foreach (bool withDonor in new[] { false, true })
+        {
+            string root = donor + (withDonor ? "-k4-donated" : "-k4");
+            try
+            {
+                var clock = Stopwatch.StartNew();
+                int copied = SyntheticFalconWriter.Write(root, k4, donor: withDonor ? donor : null);
+                fingerprints.Add(SyntheticFalconWriter.ReadManifest(root)!.Fingerprint);
+                Console.WriteLine($"K=4 set ({k4.TotalCount} scenes) {(withDonor ? "with the default set as donor" : "rendered whole")}: " +
+                    $"{clock.Elapsed.TotalSeconds:F1} s, {copied} scenes copied, fingerprint {fingerprints[^1][..16]}");
+            }
+            finally
+            {
+                try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+            }
+        }
+        if (fingerprints[0] != fingerprints[1]) throw new InvalidOperationException("The donated K=4 set differs from the rendered one.");
     }
 
     /// <summary>Prints class shares and mean RGB against Table 1 and the report's means.</summary>

@@ -84,7 +84,7 @@ public sealed class AdaptationStudy(Study study) : IDisposable
                 Environments = k, TargetCount = 0, OracleCount = 0, OracleValCount = 0, HeldOut = heldOut,
                 // Another study seed draws other randomised deserts; every test-environment scene stays the same.
                 EnvironmentSeed = study.Seed == PhaseCatalog.DefaultSeed ? null : study.Seed,
-            });
+            }, cancellation: study.Cancellation, donor: study.Data.Root);
         var options = study.Options with { TargetFolder = Target.Folder };
         var other = new Study(FalconDataset.Open(root), study.Scale, study.Store, options, study.Observer, log: study.Log,
             seed: study.Seed)

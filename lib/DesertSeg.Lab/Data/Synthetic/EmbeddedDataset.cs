@@ -19,15 +19,16 @@ public static class EmbeddedDataset
     /// <summary>
     /// Returns the root of a complete synthetic data set made with <paramref name="spec"/> (default:
     /// <see cref="SyntheticDatasetSpec.Default"/>), generating it first when it is missing, incomplete,
-    /// or was made with another spec. <paramref name="progress"/> counts scenes written.
+    /// or was made with another spec. <paramref name="progress"/> counts scenes written; scenes that
+    /// <paramref name="donor"/> (a complete generation) already rendered are copied from it (<see cref="SyntheticFalconWriter.Write"/>).
     /// </summary>
     public static string Ensure(string? root = null, SyntheticDatasetSpec? spec = null,
-        IProgress<int>? progress = null, CancellationToken cancellation = default)
+        IProgress<int>? progress = null, CancellationToken cancellation = default, string? donor = null)
     {
         root = Path.GetFullPath(root ?? DefaultRoot);
         spec ??= SyntheticDatasetSpec.Default;
         if (!SyntheticFalconWriter.IsComplete(root, spec))
-            SyntheticFalconWriter.Write(root, spec, progress, cancellation);
+            SyntheticFalconWriter.Write(root, spec, progress, cancellation, donor);
         return root;
     }
 }

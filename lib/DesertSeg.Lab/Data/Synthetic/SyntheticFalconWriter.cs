@@ -75,7 +75,14 @@ public static class SyntheticFalconWriter
     /// generation: its files are replaced, and files the new spec does not name are removed, so the folder
     /// ends up holding exactly this data set. A folder holding anything else is refused (<see cref="IOException"/>).
     /// </summary>
-    public static void Write(string root, SyntheticDatasetSpec spec, IProgress<int>? progress = null, CancellationToken ct = default)
+    /// <param name="donor">A complete generation whose scenes this one shares (the multi-environment data sets share every
+    /// test scene and the training desert's own scenes with the default one): a scene that the donor rendered from the same
+    /// environment, seed and size is copied instead of rendered again, after its decoded pixels and labels are checked
+    /// against the hash the donor recorded for them (a scene that fails the check is rendered). The result is the same
+    /// files and fingerprint as without a donor.</param>
+    /// <returns>How many scenes were copied from <paramref name="donor"/>.</returns>
+    public static int Write(string root, SyntheticDatasetSpec spec, IProgress<int>? progress = null, CancellationToken ct = default,
+        string? donor = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
@@ -119,24 +126,79 @@ public static class SyntheticFalconWriter
 
         var hashes = new byte[jobs.Count][];
         var generator = new SceneGenerator(spec.Width, spec.Height);
-        int done = 0;
+        var donated = Donor(donor, spec);
+        int done = 0, copies = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct };
         Parallel.For(0, jobs.Count, options, j =>
         {
             var (split, index) = jobs[j];
-            var (image, mask) = generator.Render(EnvironmentOf(spec, split, index), SceneSeed(spec, split, index));
             string folder = SplitFolder(root, split), name = FileName(spec, split, index);
-            ImageFiles.WriteRgb(Path.Combine(folder, FalconLayout.Images, name), image);
-            if (HasMasks(split)) MaskFiles.WriteRaw(Path.Combine(folder, FalconLayout.Masks, name), mask);
-            hashes[j] = HashScene(name, image, mask);
+            if (donated is { } from && CopyScene(from, spec, split, index, folder, name) is { } copied)
+            {
+                hashes[j] = copied;
+                Interlocked.Increment(ref copies);
+            }
+            else hashes[j] = RenderScene(generator, spec, split, index, folder, name);
             progress?.Report(Interlocked.Increment(ref done));
         });
         ct.ThrowIfCancellationRequested();
 
-        var manifest = new SyntheticManifest(GeneratorVersion, spec, Fingerprint(hashes));
+        var manifest = new SyntheticManifest(GeneratorVersion, spec, Fingerprint(hashes),
+            jobs.Select((job, j) => (job, j)).ToDictionary(x => SceneKey(x.job.Split, x.job.Index), x => Convert.ToHexString(hashes[x.j])));
         AtomicFile.WriteAllText(manifestPath, JsonSerializer.Serialize(manifest, JsonOptions));
         File.Delete(partialPath);
+        return copies;
     }
+
+    private static byte[] RenderScene(SceneGenerator generator, SyntheticDatasetSpec spec, Split split, int index, string folder,
+        string name)
+    {
+        var (image, mask) = generator.Render(EnvironmentOf(spec, split, index), SceneSeed(spec, split, index));
+        ImageFiles.WriteRgb(Path.Combine(folder, FalconLayout.Images, name), image);
+        if (HasMasks(split)) MaskFiles.WriteRaw(Path.Combine(folder, FalconLayout.Masks, name), mask);
+        return HashScene(name, image, mask);
+    }
+
+    /// <summary>A complete donor generation of this generator version with recorded scene hashes, or null.</summary>
+    private static (string Root, SyntheticManifest Manifest)? Donor(string? root, SyntheticDatasetSpec spec)
+    {
+        if (root is null || ReadManifest(root) is not { } manifest) return null;
+        if (manifest.GeneratorVersion != GeneratorVersion || manifest.SceneHashes is null) return null;
+        var theirs = manifest.Spec;
+        return theirs.Width == spec.Width && theirs.Height == spec.Height && theirs.Seed == spec.Seed ? (root, manifest) : null;
+    }
+
+    /// <summary>
+    /// Copies the donor's rendering of this scene when it has one (same environment, seed and file name; a split with masks,
+    /// whose labels the hash covers) whose decoded files hash to what the donor recorded; returns the scene's hash, or null.
+    /// </summary>
+    private static byte[]? CopyScene((string Root, SyntheticManifest Manifest) donor, SyntheticDatasetSpec spec, Split split,
+        int index, string folder, string name)
+    {
+        var theirs = donor.Manifest.Spec;
+        if (!HasMasks(split) || !donor.Manifest.SceneHashes!.TryGetValue(SceneKey(split, index), out string? recorded)
+            || FileName(theirs, split, index) != name
+            || EnvironmentOf(theirs, split, index) != EnvironmentOf(spec, split, index)) return null;
+        string theirFolder = SplitFolder(donor.Root, split);
+        string imagePath = Path.Combine(theirFolder, FalconLayout.Images, name), maskPath = Path.Combine(theirFolder, FalconLayout.Masks, name);
+        byte[] imageBytes, maskBytes, hash;
+        try
+        {
+            imageBytes = File.ReadAllBytes(imagePath);
+            maskBytes = File.ReadAllBytes(maskPath);
+            hash = HashScene(name, ImageFiles.ReadRgb(imagePath), MaskFiles.ReadRaw(maskPath));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DataFormatException)
+        {
+            return null;
+        }
+        if (Convert.ToHexString(hash) != recorded) return null;
+        AtomicFile.WriteAllBytes(Path.Combine(folder, FalconLayout.Images, name), imageBytes);
+        AtomicFile.WriteAllBytes(Path.Combine(folder, FalconLayout.Masks, name), maskBytes);
+        return hash;
+    }
+
+    private static string SceneKey(Split split, int index) => $"{split}/{index}";
 
     /// <summary>The manifest of a generated folder, or null when there is none (never generated, or interrupted).</summary>
     public static SyntheticManifest? ReadManifest(string root)
@@ -173,5 +235,7 @@ public static class SyntheticFalconWriter
     }
 }
 
-/// <summary>What <c>synthetic.json</c> records: generator version, spec, and a SHA-256 over every scene's pixels and labels.</summary>
-public sealed record SyntheticManifest(int GeneratorVersion, SyntheticDatasetSpec Spec, string Fingerprint);
+/// <summary>What <c>synthetic.json</c> records: generator version, spec, a SHA-256 over every scene's pixels and labels, and
+/// each scene's own hash by split and index (absent in folders written before it was recorded: they cannot be donors).</summary>
+public sealed record SyntheticManifest(int GeneratorVersion, SyntheticDatasetSpec Spec, string Fingerprint,
+    IReadOnlyDictionary<string, string>? SceneHashes = null);

@@ -82,6 +82,35 @@ public class SyntheticFalconWriterTests
     }
 
     [Fact]
+    public void ScenesCopiedFromADonor_AreTheFilesRenderingWrites_AndADamagedOneIsRendered()
+    {
+        using var dir = new TempFolder("synth-donor");
+        var donorSpec = new SyntheticDatasetSpec(8, 4, 3, Seed: 5, Width: 96, Height: 64, TargetCount: 2);
+        SyntheticFalconWriter.Write(dir.Combine("donor"), donorSpec);
+        // Shared with the donor: the 3 test scenes and the training desert's own scenes (environment 0: train 0, 4; val 0).
+        var spec = donorSpec with { Environments = 4, TargetCount = 0 };
+        string testScene = Path.Combine(SyntheticFalconWriter.SplitFolder(dir.Combine("donor"), SyntheticFalconWriter.Split.Test),
+            FalconLayout.Images, SyntheticFalconWriter.FileName(donorSpec, SyntheticFalconWriter.Split.Test, 1));
+        // A damaged donor scene (it still decodes, one pixel differs) must be rendered, not copied.
+        using (var image = Cv2.ImRead(testScene))
+        {
+            image.At<Vec3b>(0, 0) = new Vec3b((byte)(image.At<Vec3b>(0, 0).Item0 ^ 1), 0, 0);
+            Cv2.ImWrite(testScene, image);
+        }
+
+        int copied = SyntheticFalconWriter.Write(dir.Combine("copied"), spec, donor: dir.Combine("donor"));
+        SyntheticFalconWriter.Write(dir.Combine("rendered"), spec);
+
+        Assert.Equal(3 + 2 + 1 - 1, copied);
+        Assert.Equal(SyntheticFalconWriter.ReadManifest(dir.Combine("rendered"))!.Fingerprint,
+            SyntheticFalconWriter.ReadManifest(dir.Combine("copied"))!.Fingerprint);
+        var rendered = Directory.GetFiles(dir.Combine("rendered"), "*.png", SearchOption.AllDirectories);
+        Assert.Equal(2 * (8 + 4 + 3), rendered.Length);
+        foreach (var file in rendered)
+            Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(dir.Combine("copied"), Path.GetRelativePath(dir.Combine("rendered"), file))));
+    }
+
+    [Fact]
     public void InterruptedGenerationLeavesNoManifest()
     {
         using var tmp = new TempFolder("synth-cancel");
