@@ -19,7 +19,7 @@ internal static class MatTensors
     {
         using var scope = NewDisposeScope();
         var hwc = chw.round().clamp(0, 255).to(ScalarType.Byte).permute(1, 2, 0).contiguous();
-        byte[] bytes = hwc.data<byte>().ToArray();
+        byte[] bytes = IO.TensorData.ToArray<byte>(hwc);
         using var source = ImageFiles.FromBytes(bytes, rgb.Width, rgb.Height, MatType.CV_8UC3);
         source.CopyTo(rgb);
     }

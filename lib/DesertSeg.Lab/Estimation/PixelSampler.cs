@@ -38,9 +38,9 @@ public sealed class PixelSampler(int stride = PixelSampler.DefaultStride)
         var grid = logits[TensorIndex.Colon, TensorIndex.Colon, rows, columns].permute(0, 2, 3, 1).contiguous()
             .to(ScalarType.Float32).cpu();
         long perImage = grid.shape[1] * grid.shape[2];
-        _logits.AddRange(grid.data<float>().ToArray());
+        _logits.AddRange(IO.TensorData.ToArray<float>(grid));
         if (labels is not null)
-            _labels.AddRange(labels[TensorIndex.Colon, rows, columns].contiguous().to(ScalarType.Byte).cpu().data<byte>().ToArray());
+            _labels.AddRange(IO.TensorData.ToArray<byte>(labels[TensorIndex.Colon, rows, columns].to(ScalarType.Byte).cpu()));
         for (int i = 0; i < n; i++) _offsets.Add(_offsets[^1] + (int)perImage);
     }
 

@@ -56,7 +56,7 @@ public sealed class ConfusionMatrix
         var p = predicted.flatten().to(ScalarType.Int64);
         var valid = t.ge(0).logical_and(t.lt(ClassCount));
         var index = t.masked_select(valid).mul(ClassCount).add(p.masked_select(valid));
-        var counts = bincount(index, minlength: ClassCount * ClassCount).cpu().data<long>().ToArray();
+        var counts = IO.TensorData.ToArray<long>(bincount(index, minlength: ClassCount * ClassCount).cpu());
         if (counts.Length > _counts.Length)
             throw new ArgumentException($"A predicted class is outside 0..{ClassCount - 1}.");
         for (int i = 0; i < counts.Length; i++) _counts[i] += counts[i];

@@ -304,7 +304,7 @@ public sealed class Predictor : IDisposable
     {
         using var scope = NewDisposeScope();
         var masked = (suppression ?? AbsentClassSuppression.None).Apply(logits, Scheme);
-        return ClassIndices.Of(masked).to(ScalarType.Byte).cpu().data<byte>().ToArray();
+        return IO.TensorData.ToArray<byte>(ClassIndices.Of(masked).to(ScalarType.Byte).cpu());
     }
 
     public override string ToString() => Source + (Precision == InferencePrecision.Bf16 ? ", bf16" : "");
