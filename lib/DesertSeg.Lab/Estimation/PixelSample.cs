@@ -94,18 +94,10 @@ public sealed class PixelSample
     public PixelSample Subset(IReadOnlyList<int> images)
     {
         int total = images.Sum(i => ImageOffsets[i + 1] - ImageOffsets[i]);
-        var logits = new float[total * Classes];
-        var labels = Labels is null ? null : new byte[total];
         var offsets = new int[images.Count + 1];
-        int at = 0;
-        for (int n = 0; n < images.Count; n++)
-        {
-            int start = ImageOffsets[images[n]], length = ImageOffsets[images[n] + 1] - start;
-            Array.Copy(Logits, start * Classes, logits, at * Classes, length * Classes);
-            if (labels is not null) Array.Copy(Labels!, start, labels, at, length);
-            at += length;
-            offsets[n + 1] = at;
-        }
+        for (int n = 0; n < images.Count; n++) offsets[n + 1] = offsets[n] + ImageOffsets[images[n] + 1] - ImageOffsets[images[n]];
+        var logits = Gather(Logits, Classes, images, total);
+        var labels = Labels is null ? null : Gather(Labels, 1, images, total);
         var subset = new PixelSample(Classes, logits, labels, offsets);
         if (_predicted is not null) subset._predicted = Gather(_predicted, 1, images, total);
         foreach (var (key, (width, values)) in _perPixel)
