@@ -93,21 +93,20 @@ public sealed class PixelSample
     /// <summary>The pixels of the given images, in that order (an image may repeat: a bootstrap draw).</summary>
     public PixelSample Subset(IReadOnlyList<int> images)
     {
-        int total = images.Sum(i => ImageOffsets[i + 1] - ImageOffsets[i]);
         var offsets = new int[images.Count + 1];
         for (int n = 0; n < images.Count; n++) offsets[n + 1] = offsets[n] + ImageOffsets[images[n] + 1] - ImageOffsets[images[n]];
-        var logits = Gather(Logits, Classes, images, total);
-        var labels = Labels is null ? null : Gather(Labels, 1, images, total);
-        var subset = new PixelSample(Classes, logits, labels, offsets);
-        if (_predicted is not null) subset._predicted = Gather(_predicted, 1, images, total);
+        var subset = new PixelSample(Classes, Gather(Logits, Classes, images, offsets[^1]),
+            Labels is null ? null : Gather(Labels, 1, images, offsets[^1]), offsets);
+        if (_predicted is not null) subset._predicted = Gather(_predicted, 1, images, offsets[^1]);
         foreach (var (key, (width, values)) in _perPixel)
-            subset._perPixel[key] = (width, Gather(values, width, images, total));
+            subset._perPixel[key] = (width, Gather(values, width, images, offsets[^1]));
         return subset;
     }
 
-    private T[] Gather<T>(T[] values, int width, IReadOnlyList<int> images, int total)
+    /// <summary>The rows (<paramref name="width"/> values per pixel) of the given images' pixels, image after image.</summary>
+    private T[] Gather<T>(T[] values, int width, IReadOnlyList<int> images, int pixels)
     {
-        var gathered = new T[total * width];
+        var gathered = new T[pixels * width];
         int at = 0;
         foreach (int image in images)
         {

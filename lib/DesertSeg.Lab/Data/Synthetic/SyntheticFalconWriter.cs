@@ -159,13 +159,12 @@ public static class SyntheticFalconWriter
         return HashScene(name, image, mask);
     }
 
-    /// <summary>A complete donor generation of this generator version with recorded scene hashes, or null.</summary>
+    /// <summary>A complete donor generation of this generator version and image size with recorded scene hashes, or null.</summary>
     private static (string Root, SyntheticManifest Manifest)? Donor(string? root, SyntheticDatasetSpec spec)
     {
         if (root is null || ReadManifest(root) is not { } manifest) return null;
         if (manifest.GeneratorVersion != GeneratorVersion || manifest.SceneHashes is null) return null;
-        var theirs = manifest.Spec;
-        return theirs.Width == spec.Width && theirs.Height == spec.Height && theirs.Seed == spec.Seed ? (root, manifest) : null;
+        return manifest.Spec.Width == spec.Width && manifest.Spec.Height == spec.Height ? (root, manifest) : null;
     }
 
     /// <summary>
@@ -177,7 +176,7 @@ public static class SyntheticFalconWriter
     {
         var theirs = donor.Manifest.Spec;
         if (!HasMasks(split) || !donor.Manifest.SceneHashes!.TryGetValue(SceneKey(split, index), out string? recorded)
-            || FileName(theirs, split, index) != name
+            || FileName(theirs, split, index) != name || SceneSeed(theirs, split, index) != SceneSeed(spec, split, index)
             || EnvironmentOf(theirs, split, index) != EnvironmentOf(spec, split, index)) return null;
         string theirFolder = SplitFolder(donor.Root, split);
         string imagePath = Path.Combine(theirFolder, FalconLayout.Images, name), maskPath = Path.Combine(theirFolder, FalconLayout.Masks, name);
