@@ -6,6 +6,7 @@ using DesertSeg.Lab.Reporting.Charts;
 using DesertSeg.Lab.Studies;
 using DesertSeg.Lab.Training;
 using Spectre.Console;
+using DeviceType = TorchSharp.DeviceType;
 
 namespace DesertSeg.Cli.Commands;
 
@@ -35,15 +36,22 @@ public static class ReproduceCommand
         {
             Description = "Only the report's phases: leave out the domain-adaptation lab (beyond the report)."
         };
+        var lanes = new Option<int?>("--lanes")
+        {
+            Description = "Trainings at once on a CPU: 2 (default with 2 or more cores and without --force: a second process trains " +
+                "the job's runs from the far end of its list, each training with half the cores) or 1 (one after another, all cores)."
+        };
+        var secondLane = new Option<bool>(SecondLaneProcess.Option) { Hidden = true };
         var command = new Command("reproduce",
             "Reproduce the report: train every phase (reusing finished runs), score, benchmark, and write report/ " +
             "(tables as Markdown+CSV, figures as PNG+HTML, index.html).")
         {
-            scale, data, outDir, runs, force, noPng, noAdaptation,
+            scale, data, outDir, runs, force, noPng, noAdaptation, lanes, secondLane,
         };
         foreach (var option in training.All) command.Options.Add(option);
         command.SetAction(r => CommandGuard.Run(() =>
         {
+            if (r.GetValue(secondLane)) return RunSecondLane(r, scale, data, runs, noAdaptation, training);
             var clock = Stopwatch.StartNew();
             // Decided before any work: a missing browser must not fail the job after the training.
             bool png = !r.GetValue(noPng);
@@ -54,6 +62,12 @@ public static class ReproduceCommand
                     "PNG/SVG export needs one (Debian: apt-get install chromium; or set DESERTSEG_CHROMIUM).");
             }
             var options = training.Build(r);
+            int laneCount = r.GetValue(lanes) ?? (r.GetValue(force) || options.ResolveDevice().type != DeviceType.CPU
+                || Environment.ProcessorCount < 2 ? 1 : 2);
+            if (laneCount is not (1 or 2)) throw new ArgumentException($"--lanes must be 1 or 2, got {laneCount}.");
+            if (laneCount == 2 && r.GetValue(force))
+                throw new ArgumentException("--force retrains every run in this process: it takes --lanes 1.");
+            if (laneCount == 2) options = options with { Threads = LaneThreads };
             var dataset = FalconDataset.Open(r.GetValue(data) ?? EmbeddedData.Ensure());
             var store = r.GetValue(runs) is { } folder ? new RunStore(folder) : RunStore.Default;
             string report = r.GetValue(outDir) ?? Path.Combine(Workspace.Root, "report");
@@ -70,13 +84,37 @@ public static class ReproduceCommand
                 AnsiConsole.MarkupLine("[yellow]notice:[/] no target-domain images (--target DIR) for this data set: " +
                     "the domain-adaptation section is left out.");
             }
+            // After the data set exists (the lane must not generate it too) and its target images were checked.
+            using var lane = laneCount == 2 ? SecondLaneProcess.Start(log, CommandGuard.Cancellation) : null;
             var output = new ReportWriter(study, report).Write(pngFigures: png, adaptation: adaptation);
+            lane?.Finish(TimeSpan.FromSeconds(60));
             AnsiConsole.MarkupLineInterpolated(
                 $"Report: [bold]{output.Index}[/] ({output.Tables.Count} tables, {output.Figures.Count} figures) in {
                     clock.Elapsed.TotalMinutes:F1} min.");
             return CommandGuard.Ok;
         }));
         return command;
+    }
+
+    /// <summary>LibTorch threads of each training when two lanes train at once: half the cores.</summary>
+    private static int LaneThreads => Math.Max(1, Environment.ProcessorCount / 2);
+
+    /// <summary>The second lane (<see cref="SecondLane"/>): the job's study, its plan from the far end, plain lines on stdout.</summary>
+    private static int RunSecondLane(ParseResult r, Option<string> scale, Option<string?> data, Option<string?> runs,
+        Option<bool> noAdaptation, TrainingArguments training)
+    {
+        var options = training.Build(r) with { Threads = LaneThreads };
+        var dataset = FalconDataset.Open(r.GetValue(data) ?? EmbeddedData.Ensure());
+        var store = r.GetValue(runs) is { } folder ? new RunStore(folder) : RunStore.Default;
+        using var study = new Study(dataset, r.GetValue(scale)!, store, options, new EpochLineObserver(Console.Out), log: Console.Out)
+        {
+            CancellationSource = () => CommandGuard.Cancellation,
+        };
+        bool adaptation = !r.GetValue(noAdaptation)
+            && (options.TargetFolder is not null || Directory.Exists(TargetLayout.UnlabelledFolder(dataset.Root)));
+        var trained = SecondLane.Run(study, adaptation);
+        Console.WriteLine($"done: trained {trained.Count} run(s){(trained.Count > 0 ? ": " + string.Join(", ", trained) : "")}");
+        return CommandGuard.Ok;
     }
 
     /// <summary>Progress lines prefixed with the elapsed time, so a long reproduction shows where it is.</summary>

@@ -28,6 +28,9 @@ public abstract record LabMethod(string Label, MethodKind Kind)
     /// <summary>Trains or adapts what the line needs (reusing finished work) and scores it on test.</summary>
     public abstract AdaptationResult Produce(AdaptationStudy lab);
 
+    /// <summary>The runs <see cref="Produce"/> trains (their dependencies aside), for <see cref="TrainingPlan"/>.</summary>
+    public abstract IEnumerable<PlannedRun> Trains { get; }
+
     /// <summary>The kind as tables print it.</summary>
     public static string KindLabel(MethodKind kind) => kind switch
     {
@@ -44,24 +47,28 @@ public abstract record LabMethod(string Label, MethodKind Kind)
 public sealed record RunMethod(string Label, MethodKind Kind, string Phase) : LabMethod(Label, Kind)
 {
     public override AdaptationResult Produce(AdaptationStudy lab) => lab.Run(Label, Kind, Phase);
+    public override IEnumerable<PlannedRun> Trains => [new(Phase)];
 }
 
 /// <summary>A run's best checkpoint adapted by a test-time method.</summary>
 public sealed record TestTimeLine(string Label, string Phase, TestTimeMethod Method) : LabMethod(Label, MethodKind.TestTime)
 {
     public override AdaptationResult Produce(AdaptationStudy lab) => lab.TestTime(Label, Phase, Method);
+    public override IEnumerable<PlannedRun> Trains => [new(Phase)];
 }
 
 /// <summary>A run's best checkpoint scored on the test stream while a test-time method adapts it online (TENT).</summary>
 public sealed record OnlineTestTimeLine(string Label, string Phase, OnlineTentConfig Config) : LabMethod(Label, MethodKind.TestTime)
 {
     public override AdaptationResult Produce(AdaptationStudy lab) => lab.OnlineTent(Label, Phase, Config);
+    public override IEnumerable<PlannedRun> Trains => [new(Phase)];
 }
 
 /// <summary>The probability average of several runs' best checkpoints.</summary>
 public sealed record EnsembleLine(string Label, IReadOnlyList<string> Phases) : LabMethod(Label, MethodKind.Ensemble)
 {
     public override AdaptationResult Produce(AdaptationStudy lab) => lab.Ensemble(Label, Phases);
+    public override IEnumerable<PlannedRun> Trains => Phases.Select(p => new PlannedRun(p));
 }
 
 /// <summary>A phase trained on scenes from K training deserts (same number of images), scored on the same test scenes;
@@ -72,6 +79,7 @@ public sealed record MultiEnvironmentLine(string Label, int Environments, string
     public override bool AvailableIn(AdaptationStudy lab) => SyntheticFalconWriter.ReadManifest(lab.Study.Data.Root) is not null;
 
     public override AdaptationResult Produce(AdaptationStudy lab) => lab.MultiEnvironment(Label, Environments, Phase, HeldOut);
+    public override IEnumerable<PlannedRun> Trains => [new(Phase, Environments, HeldOut)];
 }
 
 /// <summary>

@@ -132,6 +132,20 @@ public sealed class Study : IDisposable
         return _runs[phase] = run;
     }
 
+    /// <summary>
+    /// The phase's run as <see cref="Phase"/> makes it, or null when another trainer (the other lane of <c>reproduce</c>, a
+    /// notebook) is training it now; its dependency is waited for.
+    /// </summary>
+    public PhaseRun? PhaseUnlessBusy(string phase)
+    {
+        if (_runs.TryGetValue(phase, out var known)) return known;
+        var config = Config(phase);
+        if (PhaseRunner.DependencyOf(config) is { } dependency) Phase(dependency.Phase);
+        if (_runner.EnsureUnlessBusy(config, Cancellation) is not { } run) return null;
+        Log.WriteLine($"{config.Name}: {run.Outcome.ToString().ToLowerInvariant()} ({run.Directory.Path})");
+        return _runs[phase] = run;
+    }
+
     /// <summary>The predictor of a phase's best checkpoint (kept for the study's lifetime).</summary>
     public Predictor Predictor(string phase)
     {

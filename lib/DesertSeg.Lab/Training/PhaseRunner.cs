@@ -75,7 +75,17 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
 
     /// <summary>Returns a finished run of <paramref name="config"/>, training (or resuming) it and its dependency as needed.</summary>
     /// <param name="force">Retrain even when a finished run exists (dependencies are still reused).</param>
-    public PhaseRun Ensure(RunConfig config, bool force = false, CancellationToken cancellation = default)
+    public PhaseRun Ensure(RunConfig config, bool force = false, CancellationToken cancellation = default) =>
+        Ensure(config, force, unlessBusy: false, cancellation)!;
+
+    /// <summary>
+    /// As <see cref="Ensure(RunConfig, bool, CancellationToken)"/>, but null at once when another trainer holds the run
+    /// (its dependency is still waited for): how a second lane of work passes over what the first is training.
+    /// </summary>
+    public PhaseRun? EnsureUnlessBusy(RunConfig config, CancellationToken cancellation = default) =>
+        Ensure(config, force: false, unlessBusy: true, cancellation);
+
+    private PhaseRun? Ensure(RunConfig config, bool force, bool unlessBusy, CancellationToken cancellation)
     {
         // The weights file is looked up once: it names the run (by hash) and initialises its encoder.
         string? encoderFile = EncoderWeightsFileFor(config);
@@ -92,7 +102,8 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
 
         var run = RunFor(config);
         // One trainer per run folder (two notebooks may ask for the same run); the status is read under the lock.
-        using var runLock = RunLock.Acquire(run, cancellation, m => observer?.WaitingForRun(run, m));
+        using var runLock = unlessBusy ? RunLock.TryAcquire(run) : RunLock.Acquire(run, cancellation, m => observer?.WaitingForRun(run, m));
+        if (runLock is null) return null;
         var status = run.Exists ? run.ReadStatus() : null;
         if (!force && status?.State == RunState.Finished) return new PhaseRun(config, run, RunOutcome.Reused);
 

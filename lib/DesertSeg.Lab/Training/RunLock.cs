@@ -40,5 +40,20 @@ public sealed class RunLock : IDisposable
         }
     }
 
+    /// <summary>Takes the run's lock if no one holds it, else returns null at once.</summary>
+    public static RunLock? TryAcquire(RunDirectory run)
+    {
+        string path = FileOf(run);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try
+        {
+            return new RunLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return null;
+        }
+    }
+
     public void Dispose() => _file.Dispose();
 }

@@ -55,6 +55,8 @@ public sealed class Trainer
         // tensor memory stays for reuse (trimming after every epoch made each epoch fault its working set in again:
         // see NativeMemory).
         IO.NativeMemory.ReturnFreedMemoryToSystem();
+        // Before the loader starts: its threads take LibTorch's thread count when they first use it (FDA's restyling).
+        using var threads = Devices.LibTorchThreads.Use(_options.Threads);
         var device = _options.ResolveDevice();
         var scheme = ClassScheme.ByName(_config.ClassScheme);
         var trainSplit = TrainSplit().RequireComplete().Subset(_config.TrainImages);

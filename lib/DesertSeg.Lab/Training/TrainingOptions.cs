@@ -17,6 +17,9 @@ namespace DesertSeg.Lab.Training;
 /// from this one only in how it selects its epoch is made from them without training (<see cref="Trainer.Reselect"/>).
 /// It changes no result, so it is no part of the run's key; <see cref="PhaseRunner"/> also sets it where the catalog has
 /// such a run.</param>
+/// <param name="Threads">LibTorch threads while a run trains (null: as the process has them, every core). <c>reproduce</c>
+/// trains two runs at once on a CPU with half the cores each (<see cref="Studies.SecondLane"/>); the count changes a run's
+/// numbers only in their last digits, as another CPU does, so it is no part of the run's key.</param>
 public sealed record TrainingOptions(
     Device? Device = null,
     int? Workers = null,
@@ -26,7 +29,8 @@ public sealed record TrainingOptions(
     bool FromScratch = false,
     string? TargetFolder = null,
     bool Transductive = false,
-    bool KeepEpochModels = false)
+    bool KeepEpochModels = false,
+    int? Threads = null)
 {
     public Device ResolveDevice() => Device ?? (cuda.is_available() ? CUDA : CPU);
 }

@@ -1,0 +1,48 @@
+using DesertSeg.Lab.Training;
+
+namespace DesertSeg.Lab.Studies;
+
+/// <summary>
+/// The second lane of the main job on a CPU: another process trains the job's runs (<see cref="TrainingPlan"/>) from the
+/// far end of the list while the job works from the front, each training with half the cores.
+/// </summary>
+/// <remarks>
+/// <para>Why: on 2 cores a training with 2 LibTorch threads spends part of every step with one core waiting for the other
+/// (parallel regions end at a barrier; the serial parts of a step hold one core); two trainings with one thread each keep
+/// both cores busy. Measured on this project's 2-core machine: two Phase-5 variants trained one after the other with 2
+/// threads 95.9 s, at the same time with 1 thread each 85.5 s (README gives the main job's times).</para>
+/// <para>How the lanes meet: the lane passes over a run that is finished or that another trainer holds
+/// (<see cref="Study.PhaseUnlessBusy"/>), and the job waits for a run the lane holds (<see cref="RunLock"/>), then reuses
+/// it. Runs of other data sets (the multi-environment deserts, generated here first) come first in the lane, since they
+/// depend on nothing the job is training; the rest come in the plan's reverse order. Runs that only re-select a trained
+/// run's epochs are the job's (they need that run finished, not trained again). Which lane trains a run changes nothing
+/// in it: both train with the same thread count (<see cref="TrainingOptions.Threads"/>).</para>
+/// </remarks>
+public static class SecondLane
+{
+    /// <summary>The lane's order: other data sets' runs first, then the plan from its end; no re-selecting runs.</summary>
+    public static IReadOnlyList<PlannedRun> Order(IReadOnlyList<PlannedRun> plan)
+    {
+        var trained = plan.Where(r => !PhaseCatalog.VariantRecipes.Any(v => v.SelectsOnly && v.Name == r.Phase)).ToList();
+        return trained.Where(r => r.Environments != 1)
+            .Concat(Enumerable.Reverse(trained).Where(r => r.Environments == 1))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Trains what no one else is training and is not finished, in <see cref="Order"/>; returns the runs it trained (or
+    /// resumed), and stops at the study's cancellation.
+    /// </summary>
+    public static IReadOnlyList<PlannedRun> Run(Study study, bool adaptation)
+    {
+        using var lab = new AdaptationStudy(study);
+        var trained = new List<PlannedRun>();
+        foreach (var planned in Order(TrainingPlan.Of(lab, adaptation)))
+        {
+            study.Cancellation.ThrowIfCancellationRequested();
+            var run = planned.StudyIn(lab).PhaseUnlessBusy(planned.Phase);
+            if (run is { Outcome: RunOutcome.Trained or RunOutcome.Resumed }) trained.Add(planned);
+        }
+        return trained;
+    }
+}
