@@ -117,6 +117,26 @@ public class ReproduceTests(SmokeStudyFixture fixture)
 
     /// <summary>The second pass trains, adapts and scores nothing: every run's files are as the first pass left them,
     /// and its tables are the first pass's (but for measured speeds).</summary>
+    /// <summary>
+    /// The first pass trains in two lanes (this machine's CPU): the second lane's lines are marked, it says what it trained
+    /// and ends by itself, and no run is trained by both lanes.
+    /// </summary>
+    [Fact]
+    public void TwoLanes_TrainEachRunOnce_AndTheSecondEndsByItself()
+    {
+        Assert.True(Passes.First.ExitCode == 0, Passes.First.ToString());
+        var lines = Passes.First.Output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Contains(lines, l => l.Contains("lane 2: done: trained ", StringComparison.Ordinal));
+        var trained = lines
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^\[\d+:\d+\] (lane 2: )?\S+: (trained|resumed) \((.+)\)$"))
+            .Where(m => m.Success)
+            .Select(m => (Lane: m.Groups[1].Success ? 2 : 1, Run: m.Groups[3].Value))
+            .ToList();
+        Assert.All(trained.GroupBy(t => t.Run), g => Assert.True(g.Count() == 1, $"{g.Key} trained {g.Count()} times"));
+        // Every run the lane says it trained is one of the job's runs in the runs folder.
+        Assert.All(trained.Where(t => t.Lane == 2), t => Assert.True(Directory.Exists(t.Run), t.Run));
+    }
+
     [Fact]
     public void SecondPassReusesEveryRunScoreAndAdaptedCheckpoint()
     {

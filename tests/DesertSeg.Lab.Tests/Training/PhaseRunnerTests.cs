@@ -73,6 +73,24 @@ public class PhaseRunnerTests(TrainingFixture fixture)
         Assert.Equal([$"{run.Name} is being trained by another process; waiting for it"], waits);
     }
 
+    [Fact]
+    public void ARunAnotherTrainerHolds_IsPassedOverAtOnce_ByTheSecondLane()
+    {
+        var waits = new List<string>();
+        var runner = new PhaseRunner(new RunStore(fixture.NewRunsFolder()), fixture.Data, observer: new WaitRecorder(waits));
+        var phase3 = runner.BindEncoder(TrainingFixture.Tiny("3", epochs: 1, trainImages: 8, valImages: 4) with { FromScratch = true });
+        var run = fixture.FinishedRun(runner, phase3);
+
+        using (RunLock.Acquire(run)) // the first lane, training it
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            Assert.Null(runner.EnsureUnlessBusy(phase3));
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"EnsureUnlessBusy waited {clock.Elapsed.TotalSeconds:F1} s");
+        }
+        Assert.Equal(RunOutcome.Reused, runner.EnsureUnlessBusy(phase3)?.Outcome);
+        Assert.Empty(waits);
+    }
+
     private sealed class WaitRecorder(List<string> messages) : ITrainingObserver
     {
         public void WaitingForRun(RunDirectory run, string message) => messages.Add(message);
