@@ -175,6 +175,10 @@ public sealed class ReportWriter(Study study, string folder)
     {
         study.Log.WriteLine("Domain adaptation (beyond the report): source-only, each method, oracle");
         using var lab = new AdaptationStudy(study);
+        // Computed before the methods (its table comes last): with two lanes the other one is still training then, and the
+        // suite's runs (Phase 5, self-training) are the first ones the lab needs.
+        study.Log.WriteLine("Corruption suite (val-C subset): source-only, AdaBN, TENT, self-training");
+        var valC = LabRobustness.Subset(study, ValCImages, line => study.Log.WriteLine($"val-C: {line}"));
         var results = new List<AdaptationResult>();
         foreach (var method in lab.AvailableMethods)
         {
@@ -196,9 +200,8 @@ public sealed class ReportWriter(Study study, string folder)
             "1 is as good as the oracle trained on labelled scenes of the test desert; below 0 the method hurts.");
         Gallery($"Test Rocks before and after: {source.Method} vs {best.Method}", "adaptation-rocks",
             RocksGallery.BeforeAfter(lab, source, best));
-        study.Log.WriteLine("Corruption suite (val-C subset): source-only, AdaBN, TENT, self-training");
         Table("Shifts nobody here designed: val mIoU under corruptions (Hendrycks and Dietterich), severity 3", "adaptation-val-c",
-            LabRobustness.Subset(study, ValCImages, line => study.Log.WriteLine($"val-C: {line}")),
+            valC,
             $"{ValCImages} val images corrupted by {string.Join(", ", LabRobustness.Corruptions)} at severity {LabRobustness.Severity}; " +
             "AdaBN re-estimates BatchNorm statistics on each corrupted set, TENT adapts online on it. " +
             "The full grid: desertseg robustness.");

@@ -30,8 +30,8 @@ public static class SecondLane
     }
 
     /// <summary>
-    /// Trains what no one else is training and is not finished, in <see cref="Order"/>; returns the runs it trained (or
-    /// resumed), and stops at the study's cancellation.
+    /// Trains what no one else is training and is not finished, in <see cref="Order"/>, and scores each run it trained on
+    /// test; returns the runs it trained (or resumed), and stops at the study's cancellation.
     /// </summary>
     public static IReadOnlyList<PlannedRun> Run(Study study, bool adaptation)
     {
@@ -40,8 +40,12 @@ public static class SecondLane
         foreach (var planned in Order(TrainingPlan.Of(lab, adaptation)))
         {
             study.Cancellation.ThrowIfCancellationRequested();
-            var run = planned.StudyIn(lab).PhaseUnlessBusy(planned.Phase);
-            if (run is { Outcome: RunOutcome.Trained or RunOutcome.Resumed }) trained.Add(planned);
+            var owner = planned.StudyIn(lab);
+            if (owner.PhaseUnlessBusy(planned.Phase) is not { Outcome: RunOutcome.Trained or RunOutcome.Resumed }) continue;
+            trained.Add(planned);
+            // Its test score as the job's tables read it, into the run folder's score cache: the job, which waits for none
+            // of this, then finds it there instead of scoring the run itself once the lane has nothing left to train.
+            owner.Score(planned.Phase, Data.FalconLayout.Test);
         }
         return trained;
     }
