@@ -2,11 +2,11 @@ using System.CommandLine;
 using System.Diagnostics;
 using DesertSeg.Lab;
 using DesertSeg.Lab.Data;
+using DesertSeg.Lab.Devices;
 using DesertSeg.Lab.Reporting.Charts;
 using DesertSeg.Lab.Studies;
 using DesertSeg.Lab.Training;
 using Spectre.Console;
-using DesertSeg.Lab.Devices;
 using DeviceType = TorchSharp.DeviceType;
 
 namespace DesertSeg.Cli.Commands;
@@ -18,7 +18,7 @@ public static class ReproduceCommand
     {
         var scale = new Option<string>("--scale")
         {
-            Description = "quick (2 CPU cores, about 24-27 min from nothing), full (report settings, CUDA) or smoke (2-3 minutes, for checks).",
+            Description = "quick (2 CPU cores, about 24-26 min from nothing), full (report settings, CUDA) or smoke (2-3 minutes, for checks).",
             DefaultValueFactory = _ => "quick"
         };
         var data = new Option<string?>("--data")
