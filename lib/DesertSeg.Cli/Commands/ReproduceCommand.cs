@@ -83,7 +83,7 @@ public static class ReproduceCommand
             };
             study.CheckEncoderWeights();
             bool adaptation = !r.GetValue(noAdaptation);
-            if (adaptation && options.TargetFolder is null && !Directory.Exists(TargetLayout.UnlabelledFolder(dataset.Root)))
+            if (adaptation && !HasTargetImages(options, dataset))
             {
                 adaptation = false;
                 AnsiConsole.MarkupLine("[yellow]notice:[/] no target-domain images (--target DIR) for this data set: " +
@@ -101,6 +101,10 @@ public static class ReproduceCommand
         return command;
     }
 
+    /// <summary>Whether the lab has target-domain images: given with --target, or the data set's own.</summary>
+    private static bool HasTargetImages(TrainingOptions options, FalconDataset dataset) =>
+        options.TargetFolder is not null || Directory.Exists(TargetLayout.UnlabelledFolder(dataset.Root));
+
     /// <summary>LibTorch threads of each training when two lanes train at once: half the cores.</summary>
     private static int LaneThreads => Math.Max(1, Environment.ProcessorCount / 2);
 
@@ -116,8 +120,7 @@ public static class ReproduceCommand
         {
             CancellationSource = () => CommandGuard.Cancellation,
         };
-        bool adaptation = !r.GetValue(noAdaptation)
-            && (options.TargetFolder is not null || Directory.Exists(TargetLayout.UnlabelledFolder(dataset.Root)));
+        bool adaptation = !r.GetValue(noAdaptation) && HasTargetImages(options, dataset);
         var trained = SecondLane.Run(study, adaptation);
         Console.WriteLine($"done: trained {trained.Count} run(s){(trained.Count > 0 ? ": " + string.Join(", ", trained) : "")}");
         return CommandGuard.Ok;

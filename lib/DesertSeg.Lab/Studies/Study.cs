@@ -120,28 +120,24 @@ public sealed class Study : IDisposable
     public AbsentClassSuppression AbsentInTest() => AbsentClassSuppression.FromAudit(Audit()[FalconLayout.Test]);
 
     /// <summary>A finished run of the phase (trained, resumed or reused).</summary>
-    public PhaseRun Phase(string phase)
+    public PhaseRun Phase(string phase) => Phase(phase, unlessBusy: false)!;
+
+    /// <summary>
+    /// The phase's run as <see cref="Phase(string)"/> makes it, or null when another trainer (the other lane of
+    /// <c>reproduce</c>, a notebook) is training it now; its dependency is waited for.
+    /// </summary>
+    public PhaseRun? PhaseUnlessBusy(string phase) => Phase(phase, unlessBusy: true);
+
+    private PhaseRun? Phase(string phase, bool unlessBusy)
     {
         if (_runs.TryGetValue(phase, out var known)) return known;
         var config = Config(phase);
         // Dependencies first, so that a forced study retrains Phase 3 before the phases built on it.
         if (PhaseRunner.DependencyOf(config) is { } dependency) Phase(dependency.Phase);
-        bool force = _force && _forced.Add(phase);
-        var run = _runner.Ensure(config, force, Cancellation);
-        Log.WriteLine($"{config.Name}: {run.Outcome.ToString().ToLowerInvariant()} ({run.Directory.Path})");
-        return _runs[phase] = run;
-    }
-
-    /// <summary>
-    /// The phase's run as <see cref="Phase"/> makes it, or null when another trainer (the other lane of <c>reproduce</c>, a
-    /// notebook) is training it now; its dependency is waited for.
-    /// </summary>
-    public PhaseRun? PhaseUnlessBusy(string phase)
-    {
-        if (_runs.TryGetValue(phase, out var known)) return known;
-        var config = Config(phase);
-        if (PhaseRunner.DependencyOf(config) is { } dependency) Phase(dependency.Phase);
-        if (_runner.EnsureUnlessBusy(config, Cancellation) is not { } run) return null;
+        var run = unlessBusy
+            ? _runner.EnsureUnlessBusy(config, Cancellation)
+            : _runner.Ensure(config, _force && _forced.Add(phase), Cancellation);
+        if (run is null) return null;
         Log.WriteLine($"{config.Name}: {run.Outcome.ToString().ToLowerInvariant()} ({run.Directory.Path})");
         return _runs[phase] = run;
     }

@@ -19,41 +19,12 @@ public sealed class RunLock : IDisposable
 
     /// <summary>Takes the run's lock, waiting while another holds it (<paramref name="waiting"/> is told once).</summary>
     /// <exception cref="OperationCanceledException">Cancelled while waiting.</exception>
-    public static RunLock Acquire(RunDirectory run, CancellationToken cancellation = default, Action<string>? waiting = null)
-    {
-        string path = FileOf(run);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        bool told = false;
-        while (true)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            try
-            {
-                return new RunLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                if (!told) waiting?.Invoke($"{run.Name} is being trained by another process; waiting for it");
-                told = true;
-                cancellation.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(500));
-            }
-        }
-    }
+    public static RunLock Acquire(RunDirectory run, CancellationToken cancellation = default, Action<string>? waiting = null) =>
+        new(IO.FileLock.Acquire(FileOf(run), cancellation,
+            () => waiting?.Invoke($"{run.Name} is being trained by another process; waiting for it")));
 
     /// <summary>Takes the run's lock if no one holds it, else returns null at once.</summary>
-    public static RunLock? TryAcquire(RunDirectory run)
-    {
-        string path = FileOf(run);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        try
-        {
-            return new RunLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return null;
-        }
-    }
+    public static RunLock? TryAcquire(RunDirectory run) => IO.FileLock.TryAcquire(FileOf(run)) is { } held ? new RunLock(held) : null;
 
     public void Dispose() => _file.Dispose();
 }

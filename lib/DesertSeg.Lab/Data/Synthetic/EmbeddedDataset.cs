@@ -30,29 +30,11 @@ public static class EmbeddedDataset
         if (SyntheticFalconWriter.IsComplete(root, spec)) return root;
         // Two processes (the main job's two lanes, two notebooks) may want the same set: one writes, the other waits and then
         // finds it complete. The operating system drops the lock of a process that ends, however it ends.
-        using (HoldWriteLock(root, cancellation))
+        using (IO.FileLock.Acquire(root.TrimEnd(Path.DirectorySeparatorChar) + ".lock", cancellation))
         {
             if (!SyntheticFalconWriter.IsComplete(root, spec))
                 SyntheticFalconWriter.Write(root, spec, progress, cancellation, donor);
         }
         return root;
-    }
-
-    private static FileStream HoldWriteLock(string root, CancellationToken cancellation)
-    {
-        string path = root.TrimEnd(Path.DirectorySeparatorChar) + ".lock";
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        while (true)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                cancellation.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(500));
-            }
-        }
     }
 }
