@@ -121,8 +121,9 @@ public static class ReproduceCommand
             CancellationSource = () => CommandGuard.Cancellation,
         };
         bool adaptation = !r.GetValue(noAdaptation) && HasTargetImages(options, dataset);
-        var trained = SecondLane.Run(study, adaptation);
-        Console.WriteLine($"done: trained {trained.Count} run(s){(trained.Count > 0 ? ": " + string.Join(", ", trained) : "")}");
+        var work = SecondLane.Run(study, adaptation);
+        Console.WriteLine($"done: trained {work.Trained.Count} run(s){(work.Trained.Count > 0 ? ": " + string.Join(", ", work.Trained) : "")}" +
+            $"; made {work.Lines.Count} lab line(s){(work.Lines.Count > 0 ? ": " + string.Join(", ", work.Lines) : "")}");
         return CommandGuard.Ok;
     }
 

@@ -31,6 +31,12 @@ public abstract record LabMethod(string Label, MethodKind Kind)
     /// <summary>The runs <see cref="Produce"/> trains (their dependencies aside), for <see cref="TrainingPlan"/>.</summary>
     public abstract IEnumerable<PlannedRun> Trains { get; }
 
+    /// <summary>
+    /// Whether the line trains nothing of its own: it adapts or combines the finished runs of <see cref="Trains"/> (test-time
+    /// methods, ensembles), so that the main job's second lane may make it once those runs are finished.
+    /// </summary>
+    public bool OnlyUsesRuns => Kind is MethodKind.TestTime or MethodKind.Ensemble;
+
     /// <summary>The kind as tables print it.</summary>
     public static string KindLabel(MethodKind kind) => kind switch
     {

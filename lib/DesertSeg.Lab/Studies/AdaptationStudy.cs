@@ -44,11 +44,51 @@ public sealed class AdaptationStudy(Study study) : IDisposable
         {
             cancellation.ThrowIfCancellationRequested();
             study.Cancellation.ThrowIfCancellationRequested();
-            return m.Produce(this);
+            return Produce(m);
         }).ToList();
 
     /// <summary>One method of <see cref="AdaptationMethods.All"/>, by label.</summary>
-    public AdaptationResult Result(string label) => AdaptationMethods.ByLabel(label).Produce(this);
+    public AdaptationResult Result(string label) => Produce(AdaptationMethods.ByLabel(label));
+
+    /// <summary>
+    /// A line of the table (<see cref="LabMethod.Produce"/>: trained, adapted or read from the run folders). A line that only
+    /// uses runs (<see cref="LabMethod.OnlyUsesRuns"/>) is made by one process at a time: while the main job's second lane
+    /// makes it (<see cref="TryProduce"/>) this waits, then reads what the lane left (the adapted checkpoint, the cached
+    /// score) instead of computing it again.
+    /// </summary>
+    public AdaptationResult Produce(LabMethod method)
+    {
+        if (!method.OnlyUsesRuns) return method.Produce(this);
+        using var held = IO.FileLock.Acquire(LineLockFile(method), study.Cancellation,
+            () => study.Log.WriteLine($"{method.Label}: the other lane is making this line; waiting for it"));
+        return method.Produce(this);
+    }
+
+    /// <summary>What <see cref="TryProduce"/> did with a line.</summary>
+    public enum LineAttempt { Made, TakenByAnother, RunsNotFinished }
+
+    /// <summary>
+    /// The second lane's way to make a line that only uses runs: only when no other process is making it and every run it
+    /// uses is finished, so that nothing is ever trained here (the job trains what is missing, in its own order). With
+    /// <paramref name="waitForRuns"/> a run that another process is training now is waited for first. Both lanes compute
+    /// with the same thread count, so a line has the same numbers whichever lane makes it.
+    /// </summary>
+    public LineAttempt TryProduce(LabMethod method, bool waitForRuns)
+    {
+        if (!method.OnlyUsesRuns)
+            throw new ArgumentException($"{method.Label} trains a run of its own: the lane trains it through the training plan.");
+        using var held = IO.FileLock.TryAcquire(LineLockFile(method));
+        if (held is null) return LineAttempt.TakenByAnother;
+        if (!method.Trains.All(r => r.StudyIn(this).FinishedPhase(r.Phase, waitForRuns) is not null))
+            return LineAttempt.RunsNotFinished;
+        method.Produce(this);
+        return LineAttempt.Made;
+    }
+
+    /// <summary>The file whose holder is making a line of this study (beside the run folders; the operating system frees it
+    /// with its holder, however that ends).</summary>
+    public string LineLockFile(LabMethod method) => Path.Combine(study.Store.Folder,
+        $".line-{ResultVersions.Hash($"{method.Label}|{study.DatasetFingerprint}|{study.Scale}|{study.Seed}|{Target.Fingerprint}", 16)}.lock");
 
     /// <summary>A run of the study (a catalog name or one added with <see cref="Study.Add"/>) as a line of the table.</summary>
     public AdaptationResult Run(string label, MethodKind kind, string phase) => RunResult(study, label, kind, phase);

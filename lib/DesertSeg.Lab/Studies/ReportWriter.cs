@@ -183,7 +183,7 @@ public sealed class ReportWriter(Study study, string folder)
         foreach (var method in lab.AvailableMethods)
         {
             study.Log.WriteLine($"Domain adaptation: {method.Label}");
-            results.Add(method.Produce(lab));
+            results.Add(lab.Produce(method));
         }
         _adaptationRuns.AddRange(results.Select(r => $"{r.Method}: {r.Evidence}"));
         var best = AdaptationTable.Best(results);

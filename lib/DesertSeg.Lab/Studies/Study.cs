@@ -128,6 +128,18 @@ public sealed class Study : IDisposable
     /// </summary>
     public PhaseRun? PhaseUnlessBusy(string phase) => Phase(phase, unlessBusy: true);
 
+    /// <summary>
+    /// The phase's finished run without training it (nor its dependency): null when it is not finished. With
+    /// <paramref name="waitForTrainer"/> a run another process is training now is waited for (see
+    /// <see cref="PhaseRunner.FinishedOnly"/>).
+    /// </summary>
+    public PhaseRun? FinishedPhase(string phase, bool waitForTrainer)
+    {
+        if (_runs.TryGetValue(phase, out var known)) return known;
+        if (_runner.FinishedOnly(Config(phase), waitForTrainer, Cancellation) is not { } run) return null;
+        return _runs[phase] = run;
+    }
+
     private PhaseRun? Phase(string phase, bool unlessBusy)
     {
         if (_runs.TryGetValue(phase, out var known)) return known;

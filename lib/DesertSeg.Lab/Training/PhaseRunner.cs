@@ -87,19 +87,7 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
 
     private PhaseRun? Ensure(RunConfig config, bool force, bool unlessBusy, CancellationToken cancellation)
     {
-        // The weights file is looked up once: it names the run (by hash) and initialises its encoder.
-        string? encoderFile = EncoderWeightsFileFor(config);
-        config = BindTarget(Bind(config, encoderFile));
-        var runOptions = _options with { EncoderWeightsFile = encoderFile };
-        if (DependencyOf(config) is { } dependency)
-        {
-            var parent = Ensure(dependency with { EncoderWeights = config.EncoderWeights, FromScratch = config.FromScratch },
-                force: false, cancellation);
-            string init = parent.Directory.BestCheckpoint;
-            config = config with { InitCheckpoint = WeightsFile.Of(init, $"{parent.Directory.Name}/checkpoints/best.safetensors") };
-            runOptions = runOptions with { InitCheckpoint = init };
-        }
-
+        (config, var runOptions) = Bound(config, dependency => Ensure(dependency, force: false, cancellation))!.Value;
         var run = RunFor(config);
         // One trainer per run folder (two notebooks may ask for the same run); the status is read under the lock.
         using var runLock = unlessBusy ? RunLock.TryAcquire(run) : RunLock.Acquire(run, cancellation, m => observer?.WaitingForRun(run, m));
@@ -118,6 +106,45 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
         }
         trainer.Train(cancellation);
         return new PhaseRun(config, run, resume ? RunOutcome.Resumed : RunOutcome.Trained);
+    }
+
+    /// <summary>
+    /// The finished run of <paramref name="config"/>, never training anything: null when it or the run it starts from is not
+    /// finished. With <paramref name="waitForTrainer"/> a run that another process is training now is waited for first;
+    /// without it, such a run counts as not finished. How the main job's second lane makes a lab line (an ensemble, a
+    /// test-time adaptation) from runs the job may still be training.
+    /// </summary>
+    public PhaseRun? FinishedOnly(RunConfig config, bool waitForTrainer, CancellationToken cancellation = default)
+    {
+        if (Bound(config, dependency => FinishedOnly(dependency, waitForTrainer, cancellation)) is not var (bound, _)) return null;
+        var run = RunFor(bound);
+        using var runLock = waitForTrainer
+            ? RunLock.Acquire(run, cancellation, m => observer?.WaitingForRun(run, m))
+            : RunLock.TryAcquire(run);
+        return runLock is not null && run.Exists && run.ReadStatus()?.State == RunState.Finished
+            ? new PhaseRun(bound, run, RunOutcome.Reused)
+            : null;
+    }
+
+    /// <summary>
+    /// The configuration bound to what it starts from (encoder weights, target images, its parent run's best checkpoint,
+    /// which <paramref name="parentRun"/> provides: null when it has none) and the options its trainer takes.
+    /// </summary>
+    private (RunConfig Config, TrainingOptions Options)? Bound(RunConfig config, Func<RunConfig, PhaseRun?> parentRun)
+    {
+        // The weights file is looked up once: it names the run (by hash) and initialises its encoder.
+        string? encoderFile = EncoderWeightsFileFor(config);
+        config = BindTarget(Bind(config, encoderFile));
+        var runOptions = _options with { EncoderWeightsFile = encoderFile };
+        if (DependencyOf(config) is { } dependency)
+        {
+            if (parentRun(dependency with { EncoderWeights = config.EncoderWeights, FromScratch = config.FromScratch })
+                is not { } parent) return null;
+            string init = parent.Directory.BestCheckpoint;
+            config = config with { InitCheckpoint = WeightsFile.Of(init, $"{parent.Directory.Name}/checkpoints/best.safetensors") };
+            runOptions = runOptions with { InitCheckpoint = init };
+        }
+        return (config, runOptions);
     }
 
     /// <summary>

@@ -115,11 +115,9 @@ public class ReproduceTests(SmokeStudyFixture fixture)
         Assert.Equal(Lab.Studies.AdaptationMethods.LineUp("smoke").Count, adaptation.Count - 1);
     }
 
-    /// <summary>The second pass trains, adapts and scores nothing: every run's files are as the first pass left them,
-    /// and its tables are the first pass's (but for measured speeds).</summary>
     /// <summary>
     /// The first pass trains in two lanes (this machine's CPU): the second lane's lines are marked, it says what it trained
-    /// and ends by itself, and no run is trained by both lanes.
+    /// and made and ends by itself, no run is trained by both lanes and no lab line scored by both.
     /// </summary>
     [Fact]
     public void TwoLanes_TrainEachRunOnce_AndTheSecondEndsByItself()
@@ -135,8 +133,14 @@ public class ReproduceTests(SmokeStudyFixture fixture)
         Assert.All(trained.GroupBy(t => t.Run), g => Assert.True(g.Count() == 1, $"{g.Key} trained {g.Count()} times"));
         // Every run the lane says it trained is one of the job's runs in the runs folder.
         Assert.All(trained.Where(t => t.Lane == 2), t => Assert.True(Directory.Exists(t.Run), t.Run));
+        // The smoke line-up's test-time lines (AdaBN, online TENT) are scored once, by whichever lane made them.
+        foreach (string folder in new[] { "adapted", "tent-online-[0-9a-f]+" })
+            Assert.Single(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^\[\d+:\d+\] (lane 2: )?{folder}: scored test"));
+        Assert.Contains(lines, l => l.Contains("lane 2: done: trained ", StringComparison.Ordinal) && l.Contains(" lab line(s)"));
     }
 
+    /// <summary>The second pass trains, adapts and scores nothing: every run's files are as the first pass left them,
+    /// and its tables are the first pass's (but for measured speeds).</summary>
     [Fact]
     public void SecondPassReusesEveryRunScoreAndAdaptedCheckpoint()
     {

@@ -91,6 +91,33 @@ public class PhaseRunnerTests(TrainingFixture fixture)
         Assert.Empty(waits);
     }
 
+    [Fact]
+    public async Task FinishedOnly_NeverTrains_AndWaitsForAnotherTrainerOnlyWhenAsked()
+    {
+        string runs = fixture.NewRunsFolder();
+        var runner = new PhaseRunner(new RunStore(runs), fixture.Data);
+        var phase3 = runner.BindEncoder(TrainingFixture.Tiny("3", epochs: 1, trainImages: 8, valImages: 4) with { FromScratch = true });
+        var phase5 = runner.BindEncoder(TrainingFixture.Tiny("5", epochs: 1, trainImages: 8, valImages: 4) with { FromScratch = true });
+
+        Assert.Null(runner.FinishedOnly(phase3, waitForTrainer: false));
+        Assert.Null(runner.FinishedOnly(phase3, waitForTrainer: true)); // nobody trains it: nothing to wait for
+        Assert.Null(runner.FinishedOnly(phase5, waitForTrainer: true)); // nor its Phase 3
+        Assert.Empty(Directory.Exists(runs) ? Directory.GetDirectories(runs) : []);
+
+        var run = fixture.FinishedRun(runner, phase3);
+        var other = RunLock.Acquire(run); // another process, training it
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Null(runner.FinishedOnly(phase3, waitForTrainer: false));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"FinishedOnly waited {clock.Elapsed.TotalSeconds:F1} s without being asked to");
+        var waiting = Task.Run(() => runner.FinishedOnly(phase3, waitForTrainer: true));
+        await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromSeconds(1.5)));
+        Assert.False(waiting.IsCompleted, "FinishedOnly did not wait for the run's trainer");
+        other.Dispose();
+
+        Assert.Equal(RunOutcome.Reused, (await waiting.WaitAsync(TimeSpan.FromSeconds(10)))?.Outcome);
+        Assert.Equal(run.Path, runner.FinishedOnly(phase3, waitForTrainer: false)?.Directory.Path);
+    }
+
     private sealed class WaitRecorder(List<string> messages) : ITrainingObserver
     {
         public void WaitingForRun(RunDirectory run, string message) => messages.Add(message);
@@ -122,7 +149,7 @@ public class PhaseRunnerTests(TrainingFixture fixture)
         Assert.NotEqual(first.Directory.ReadConfig().InitCheckpoint!.Sha256, afterRetrain.Directory.ReadConfig().InitCheckpoint!.Sha256);
     }
 
-    private static void WriteRandomCheckpoint(string path, ModelConfig config, int seed)
+    internal static void WriteRandomCheckpoint(string path, ModelConfig config, int seed)
     {
         manual_seed(seed);
         using var model = DeepLabV3Plus.Create(config);
