@@ -44,11 +44,19 @@ public sealed class SecondLaneProcess : IDisposable
         return new SecondLaneProcess(process, cancellation);
     }
 
-    /// <summary>Waits up to <paramref name="timeout"/> for the lane to end by itself, then ends it.</summary>
-    public void Finish(TimeSpan timeout)
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for the lane to end by itself, then ends it; returns its exit code when it
+    /// ended by itself, else null.
+    /// </summary>
+    public int? Finish(TimeSpan timeout)
     {
-        if (!_process.WaitForExit(timeout)) Stop();
-        else _process.WaitForExit(); // the last relayed lines
+        if (!_process.WaitForExit(timeout))
+        {
+            Stop();
+            return null;
+        }
+        _process.WaitForExit(); // the last relayed lines
+        return _process.ExitCode;
     }
 
     private void Stop()

@@ -17,6 +17,10 @@ namespace DesertSeg.Lab.Studies;
 /// depend on nothing the job is training; the rest come in the plan's reverse order. Runs that only re-select a trained
 /// run's epochs are the job's (they need that run finished, not trained again). Which lane trains a run changes nothing
 /// in it: both train with the same thread count (<see cref="TrainingOptions.Threads"/>).</para>
+/// <para>With its trainings done, the lane makes the lab's lines that train nothing (<see cref="LabMethod.OnlyUsesRuns"/>)
+/// from finished runs, under a lock per line that the job waits on (<see cref="AdaptationStudy.Produce"/>), so that the
+/// job's last minute does not run on one core while the other idles. Both lanes score with the same thread count too, so
+/// a line has the same numbers whichever lane makes it.</para>
 /// </remarks>
 public static class SecondLane
 {
