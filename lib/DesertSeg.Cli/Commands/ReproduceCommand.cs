@@ -18,7 +18,7 @@ public static class ReproduceCommand
     {
         var scale = new Option<string>("--scale")
         {
-            Description = "quick (2 CPU cores, about 24-26 min from nothing), full (report settings, CUDA) or smoke (2-3 minutes, for checks).",
+            Description = "quick (2 CPU cores, about 22-26 min from nothing), full (report settings, CUDA) or smoke (2-3 minutes, for checks).",
             DefaultValueFactory = _ => "quick"
         };
         var data = new Option<string?>("--data")
