@@ -126,7 +126,7 @@ public static class ReproduceCommand
         bool adaptation = !r.GetValue(noAdaptation) && HasTargetImages(options, dataset);
         var work = SecondLane.Run(study, adaptation);
         Console.WriteLine($"done: trained {work.Trained.Count} run(s){(work.Trained.Count > 0 ? ": " + string.Join(", ", work.Trained) : "")}" +
-            $"; made {work.Lines.Count} lab line(s){(work.Lines.Count > 0 ? ": " + string.Join(", ", work.Lines) : "")}");
+            $"; {work.Lines.Count} lab line(s) made or found made{(work.Lines.Count > 0 ? ": " + string.Join(", ", work.Lines) : "")}");
         return CommandGuard.Ok;
     }
 

@@ -33,7 +33,8 @@ public static class SecondLane
             .ToList();
     }
 
-    /// <summary>What the lane did: the runs it trained (or resumed) and the lab lines it made.</summary>
+    /// <summary>What the lane did: the runs it trained (or resumed) and the lab lines it made (or found made, their adapted
+    /// checkpoints and scores cached by an earlier job).</summary>
     public sealed record Work(IReadOnlyList<PlannedRun> Trained, IReadOnlyList<string> Lines);
 
     /// <summary>
