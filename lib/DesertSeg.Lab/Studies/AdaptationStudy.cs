@@ -39,13 +39,45 @@ public sealed class AdaptationStudy(Study study) : IDisposable
     /// <summary>Every available method of the line-up, trained or adapted as needed, scored on test.</summary>
     /// <remarks>Each method stops at the study's cancellation (<see cref="Study.CancellationSource"/>) or at
     /// <paramref name="cancellation"/>; finished methods stay cached in their run folders.</remarks>
-    public IReadOnlyList<AdaptationResult> All(CancellationToken cancellation = default) =>
-        AvailableMethods.Select(m =>
+    public IReadOnlyList<AdaptationResult> All(CancellationToken cancellation = default) => Produce(AvailableMethods, cancellation: cancellation);
+
+    /// <summary>
+    /// Every line of <paramref name="methods"/> (<see cref="Produce(LabMethod)"/>), results in their order; a line that the
+    /// main job's other lane is making now is left until the others are made, then waited for, so that the two processes
+    /// work side by side instead of one waiting for the other. <paramref name="starting"/> hears of each line as it starts.
+    /// </summary>
+    public IReadOnlyList<AdaptationResult> Produce(IReadOnlyList<LabMethod> methods, Action<LabMethod>? starting = null,
+        CancellationToken cancellation = default)
+    {
+        var results = new AdaptationResult?[methods.Count];
+        var later = new List<int>();
+        for (int i = 0; i < methods.Count; i++)
         {
             cancellation.ThrowIfCancellationRequested();
             study.Cancellation.ThrowIfCancellationRequested();
-            return Produce(m);
-        }).ToList();
+            if (methods[i].OnlyUsesRuns && IsBeingMade(methods[i]))
+            {
+                later.Add(i);
+                continue;
+            }
+            starting?.Invoke(methods[i]);
+            results[i] = Produce(methods[i]);
+        }
+        foreach (int i in later)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            starting?.Invoke(methods[i]);
+            results[i] = Produce(methods[i]);
+        }
+        return results.Select(r => r!).ToList();
+    }
+
+    /// <summary>Whether another process holds the line now (<see cref="TryProduce"/>).</summary>
+    private bool IsBeingMade(LabMethod method)
+    {
+        using var held = IO.FileLock.TryAcquire(LineLockFile(method));
+        return held is null;
+    }
 
     /// <summary>One method of <see cref="AdaptationMethods.All"/>, by label.</summary>
     public AdaptationResult Result(string label) => Produce(AdaptationMethods.ByLabel(label));

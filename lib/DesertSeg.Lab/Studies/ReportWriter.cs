@@ -179,12 +179,7 @@ public sealed class ReportWriter(Study study, string folder)
         // suite's runs (Phase 5, self-training) are the first ones the lab needs.
         study.Log.WriteLine("Corruption suite (val-C subset): source-only, AdaBN, TENT, self-training");
         var valC = LabRobustness.Subset(study, ValCImages, line => study.Log.WriteLine($"val-C: {line}"));
-        var results = new List<AdaptationResult>();
-        foreach (var method in lab.AvailableMethods)
-        {
-            study.Log.WriteLine($"Domain adaptation: {method.Label}");
-            results.Add(lab.Produce(method));
-        }
+        var results = lab.Produce(lab.AvailableMethods, method => study.Log.WriteLine($"Domain adaptation: {method.Label}"));
         _adaptationRuns.AddRange(results.Select(r => $"{r.Method}: {r.Evidence}"));
         var best = AdaptationTable.Best(results);
         var source = AdaptationTable.Source(results);
