@@ -26,7 +26,7 @@ public sealed class LanesBenchmark : IBenchmark
         if (args.Length > 0 && args[0] == Child)
         {
             // One lane: args = child PHASE RUNS THREADS; prints its result on a line of its own.
-            Console.WriteLine($"{ResultMark} {Train(args[1], args[2], int.Parse(args[3]))}");
+            Console.WriteLine($"{ResultMark} {Train(Data(), args[1], args[2], int.Parse(args[3]))}");
             return;
         }
         string a = args.Length > 0 ? args[0] : "5-rocks8";
@@ -36,14 +36,14 @@ public sealed class LanesBenchmark : IBenchmark
         int cores = Environment.ProcessorCount;
         try
         {
-            var data = FalconDataset.Open(EmbeddedDataset.Ensure());
+            var data = Data();
             var clock = Stopwatch.StartNew();
             new PhaseRunner(new RunStore(runs), data).Ensure(PhaseCatalog.Get("3", "quick"));
             Console.WriteLine($"Phase 3 quick ready in {clock.Elapsed.TotalSeconds:F0} s ({runs}); {cores} cores");
 
             clock.Restart();
-            var first = Train(a, runs, cores);
-            var second = Train(b, runs, cores);
+            var first = Train(data, a, runs, cores);
+            var second = Train(data, b, runs, cores);
             double oneLane = clock.Elapsed.TotalSeconds;
             Console.WriteLine($"one lane, {cores} threads, one after the other: {oneLane:F1} s " +
                 $"({a} {first.Seconds:F1} s, val mIoU {first.MeanIoU:F4}; {b} {second.Seconds:F1} s, val mIoU {second.MeanIoU:F4})");
@@ -69,14 +69,15 @@ public sealed class LanesBenchmark : IBenchmark
     }
 
     /// <summary>Trains the phase afresh (its Phase 3 reused) with <paramref name="threads"/> LibTorch threads.</summary>
-    private static Trained Train(string phase, string runs, int threads)
+    private static Trained Train(FalconDataset data, string phase, string runs, int threads)
     {
-        var data = FalconDataset.Open(EmbeddedDataset.Ensure());
         var runner = new PhaseRunner(new RunStore(runs), data, new TrainingOptions(Threads: threads));
         var clock = Stopwatch.StartNew();
         var run = runner.Ensure(PhaseCatalog.Get(phase, "quick"), force: true);
         return new Trained(clock.Elapsed.TotalSeconds, run.Directory.ReadStatus()!.BestValMeanIoU ?? double.NaN);
     }
+
+    private static FalconDataset Data() => FalconDataset.Open(EmbeddedDataset.Ensure());
 
     private static Process StartChild(string phase, string runs, int threads)
     {

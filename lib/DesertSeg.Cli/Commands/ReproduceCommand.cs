@@ -125,10 +125,13 @@ public static class ReproduceCommand
         };
         bool adaptation = !r.GetValue(noAdaptation) && HasTargetImages(options, dataset);
         var work = SecondLane.Run(study, adaptation);
-        Console.WriteLine($"done: trained {work.Trained.Count} run(s){(work.Trained.Count > 0 ? ": " + string.Join(", ", work.Trained) : "")}" +
-            $"; {work.Lines.Count} lab line(s) made or found made{(work.Lines.Count > 0 ? ": " + string.Join(", ", work.Lines) : "")}");
+        Console.WriteLine($"done: trained {Listed(work.Trained, "run(s)")}; {Listed(work.Lines, "lab line(s) made or found made")}");
         return CommandGuard.Ok;
     }
+
+    /// <summary>"3 run(s): a, b, c", or "0 run(s)".</summary>
+    private static string Listed<T>(IReadOnlyList<T> items, string what) =>
+        $"{items.Count} {what}{(items.Count > 0 ? ": " + string.Join(", ", items) : "")}";
 
     /// <summary>Progress lines prefixed with the elapsed time, so a long reproduction shows where it is.</summary>
     private sealed class TimedLog(Stopwatch clock) : TextWriter

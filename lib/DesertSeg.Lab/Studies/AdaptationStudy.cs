@@ -50,22 +50,18 @@ public sealed class AdaptationStudy(Study study) : IDisposable
         CancellationToken cancellation = default)
     {
         var results = new AdaptationResult?[methods.Count];
-        var later = new List<int>();
-        for (int i = 0; i < methods.Count; i++)
+        var queue = new Queue<int>(Enumerable.Range(0, methods.Count));
+        var checkedOnce = new HashSet<int>();
+        while (queue.TryDequeue(out int i))
         {
             cancellation.ThrowIfCancellationRequested();
             study.Cancellation.ThrowIfCancellationRequested();
-            if (methods[i].OnlyUsesRuns && IsBeingMade(methods[i]))
+            // Checked once: a line found held goes to the end of the queue, and is waited for when it comes round again.
+            if (methods[i].OnlyUsesRuns && checkedOnce.Add(i) && IsBeingMade(methods[i]))
             {
-                later.Add(i);
+                queue.Enqueue(i);
                 continue;
             }
-            starting?.Invoke(methods[i]);
-            results[i] = Produce(methods[i]);
-        }
-        foreach (int i in later)
-        {
-            cancellation.ThrowIfCancellationRequested();
             starting?.Invoke(methods[i]);
             results[i] = Produce(methods[i]);
         }
