@@ -12,6 +12,7 @@ var root = new RootCommand("DesertSeg.Lab: off-road desert segmentation workspac
     SynthCommand.Create(),
     AuditCommand.Create(),
     TrainCommand.Create(),
+    PlanCommand.Create(),
     ReproduceCommand.Create(),
     PredictCommand.Create(),
     EvalCommand.Create(),

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using DesertSeg.Lab;
-using DesertSeg.Lab.Data;
-using DesertSeg.Lab.Devices;
+using DesertSeg.Lab.Plans;
 using DesertSeg.Lab.Reporting.Charts;
 using DesertSeg.Lab.Studies;
 using DesertSeg.Lab.Training;
@@ -11,48 +10,40 @@ using DeviceType = TorchSharp.DeviceType;
 
 namespace DesertSeg.Cli.Commands;
 
-/// <summary><c>desertseg reproduce</c>: every phase in dependency order, then report/ with every table and figure.</summary>
+/// <summary>
+/// <c>desertseg reproduce</c>: trains the plan (<see cref="ExperimentPlan"/>) with N slots, each run after the runs it
+/// starts from, then scores and writes report/ with every table and figure in this process.
+/// </summary>
 public static class ReproduceCommand
 {
     public static Command Create()
     {
-        var scale = new Option<string>("--scale")
-        {
-            Description = "quick (2 CPU cores, about 22-26 min from nothing), full (report settings, CUDA) or smoke (2-3 minutes, for checks).",
-            DefaultValueFactory = _ => "quick"
-        };
-        var data = new Option<string?>("--data")
-        {
-            Description = "Data set folder (Falcon layout). Default: the embedded synthetic data set."
-        };
+        var arguments = new PlanArguments();
         var outDir = new Option<string?>("--out") { Description = "Report folder (default: report/ in the workspace)." };
-        var runs = new Option<string?>("--runs") { Description = "Runs folder (default: runs/ in the workspace, or DESERTSEG_RUNS)." };
-        var force = new Option<bool>("--force") { Description = "Retrain every phase even if finished runs exist." };
+        var force = new Option<bool>("--force") { Description = "Retrain every run of the plan even if finished runs exist." };
         var noPng = new Option<bool>("--no-png")
         {
             Description = "Skip PNG figures (no browser needed); HTML figures are always written. Without a browser this is automatic."
         };
-        var training = new TrainingArguments();
-        var noAdaptation = new Option<bool>("--no-adaptation")
+        var jobs = new Option<int?>("--jobs")
         {
-            Description = "Only the report's phases: leave out the domain-adaptation lab (beyond the report)."
+            Description = "Trainings at once, each a child 'desertseg train' with its share of the cores (CPU) or its own GPU " +
+                "(--devices). Default: one per GPU on CUDA; on a CPU 2 with 2 or more cores (measured faster: docs/performance.md), else 1. " +
+                "1 trains in this process.",
         };
-        var lanes = new Option<int?>("--lanes")
+        var devices = new Option<string?>("--devices")
         {
-            Description = "Trainings at once on a CPU: 2 (default with 2 or more cores and without --force: a second process trains " +
-                "the job's runs from the far end of its list, each training with half the cores) or 1 (one after another, all cores)."
+            Description = "GPUs for the slots, e.g. cuda:0,cuda:1 (slot i trains on the i-th; --jobs defaults to their number).",
         };
-        var secondLane = new Option<bool>(SecondLaneProcess.Option) { Hidden = true };
         var command = new Command("reproduce",
-            "Reproduce the report: train every phase (reusing finished runs), score, benchmark, and write report/ " +
-            "(tables as Markdown+CSV, figures as PNG+HTML, index.html).")
+            "Reproduce the report: train the plan (reusing finished runs, resuming interrupted ones), score, benchmark, and write " +
+            "report/ (tables as Markdown+CSV, figures as PNG+HTML, index.html). 'desertseg plan' shows the plan.")
         {
-            scale, data, outDir, runs, force, noPng, noAdaptation, lanes, secondLane,
+            outDir, force, noPng, jobs, devices,
         };
-        foreach (var option in training.All) command.Options.Add(option);
+        foreach (var option in arguments.All) command.Options.Add(option);
         command.SetAction(r => CommandGuard.Run(() =>
         {
-            if (r.GetValue(secondLane)) return RunSecondLane(r, scale, data, runs, noAdaptation, training);
             var clock = Stopwatch.StartNew();
             // Decided before any work: a missing browser must not fail the job after the training.
             bool png = !r.GetValue(noPng);
@@ -62,40 +53,21 @@ public static class ReproduceCommand
                 AnsiConsole.MarkupLine("[yellow]notice:[/] no Chromium/Chrome/Edge found: figures are written as interactive HTML only. " +
                     "PNG/SVG export needs one (Debian: apt-get install chromium; or set DESERTSEG_CHROMIUM).");
             }
-            var options = training.Build(r);
-            int laneCount = r.GetValue(lanes) ?? (r.GetValue(force) || options.ResolveDevice().type != DeviceType.CPU
-                || Environment.ProcessorCount < 2 ? 1 : 2);
-            if (laneCount is not (1 or 2)) throw new ArgumentException($"--lanes must be 1 or 2, got {laneCount}.");
-            if (laneCount == 2 && r.GetValue(force))
-                throw new ArgumentException("--force retrains every run in this process: it takes --lanes 1.");
-            if (laneCount == 2) options = options with { Threads = LaneThreads };
-            // With two lanes this process keeps to half the cores for everything (scoring too): a 2-thread parallel region
-            // beside the other lane's training waits at every barrier for a thread the system has put aside (measured: the
-            // scoring stage took 241 s instead of 80). A fixed count also keeps every number independent of timing.
-            using var threads = LibTorchThreads.Use(laneCount == 2 ? LaneThreads : null);
-            var dataset = FalconDataset.Open(r.GetValue(data) ?? EmbeddedData.Ensure());
-            var store = r.GetValue(runs) is { } folder ? new RunStore(folder) : RunStore.Default;
-            string report = r.GetValue(outDir) ?? Path.Combine(Workspace.Root, "report");
             var log = new TimedLog(clock);
-            using var study = new Study(dataset, r.GetValue(scale)!, store, options, new EpochLineObserver(log), r.GetValue(force), log)
-            {
-                CancellationSource = () => CommandGuard.Cancellation,
-            };
-            study.CheckEncoderWeights();
-            bool adaptation = !r.GetValue(noAdaptation);
-            if (adaptation && !HasTargetImages(options, dataset))
-            {
-                adaptation = false;
+            var slots = Slots(r.GetValue(jobs), r.GetValue(devices), arguments.Training.Build(r));
+            bool forced = r.GetValue(force);
+            // The report's study (the first seed's): it trains nothing once the plan is done; only a forced job with one slot
+            // trains here, each run once.
+            var context = arguments.Open(r, new EpochLineObserver(log), log, forced && slots.Count == 1);
+            using var reportStudy = context.Study;
+            reportStudy.CancellationSource = () => CommandGuard.Cancellation;
+            reportStudy.CheckEncoderWeights();
+            if (context.LabLeftOut)
                 AnsiConsole.MarkupLine("[yellow]notice:[/] no target-domain images (--target DIR) for this data set: " +
                     "the domain-adaptation section is left out.");
-            }
-            // After the data set exists (the lane must not generate it too) and its target images were checked.
-            using var lane = laneCount == 2 ? SecondLaneProcess.Start(log, CommandGuard.Cancellation) : null;
-            var output = new ReportWriter(study, report).Write(pngFigures: png, adaptation: adaptation);
-            // A lane that failed only cost time (the job trained and made what it left), but it must not pass unseen.
-            if (lane?.Finish(TimeSpan.FromSeconds(60)) is { } laneExit and not CommandGuard.Ok)
-                AnsiConsole.MarkupLineInterpolated(
-                    $"[yellow]notice:[/] the second lane ended with exit code {laneExit} (its lines above, marked 'lane 2'); the job did what it left.");
+            TrainPlan(context, slots, forced, reportStudy, log);
+            string report = r.GetValue(outDir) ?? Path.Combine(Workspace.Root, "report");
+            var output = new ReportWriter(reportStudy, report).Write(pngFigures: png, adaptation: context.Adaptation);
             AnsiConsole.MarkupLineInterpolated(
                 $"Report: [bold]{output.Index}[/] ({output.Tables.Count} tables, {output.Figures.Count} figures) in {
                     clock.Elapsed.TotalMinutes:F1} min.");
@@ -104,40 +76,88 @@ public static class ReproduceCommand
         return command;
     }
 
-    /// <summary>Whether the lab has target-domain images: given with --target, or the data set's own.</summary>
-    private static bool HasTargetImages(TrainingOptions options, FalconDataset dataset) =>
-        options.TargetFolder is not null || Directory.Exists(TargetLayout.UnlabelledFolder(dataset.Root));
+    /// <summary>Where each slot trains: its device (null: the process's default) and its LibTorch threads.</summary>
+    private sealed record Slot(string? Device, int? Threads);
 
-    /// <summary>LibTorch threads of each training when two lanes train at once: half the cores.</summary>
-    private static int LaneThreads => Math.Max(1, Environment.ProcessorCount / 2);
-
-    /// <summary>The second lane (<see cref="SecondLane"/>): the job's study, its plan from the far end, plain lines on stdout.</summary>
-    private static int RunSecondLane(ParseResult r, Option<string> scale, Option<string?> data, Option<string?> runs,
-        Option<bool> noAdaptation, TrainingArguments training)
+    private static IReadOnlyList<Slot> Slots(int? jobs, string? devices, TrainingOptions options)
     {
-        var options = training.Build(r) with { Threads = LaneThreads };
-        using var threads = LibTorchThreads.Use(LaneThreads);
-        var dataset = FalconDataset.Open(r.GetValue(data) ?? EmbeddedData.Ensure());
-        var store = r.GetValue(runs) is { } folder ? new RunStore(folder) : RunStore.Default;
-        using var study = new Study(dataset, r.GetValue(scale)!, store, options, new EpochLineObserver(Console.Out), log: Console.Out)
-        {
-            CancellationSource = () => CommandGuard.Cancellation,
-        };
-        bool adaptation = !r.GetValue(noAdaptation) && HasTargetImages(options, dataset);
-        var work = SecondLane.Run(study, adaptation);
-        Console.WriteLine($"done: trained {Listed(work.Trained, "run(s)")}; {Listed(work.Lines, "lab line(s) made or found made")}");
-        return CommandGuard.Ok;
+        var gpus = devices?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        bool cpu = gpus.Length == 0 && options.ResolveDevice().type == DeviceType.CPU;
+        int count = jobs ?? (gpus.Length > 0 ? gpus.Length : cpu && Environment.ProcessorCount >= 2 ? 2 : 1);
+        if (count < 1) throw new ArgumentException($"--jobs must be 1 or more, got {count}.");
+        if (gpus.Length > 0 && count > gpus.Length)
+            throw new ArgumentException($"--jobs {count} with {gpus.Length} device(s) in --devices: give one device per slot.");
+        // On a CPU each slot gets its share of the cores; on GPUs each slot its own device (and a share of the cores to feed it).
+        int? threads = count == 1 ? null : Math.Max(1, Environment.ProcessorCount / count);
+        return Enumerable.Range(0, count).Select(i => new Slot(gpus.Length > 0 ? gpus[i] : null, threads)).ToList();
     }
 
-    /// <summary>"3 run(s): a, b, c", or "0 run(s)".</summary>
-    private static string Listed<T>(IReadOnlyList<T> items, string what) =>
-        $"{items.Count} {what}{(items.Count > 0 ? ": " + string.Join(", ", items) : "")}";
+    /// <summary>
+    /// Trains what the plan still needs: with one slot in this process (the report's study, so that a forced job retrains each
+    /// run once), with more as child <c>desertseg train</c> processes. A failed run stops the job before the report, naming it;
+    /// the runs that do not wait for it are trained first, and every finished run is kept.
+    /// </summary>
+    private static void TrainPlan(PlanArguments.Context context, IReadOnlyList<Slot> slots, bool forced, Study reportStudy, TextWriter log)
+    {
+        var states = context.States();
+        var done = forced ? new HashSet<PlannedRun>() : states.Where(s => s.Standing == RunStanding.Finished).Select(s => s.Run).ToHashSet();
+        if (done.Count == states.Count) return;
+        log.WriteLine($"The plan: {states.Count - done.Count} of {states.Count} run(s) to train, {slots.Count} at once" +
+            (slots[0].Threads is { } t ? $", {t} thread(s) each" : ""));
+        var seedStudies = new Dictionary<int, (Study Study, AdaptationStudy Lab)>();
+        Task Train(PlannedRun run, int slot, CancellationToken cancellation)
+        {
+            if (slots.Count > 1)
+            {
+                var arguments = context.Line.Arguments(run, slots[slot].Threads, slots[slot].Device).ToList();
+                if (forced) arguments.Add("--force");
+                log.WriteLine($"{run.Id}: starting (slot {slot + 1})");
+                return TrainingProcess.RunAsync(arguments, run.Id, log, cancellation);
+            }
+            if (!seedStudies.TryGetValue(run.Seed, out var owner))
+            {
+                var study = run.Seed == reportStudy.Seed ? reportStudy
+                    : new Study(reportStudy.Data, reportStudy.Scale, reportStudy.Store, reportStudy.Options, reportStudy.Observer,
+                        forced, log, run.Seed) { CancellationSource = reportStudy.CancellationSource };
+                seedStudies[run.Seed] = owner = (study, new AdaptationStudy(study));
+            }
+            var runStudy = run.Environments == 1 ? owner.Study : owner.Lab.EnvironmentStudy(run.Environments, run.HeldOut);
+            runStudy.Phase(run.Phase);
+            return Task.CompletedTask;
+        }
+        try
+        {
+            var outcome = PlanExecutor.RunAsync(context.Plan, slots.Count, done, Train, r => states.Single(s => s.Run == r).Steps,
+                CommandGuard.Cancellation).GetAwaiter().GetResult();
+            CommandGuard.Cancellation.ThrowIfCancellationRequested();
+            if (!outcome.Succeeded)
+                throw new InvalidOperationException(
+                    $"{outcome.Failed.Count} run(s) failed: {string.Join("; ", outcome.Failed.Select(f => $"{f.Run.Id} ({f.Reason})"))}" +
+                    (outcome.NotStarted.Count > 0 ? $"; {outcome.NotStarted.Count} waiting for them not started" : "") +
+                    ". Every finished run is kept: run the same command again to go on (the log above has each run's lines).");
+        }
+        finally
+        {
+            foreach (var (study, lab) in seedStudies.Values)
+            {
+                lab.Dispose();
+                if (study != reportStudy) study.Dispose();
+            }
+        }
+    }
 
     /// <summary>Progress lines prefixed with the elapsed time, so a long reproduction shows where it is.</summary>
     private sealed class TimedLog(Stopwatch clock) : TextWriter
     {
+        private readonly Lock _lock = new();
         public override System.Text.Encoding Encoding => Console.Out.Encoding;
-        public override void WriteLine(string? value) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {value}");
-        public override void Write(char value) => Console.Write(value);
+        public override void WriteLine(string? value)
+        {
+            lock (_lock) Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {value}");
+        }
+        public override void Write(char value)
+        {
+            lock (_lock) Console.Write(value);
+        }
     }
 }

@@ -1,6 +1,11 @@
 using System.CommandLine;
 using DesertSeg.Lab.Data;
 using DesertSeg.Lab.Estimation;
+using DesertSeg.Lab.Data.Synthetic;
+using DesertSeg.Lab.Devices;
+using DesertSeg.Lab.IO;
+using DesertSeg.Lab.Plans;
+using DesertSeg.Lab.Studies;
 using DesertSeg.Lab.Training;
 using Spectre.Console;
 
@@ -59,17 +64,45 @@ public static class TrainCommand
             Description = "Data loader threads (default: half the cores, leaving LibTorch room)."
         };
         var runs = new Option<string?>("--runs") { Description = "Runs folder (default: runs/ in the workspace, or DESERTSEG_RUNS)." };
+        var seed = new Option<int>("--seed")
+        {
+            Description = $"Training seed (weights, data order, augmentation; default {PhaseCatalog.DefaultSeed}). Another seed is " +
+                "another run; on K environments it also draws other randomised deserts.",
+            DefaultValueFactory = _ => PhaseCatalog.DefaultSeed,
+        };
+        var environments = new Option<int>("--environments")
+        {
+            Description = "Train on the synthetic data set's sibling with scenes from K training deserts (generated beside it on " +
+                "first use; same number of images). Default 1: the data set itself.",
+            DefaultValueFactory = _ => 1,
+        };
+        var heldOut = new Option<string?>("--held-out")
+        {
+            Description = "With --environments K: what the randomised deserts never show: test-rock-style, test-palette, " +
+                "both (test-rock-style+test-palette) or none (default).",
+        };
+        var threads = new Option<int?>("--threads")
+        {
+            Description = "LibTorch threads for this process (default: every core). The plan's executor gives each slot its share.",
+        };
+        var score = new Option<string?>("--score")
+        {
+            Description = "Also score the finished run on these splits (e.g. test, or val,test) into its folder's score cache, " +
+                "where reproduce and the notebooks read it.",
+        };
         var training = new TrainingArguments();
         var command = new Command("train",
             "Train a phase of the report (e.g. train --phase 5 --scale quick). Finished runs are reused; interrupted ones resume.")
         {
-            phase, scale, data, resume, force, selectOn, selectOnTest, estimator, recordTest, epochs, workers, runs,
+            phase, scale, data, resume, force, selectOn, selectOnTest, estimator, recordTest, epochs, workers, runs, seed, environments,
+            heldOut, threads, score,
         };
         foreach (var option in training.All) command.Options.Add(option);
         command.SetAction(r => CommandGuard.Run(() =>
         {
             var store = r.GetValue(runs) is { } folder ? new RunStore(folder) : RunStore.Default;
-            var options = training.Build(r, r.GetValue(workers));
+            using var libTorchThreads = LibTorchThreads.Use(r.GetValue(threads));
+            var options = training.Build(r, r.GetValue(workers)) with { Threads = r.GetValue(threads) };
             if (r.GetValue(resume) is { } name)
             {
                 var run = store.Open(name);
@@ -79,7 +112,12 @@ public static class TrainCommand
             }
             if (r.GetValue(phase) is not { } phaseText)
                 throw new ArgumentException("Give the phase to train (--phase 5) or the run to continue (--resume runs/NAME).");
-            var config = PhaseCatalog.Get(PhaseCatalog.Parse(phaseText), r.GetValue(scale)!);
+            var planned = new PlannedRun(PhaseCatalog.Parse(phaseText), r.GetValue(environments),
+                r.GetValue(heldOut) is { } factors ? PlannedRun.ParseHeldOut(factors) : HeldOutFactors.None, r.GetValue(seed));
+            if (planned.Environments < 1) throw new ArgumentException($"--environments must be 1 or more, got {planned.Environments}.");
+            if (planned.Environments == 1 && planned.HeldOut != HeldOutFactors.None)
+                throw new ArgumentException("--held-out names what K training deserts leave out: it needs --environments K (K > 1).");
+            var config = planned.Config(r.GetValue(scale)!);
             if (r.GetValue(epochs) is { } e) config = config with { Epochs = e, Schedule = config.Schedule with { TotalEpochs = e } };
             var selection = r.GetValue(selectOnTest) ? ModelSelection.TestLeak
                 : r.GetValue(selectOn) is { } text ? ParseSelection(text) : config.Selection;
@@ -94,10 +132,52 @@ public static class TrainCommand
                 AnsiConsole.MarkupLine(
                     "[yellow]Model selection on the TEST split (the original's behaviour): the resulting test scores are optimistic.[/]");
             }
+            // The study opens (and on K environments generates) the data set the run trains on, and scores it afterwards.
+            using var study = new Study(OpenData(r.GetValue(data)), config.Scale, store, options, seed: planned.Seed);
+            using var lab = new AdaptationStudy(study);
+            var owner = planned.Environments == 1 ? study : lab.EnvironmentStudy(planned.Environments, planned.HeldOut);
+            var runner = new PhaseRunner(store, owner.Data, options);
             bool forced = r.GetValue(force);
-            return Train(runner => runner.Ensure(config, forced, CommandGuard.Cancellation), new PhaseRunner(store, OpenData(r.GetValue(data)), options));
+            int exit = Train(run => RecordingFailure(runner, config, () => run.Ensure(config, forced, CommandGuard.Cancellation)), runner);
+            if (r.GetValue(score) is { } splits)
+            {
+                var trained = runner.Locate(config)!;
+                foreach (string split in splits.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    if (!owner.Data.Splits.Any(s => s.Name == split))
+                        throw new ArgumentException($"--score: {owner.Data.Root} has no split '{split}' (it has {string.Join(", ",
+                            owner.Data.Splits.Select(s => s.Name))}).");
+                    // The key Study.Score reads: the best checkpoint, native resolution, in the run folder's cache.
+                    var result = owner.ScoreCheckpoints([trained.BestCheckpoint], trained.Path, split);
+                    Console.WriteLine($"{config.Name}: {split} mIoU {result.Metrics.MeanIoU:F4} (cached in {trained.Path})");
+                }
+            }
+            return exit;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Trains; when a cluster job runs this (its script sets DESERTSEG_JOB_LOG) and the training fails, the run's folder gets
+    /// <see cref="RunStates.FailureFile"/> with the reason and the job's log, so that the folder says where to look; a later
+    /// success removes it.
+    /// </summary>
+    private static PhaseRun RecordingFailure(PhaseRunner runner, RunConfig config, Func<PhaseRun> train)
+    {
+        string? jobLog = Environment.GetEnvironmentVariable("DESERTSEG_JOB_LOG");
+        try
+        {
+            var run = train();
+            File.Delete(Path.Combine(run.Directory.Path, RunStates.FailureFile));
+            return run;
+        }
+        catch (Exception e) when (jobLog is { Length: > 0 } && e is not OperationCanceledException && runner.Locate(config) is { } folder)
+        {
+            Directory.CreateDirectory(folder.Path);
+            Lab.IO.AtomicFile.WriteAllText(Path.Combine(folder.Path, RunStates.FailureFile),
+                $"{NativeLibraryException.Reason(e)}\nlog: {jobLog}\n");
+            throw;
+        }
     }
 
     private static ModelSelection ParseSelection(string text) => text.Trim().ToLowerInvariant() switch
@@ -113,6 +193,9 @@ public static class TrainCommand
     private static int Train(Func<PhaseRunner, PhaseRun> train, PhaseRunner runnerWithoutObserver)
     {
         PhaseRun result = null!;
+        // Redirected (a child of the plan's executor, a cluster job's log): one line per epoch instead of progress bars.
+        if (Console.IsOutputRedirected) result = train(runnerWithoutObserver.WithObserver(new EpochLineObserver(Console.Out)));
+        else
         AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(),

@@ -1,6 +1,7 @@
 using DesertSeg.Lab.Adaptation;
 using DesertSeg.Lab.Data;
 using DesertSeg.Lab.Data.Synthetic;
+using DesertSeg.Lab.Plans;
 
 namespace DesertSeg.Lab.Studies;
 
@@ -28,14 +29,9 @@ public abstract record LabMethod(string Label, MethodKind Kind)
     /// <summary>Trains or adapts what the line needs (reusing finished work) and scores it on test.</summary>
     public abstract AdaptationResult Produce(AdaptationStudy lab);
 
-    /// <summary>The runs <see cref="Produce"/> trains (their dependencies aside), for <see cref="TrainingPlan"/>.</summary>
+    /// <summary>The runs <see cref="Produce"/> reads (their parents aside): what the line declares to the plan
+    /// (<see cref="ReportWriter.Needs"/>).</summary>
     public abstract IEnumerable<PlannedRun> Trains { get; }
-
-    /// <summary>
-    /// Whether the line trains nothing of its own: it adapts or combines the finished runs of <see cref="Trains"/> (test-time
-    /// methods, ensembles), so that the main job's second lane may make it once those runs are finished.
-    /// </summary>
-    public bool OnlyUsesRuns => Kind is MethodKind.TestTime or MethodKind.Ensemble;
 
     /// <summary>The kind as tables print it.</summary>
     public static string KindLabel(MethodKind kind) => kind switch

@@ -42,81 +42,21 @@ public sealed class AdaptationStudy(Study study) : IDisposable
     public IReadOnlyList<AdaptationResult> All(CancellationToken cancellation = default) => Produce(AvailableMethods, cancellation: cancellation);
 
     /// <summary>
-    /// Every line of <paramref name="methods"/> (<see cref="Produce(LabMethod)"/>), results in their order; a line that the
-    /// main job's other lane is making now is left until the others are made, then waited for, so that the two processes
-    /// work side by side instead of one waiting for the other. <paramref name="starting"/> hears of each line as it starts.
+    /// Every line of <paramref name="methods"/> (<see cref="LabMethod.Produce"/>), in their order; <paramref name="starting"/>
+    /// hears of each line as it starts.
     /// </summary>
     public IReadOnlyList<AdaptationResult> Produce(IReadOnlyList<LabMethod> methods, Action<LabMethod>? starting = null,
-        CancellationToken cancellation = default)
-    {
-        var results = new AdaptationResult?[methods.Count];
-        var queue = new Queue<int>(Enumerable.Range(0, methods.Count));
-        var checkedOnce = new HashSet<int>();
-        while (queue.TryDequeue(out int i))
+        CancellationToken cancellation = default) =>
+        methods.Select(method =>
         {
             cancellation.ThrowIfCancellationRequested();
             study.Cancellation.ThrowIfCancellationRequested();
-            // Checked once: a line found held goes to the end of the queue, and is waited for when it comes round again.
-            if (methods[i].OnlyUsesRuns && checkedOnce.Add(i) && IsBeingMade(methods[i]))
-            {
-                queue.Enqueue(i);
-                continue;
-            }
-            starting?.Invoke(methods[i]);
-            results[i] = Produce(methods[i]);
-        }
-        return results.Select(r => r!).ToList();
-    }
-
-    /// <summary>Whether another process holds the line now (<see cref="TryProduce"/>).</summary>
-    private bool IsBeingMade(LabMethod method)
-    {
-        using var held = IO.FileLock.TryAcquire(LineLockFile(method));
-        return held is null;
-    }
+            starting?.Invoke(method);
+            return method.Produce(this);
+        }).ToList();
 
     /// <summary>One method of <see cref="AdaptationMethods.All"/>, by label.</summary>
-    public AdaptationResult Result(string label) => Produce(AdaptationMethods.ByLabel(label));
-
-    /// <summary>
-    /// A line of the table (<see cref="LabMethod.Produce"/>: trained, adapted or read from the run folders). A line that only
-    /// uses runs (<see cref="LabMethod.OnlyUsesRuns"/>) is made by one process at a time: while the main job's second lane
-    /// makes it (<see cref="TryProduce"/>) this waits, then reads what the lane left (the adapted checkpoint, the cached
-    /// score) instead of computing it again.
-    /// </summary>
-    public AdaptationResult Produce(LabMethod method)
-    {
-        if (!method.OnlyUsesRuns) return method.Produce(this);
-        using var held = IO.FileLock.Acquire(LineLockFile(method), study.Cancellation,
-            () => study.Log.WriteLine($"{method.Label}: the other lane is making this line; waiting for it"));
-        return method.Produce(this);
-    }
-
-    /// <summary>What <see cref="TryProduce"/> did with a line.</summary>
-    public enum LineAttempt { Made, TakenByAnother, RunsNotFinished }
-
-    /// <summary>
-    /// The second lane's way to make a line that only uses runs: only when no other process is making it and every run it
-    /// uses is finished, so that nothing is ever trained here (the job trains what is missing, in its own order). With
-    /// <paramref name="waitForRuns"/> a run that another process is training now is waited for first. Both lanes compute
-    /// with the same thread count, so a line has the same numbers whichever lane makes it.
-    /// </summary>
-    public LineAttempt TryProduce(LabMethod method, bool waitForRuns)
-    {
-        if (!method.OnlyUsesRuns)
-            throw new ArgumentException($"{method.Label} trains a run of its own: the lane trains it through the training plan.");
-        using var held = IO.FileLock.TryAcquire(LineLockFile(method));
-        if (held is null) return LineAttempt.TakenByAnother;
-        if (!method.Trains.All(r => r.StudyIn(this).FinishedPhase(r.Phase, waitForRuns) is not null))
-            return LineAttempt.RunsNotFinished;
-        method.Produce(this);
-        return LineAttempt.Made;
-    }
-
-    /// <summary>The file whose holder is making a line of this study (beside the run folders; the operating system frees it
-    /// with its holder, however that ends).</summary>
-    public string LineLockFile(LabMethod method) => Path.Combine(study.Store.Folder,
-        $".line-{ResultVersions.Hash($"{method.Label}|{study.DatasetFingerprint}|{study.Scale}|{study.Seed}|{Target.Fingerprint}", 16)}.lock");
+    public AdaptationResult Result(string label) => AdaptationMethods.ByLabel(label).Produce(this);
 
     /// <summary>A run of the study (a catalog name or one added with <see cref="Study.Add"/>) as a line of the table.</summary>
     public AdaptationResult Run(string label, MethodKind kind, string phase) => RunResult(study, label, kind, phase);
@@ -141,9 +81,7 @@ public sealed class AdaptationStudy(Study study) : IDisposable
         var manifest = SyntheticFalconWriter.ReadManifest(study.Data.Root)
             ?? throw new InvalidOperationException($"{study.Data.Root}: multi-environment training needs the synthetic generator's " +
                 "data set (a real data set has one environment).");
-        string without = heldOut == HeldOutFactors.None ? "" : "-without-" + heldOut.ToString().Replace(", ", "-").ToLowerInvariant();
-        string seed = study.Seed == PhaseCatalog.DefaultSeed ? "" : $"-draw{study.Seed}";
-        string root = study.Data.Root.TrimEnd(Path.DirectorySeparatorChar) + $"-k{k}{without}{seed}";
+        string root = EnvironmentRoot(study.Data.Root, k, heldOut, study.Seed);
         study.Log.WriteLine($"Training scenes from {k} environments: {root}");
         // Only the training side differs: the target images are this data set's (none are generated there).
         EmbeddedDataset.Ensure(root,
@@ -160,6 +98,14 @@ public sealed class AdaptationStudy(Study study) : IDisposable
             CancellationSource = study.CancellationSource,
         };
         return _environmentStudies[(k, heldOut)] = other;
+    }
+
+    /// <summary>Where the K-environment sibling of the data set at <paramref name="root"/> lives (beside it).</summary>
+    public static string EnvironmentRoot(string root, int k, HeldOutFactors heldOut, int seed)
+    {
+        string without = heldOut == HeldOutFactors.None ? "" : "-without-" + heldOut.ToString().Replace(", ", "-").ToLowerInvariant();
+        string draw = seed == PhaseCatalog.DefaultSeed ? "" : $"-draw{seed}";
+        return root.TrimEnd(Path.DirectorySeparatorChar) + $"-k{k}{without}{draw}";
     }
 
     /// <summary>A phase trained on K environments (same number of training images), scored on the (same) test scenes.</summary>

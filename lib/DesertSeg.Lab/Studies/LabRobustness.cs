@@ -16,6 +16,9 @@ public static class LabRobustness
     public static readonly string[] Corruptions = ["gaussian_noise", "defocus_blur", "contrast"];
     public const int Severity = 3;
 
+    /// <summary>The runs the subset reads: source-only (Phase 5, also adapted by AdaBN and TENT) and self-training.</summary>
+    public static readonly string[] Phases = ["5", "5-self-training"];
+
     /// <summary>Each line's mIoU on the clean val images and on each corruption, and the mean over the corruptions.</summary>
     /// <param name="images">Val images to corrupt and score (evenly spaced); null: all. On the clean column AdaBN
     /// re-estimates its statistics on the whole val split (its folder), on each corrupted column on exactly the images scored.</param>
@@ -23,8 +26,8 @@ public static class LabRobustness
     {
         var split = study.Data[FalconLayout.Val].RequireComplete().Subset(images);
         var chosen = Corruptions.Select(Evaluation.Corruptions.Corruptions.ByName).ToList();
-        string source = study.Phase("5").Directory.BestCheckpoint;
-        string selfTraining = study.Phase("5-self-training").Directory.BestCheckpoint;
+        string source = study.Phase(Phases[0]).Directory.BestCheckpoint;
+        string selfTraining = study.Phase(Phases[1]).Directory.BestCheckpoint;
         var lines = new (string Label, string Checkpoint, RobustnessMethod Method)[]
         {
             ("Source only", source, RobustnessMethod.Source),

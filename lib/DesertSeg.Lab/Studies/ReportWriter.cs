@@ -3,6 +3,7 @@ using System.Text;
 using DesertSeg.Lab.Data;
 using DesertSeg.Lab.Evaluation;
 using DesertSeg.Lab.IO;
+using DesertSeg.Lab.Plans;
 using DesertSeg.Lab.Reporting;
 using DesertSeg.Lab.Reporting.Charts;
 using DesertSeg.Lab.Training;
@@ -33,6 +34,21 @@ public sealed class ReportWriter(Study study, string folder)
     /// <summary>Every phase the report's tables need, in dependency order.</summary>
     public static readonly string[] Phases = ["3", "2", "5", "4", "5-merge", "5-rocks8", "5-shuffle-gray", "5-ohem", "5-cutmix",
         LabelFreeTables.SelectionRun];
+
+    /// <summary>
+    /// Every training the report reads: the report's phases, and with <paramref name="adaptation"/> the lab's corruption subset
+    /// (<see cref="LabRobustness.Phases"/>) and what each line of the lab's line-up that this data set allows reads
+    /// (<see cref="LabMethod.Trains"/>). The plan (<see cref="ExperimentPlan"/>) is made from this, so that it trains what
+    /// the report reads and nothing else.
+    /// </summary>
+    public static IReadOnlyList<PlannedRun> Needs(Study study, bool adaptation)
+    {
+        var needs = Phases.Select(p => new PlannedRun(p)).ToList();
+        if (!adaptation) return needs;
+        using var lab = new AdaptationStudy(study);
+        return needs.Concat(LabRobustness.Phases.Select(p => new PlannedRun(p)))
+            .Concat(lab.AvailableMethods.SelectMany(m => m.Trains)).Distinct().ToList();
+    }
 
     /// <param name="pngFigures">Also export every figure as PNG (needs a browser); the page draws them either way.</param>
     /// <param name="adaptation">Include the domain-adaptation lab (beyond the report; trains its runs on first use).</param>
@@ -175,8 +191,6 @@ public sealed class ReportWriter(Study study, string folder)
     {
         study.Log.WriteLine("Domain adaptation (beyond the report): source-only, each method, oracle");
         using var lab = new AdaptationStudy(study);
-        // Computed before the methods (its table comes last): with two lanes the other one is still training then, and the
-        // suite's runs (Phase 5, self-training) are the first ones the lab needs.
         study.Log.WriteLine("Corruption suite (val-C subset): source-only, AdaBN, TENT, self-training");
         var valC = LabRobustness.Subset(study, ValCImages, line => study.Log.WriteLine($"val-C: {line}"));
         var results = lab.Produce(lab.AvailableMethods, method => study.Log.WriteLine($"Domain adaptation: {method.Label}"));

@@ -120,39 +120,19 @@ public sealed class Study : IDisposable
     public AbsentClassSuppression AbsentInTest() => AbsentClassSuppression.FromAudit(Audit()[FalconLayout.Test]);
 
     /// <summary>A finished run of the phase (trained, resumed or reused).</summary>
-    public PhaseRun Phase(string phase) => Phase(phase, unlessBusy: false)!;
-
-    /// <summary>
-    /// The phase's run as <see cref="Phase(string)"/> makes it, or null when another trainer (the other lane of
-    /// <c>reproduce</c>, a notebook) is training it now; its dependency is waited for.
-    /// </summary>
-    public PhaseRun? PhaseUnlessBusy(string phase) => Phase(phase, unlessBusy: true);
-
-    /// <summary>
-    /// The phase's finished run without training it (nor its dependency): null when it is not finished. With
-    /// <paramref name="waitForTrainer"/> a run another process is training now is waited for (see
-    /// <see cref="PhaseRunner.FinishedOnly"/>).
-    /// </summary>
-    public PhaseRun? FinishedPhase(string phase, bool waitForTrainer)
-    {
-        if (_runs.TryGetValue(phase, out var known)) return known;
-        if (_runner.FinishedOnly(Config(phase), waitForTrainer, Cancellation) is not { } run) return null;
-        return _runs[phase] = run;
-    }
-
-    private PhaseRun? Phase(string phase, bool unlessBusy)
+    public PhaseRun Phase(string phase)
     {
         if (_runs.TryGetValue(phase, out var known)) return known;
         var config = Config(phase);
         // Dependencies first, so that a forced study retrains Phase 3 before the phases built on it.
         if (PhaseRunner.DependencyOf(config) is { } dependency) Phase(dependency.Phase);
-        var run = unlessBusy
-            ? _runner.EnsureUnlessBusy(config, Cancellation)
-            : _runner.Ensure(config, _force && _forced.Add(phase), Cancellation);
-        if (run is null) return null;
+        var run = _runner.Ensure(config, _force && _forced.Add(phase), Cancellation);
         Log.WriteLine($"{config.Name}: {run.Outcome.ToString().ToLowerInvariant()} ({run.Directory.Path})");
         return _runs[phase] = run;
     }
+
+    /// <summary>The folder the phase's run trains into, without training anything (null while its parent is not finished).</summary>
+    public RunDirectory? Locate(string phase) => _runner.Locate(Config(phase));
 
     /// <summary>The predictor of a phase's best checkpoint (kept for the study's lifetime).</summary>
     public Predictor Predictor(string phase)

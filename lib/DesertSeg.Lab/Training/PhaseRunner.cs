@@ -75,23 +75,12 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
 
     /// <summary>Returns a finished run of <paramref name="config"/>, training (or resuming) it and its dependency as needed.</summary>
     /// <param name="force">Retrain even when a finished run exists (dependencies are still reused).</param>
-    public PhaseRun Ensure(RunConfig config, bool force = false, CancellationToken cancellation = default) =>
-        Ensure(config, force, unlessBusy: false, cancellation)!;
-
-    /// <summary>
-    /// As <see cref="Ensure(RunConfig, bool, CancellationToken)"/>, but null at once when another trainer holds the run
-    /// (its dependency is still waited for): how a second lane of work passes over what the first is training.
-    /// </summary>
-    public PhaseRun? EnsureUnlessBusy(RunConfig config, CancellationToken cancellation = default) =>
-        Ensure(config, force: false, unlessBusy: true, cancellation);
-
-    private PhaseRun? Ensure(RunConfig config, bool force, bool unlessBusy, CancellationToken cancellation)
+    public PhaseRun Ensure(RunConfig config, bool force = false, CancellationToken cancellation = default)
     {
         (config, var runOptions) = Bound(config, dependency => Ensure(dependency, force: false, cancellation))!.Value;
         var run = RunFor(config);
         // One trainer per run folder (two notebooks may ask for the same run); the status is read under the lock.
-        using var runLock = unlessBusy ? RunLock.TryAcquire(run) : RunLock.Acquire(run, cancellation, m => observer?.WaitingForRun(run, m));
-        if (runLock is null) return null;
+        using var runLock = RunLock.Acquire(run, cancellation, m => observer?.WaitingForRun(run, m));
         var status = run.Exists ? run.ReadStatus() : null;
         if (!force && status?.State == RunState.Finished) return new PhaseRun(config, run, RunOutcome.Reused);
 
@@ -109,22 +98,16 @@ public sealed class PhaseRunner(RunStore store, FalconDataset data, TrainingOpti
     }
 
     /// <summary>
-    /// The finished run of <paramref name="config"/>, never training anything: null when it or the run it starts from is not
-    /// finished. With <paramref name="waitForTrainer"/> a run that another process is training now is waited for first;
-    /// without it, such a run counts as not finished. How the main job's second lane makes a lab line (an ensemble, a
-    /// test-time adaptation) from runs the job may still be training.
+    /// The folder <paramref name="config"/> trains into on this data, found without training anything: null while the run it
+    /// starts from is not finished (that run's best checkpoint is part of the folder's key). The folder may not exist yet.
+    /// How a plan reports what stands where (<see cref="Plans.RunStates"/>).
     /// </summary>
-    public PhaseRun? FinishedOnly(RunConfig config, bool waitForTrainer, CancellationToken cancellation = default)
-    {
-        if (Bound(config, dependency => FinishedOnly(dependency, waitForTrainer, cancellation)) is not var (bound, _)) return null;
-        var run = RunFor(bound);
-        using var runLock = waitForTrainer
-            ? RunLock.Acquire(run, cancellation, m => observer?.WaitingForRun(run, m))
-            : RunLock.TryAcquire(run);
-        return runLock is not null && run.Exists && run.ReadStatus()?.State == RunState.Finished
-            ? new PhaseRun(bound, run, RunOutcome.Reused)
+    public RunDirectory? Locate(RunConfig config) =>
+        Bound(config, dependency => Locate(dependency) is { } parent && parent.Exists && parent.ReadStatus()?.State == RunState.Finished
+            ? new PhaseRun(dependency, parent, RunOutcome.Reused)
+            : null) is var (bound, _)
+            ? RunFor(bound)
             : null;
-    }
 
     /// <summary>
     /// The configuration bound to what it starts from (encoder weights, target images, its parent run's best checkpoint,

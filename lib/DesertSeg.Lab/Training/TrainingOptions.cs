@@ -17,9 +17,9 @@ namespace DesertSeg.Lab.Training;
 /// from this one only in how it selects its epoch is made from them without training (<see cref="Trainer.Reselect"/>).
 /// It changes no result, so it is no part of the run's key; <see cref="PhaseRunner"/> also sets it where the catalog has
 /// such a run.</param>
-/// <param name="Threads">LibTorch threads while a run trains (null: as the process has them, every core). <c>reproduce</c>
-/// trains two runs at once on a CPU with half the cores each (<see cref="Studies.SecondLane"/>); the count changes a run's
-/// numbers only in their last digits, as another CPU does, so it is no part of the run's key.</param>
+/// <param name="Threads">LibTorch threads while a run trains (null: as the process has them, every core). The plan's
+/// executor gives each of its slots a share of the cores (<c>train --threads</c>); the count changes a run's numbers only in
+/// their last digits, as another CPU does, so it is no part of the run's key.</param>
 public sealed record TrainingOptions(
     Device? Device = null,
     int? Workers = null,

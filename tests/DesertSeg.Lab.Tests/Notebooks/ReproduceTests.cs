@@ -116,27 +116,26 @@ public class ReproduceTests(SmokeStudyFixture fixture)
     }
 
     /// <summary>
-    /// The first pass trains in two lanes (this machine's CPU): the second lane's lines are marked, it says what it trained
-    /// and made and ends by itself, no run is trained by both lanes and no lab line scored by both.
+    /// The first pass trains the plan in child processes, two at once on this machine's 2 cores: every run of the plan
+    /// starts once, and after the runs it starts from have ended; the job itself then trains nothing.
     /// </summary>
     [Fact]
-    public void TwoLanes_TrainEachRunOnce_AndTheSecondEndsByItself()
+    public void ThePlan_TrainsEachRunOnce_InChildProcesses_ParentsFirst()
     {
         Assert.True(Passes.First.ExitCode == 0, Passes.First.ToString());
         var lines = Passes.First.Output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
-        Assert.Contains(lines, l => l.Contains("lane 2: done: trained ", StringComparison.Ordinal));
-        var trained = lines
-            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^\[\d+:\d+\] (lane 2: )?\S+: (trained|resumed) \((.+)\)$"))
-            .Where(m => m.Success)
-            .Select(m => (Lane: m.Groups[1].Success ? 2 : 1, Run: m.Groups[3].Value))
+        int Index(string pattern) => lines.FindIndex(l => System.Text.RegularExpressions.Regex.IsMatch(l, pattern));
+        var started = lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^\[\d+:\d+\] (\S+): starting \(slot (\d)\)$"))
+            .Where(m => m.Success).Select(m => (Id: m.Groups[1].Value, Slot: int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)))
             .ToList();
-        Assert.All(trained.GroupBy(t => t.Run), g => Assert.True(g.Count() == 1, $"{g.Key} trained {g.Count()} times"));
-        // Every run the lane says it trained is one of the job's runs in the runs folder.
-        Assert.All(trained.Where(t => t.Lane == 2), t => Assert.True(Directory.Exists(t.Run), t.Run));
-        // The smoke line-up's test-time lines (AdaBN, online TENT) are scored once, by whichever lane made them.
-        foreach (string folder in new[] { "adapted", "tent-online-[0-9a-f]+" })
-            Assert.Single(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^\[\d+:\d+\] (lane 2: )?{folder}: scored test"));
-        Assert.Contains(lines, l => l.Contains("lane 2: done: trained ", StringComparison.Ordinal) && l.Contains(" lab line(s) made or found made"));
+        Assert.Contains(started, s => s.Id == "3-s42");
+        Assert.Contains(started, s => s.Id == "5-oracle-s42");
+        Assert.All(started.GroupBy(s => s.Id), g => Assert.True(g.Count() == 1, $"{g.Key} started {g.Count()} times"));
+        Assert.Equal([1, 2], started.Select(s => s.Slot).Distinct().Order());
+        // Phase 5 starts after Phase 3's child has printed its test score (its last line).
+        Assert.True(Index(@"^\[\d+:\d+\] 3-s42: phase3-smoke: test mIoU") < Index(@"^\[\d+:\d+\] 5-s42: starting"));
+        // Nothing is trained by the job itself: every training line comes from a child.
+        Assert.DoesNotContain(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\[\d+:\d+\] \S+: (trained|resumed) \("));
     }
 
     /// <summary>The second pass trains, adapts and scores nothing: every run's files are as the first pass left them,

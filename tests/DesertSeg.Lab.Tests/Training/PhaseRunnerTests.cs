@@ -73,49 +73,33 @@ public class PhaseRunnerTests(TrainingFixture fixture)
         Assert.Equal([$"{run.Name} is being trained by another process; waiting for it"], waits);
     }
 
+    /// <summary>The plan's view of a run: its folder, found without training anything; none for a run whose parent is not
+    /// finished (its key names the parent's checkpoint); the very folder training then fills.</summary>
     [Fact]
-    public void ARunAnotherTrainerHolds_IsPassedOverAtOnce_ByTheSecondLane()
-    {
-        var waits = new List<string>();
-        var runner = new PhaseRunner(new RunStore(fixture.NewRunsFolder()), fixture.Data, observer: new WaitRecorder(waits));
-        var phase3 = runner.BindEncoder(TrainingFixture.Tiny("3", epochs: 1, trainImages: 8, valImages: 4) with { FromScratch = true });
-        var run = fixture.FinishedRun(runner, phase3);
-
-        using (RunLock.Acquire(run)) // the first lane, training it
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            Assert.Null(runner.EnsureUnlessBusy(phase3));
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"EnsureUnlessBusy waited {clock.Elapsed.TotalSeconds:F1} s");
-        }
-        Assert.Equal(RunOutcome.Reused, runner.EnsureUnlessBusy(phase3)?.Outcome);
-        Assert.Empty(waits);
-    }
-
-    [Fact]
-    public async Task FinishedOnly_NeverTrains_AndWaitsForAnotherTrainerOnlyWhenAsked()
+    public void Locate_NeverTrains_AndFindsTheFolderTrainingFills()
     {
         string runs = fixture.NewRunsFolder();
         var runner = new PhaseRunner(new RunStore(runs), fixture.Data);
-        var phase3 = runner.BindEncoder(TrainingFixture.Tiny("3", epochs: 1, trainImages: 8, valImages: 4) with { FromScratch = true });
-        var phase5 = runner.BindEncoder(TrainingFixture.Tiny("5", epochs: 1, trainImages: 8, valImages: 4) with { FromScratch = true });
+        var phase3 = PhaseCatalog.Get("3", "smoke") with { FromScratch = true };
+        var phase5 = PhaseCatalog.Get("5", "smoke") with { FromScratch = true };
 
-        Assert.Null(runner.FinishedOnly(phase3, waitForTrainer: false));
-        Assert.Null(runner.FinishedOnly(phase3, waitForTrainer: true)); // nobody trains it: nothing to wait for
-        Assert.Null(runner.FinishedOnly(phase5, waitForTrainer: true)); // nor its Phase 3
+        var phase3Folder = runner.Locate(phase3);
+        Assert.NotNull(phase3Folder);
+        Assert.False(phase3Folder.Exists);
+        Assert.Null(runner.Locate(phase5)); // its Phase 3 is not finished
         Assert.Empty(Directory.Exists(runs) ? Directory.GetDirectories(runs) : []);
 
         var run = fixture.FinishedRun(runner, phase3);
-        var other = RunLock.Acquire(run); // another process, training it
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        Assert.Null(runner.FinishedOnly(phase3, waitForTrainer: false));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"FinishedOnly waited {clock.Elapsed.TotalSeconds:F1} s without being asked to");
-        var waiting = Task.Run(() => runner.FinishedOnly(phase3, waitForTrainer: true));
-        await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromSeconds(1.5)));
-        Assert.False(waiting.IsCompleted, "FinishedOnly did not wait for the run's trainer");
-        other.Dispose();
-
-        Assert.Equal(RunOutcome.Reused, (await waiting.WaitAsync(TimeSpan.FromSeconds(10)))?.Outcome);
-        Assert.Equal(run.Path, runner.FinishedOnly(phase3, waitForTrainer: false)?.Directory.Path);
+        Directory.CreateDirectory(Path.GetDirectoryName(run.BestCheckpoint)!);
+        File.WriteAllBytes(run.BestCheckpoint, [1, 2, 3]);
+        Assert.Equal(run.Path, phase3Folder.Path);
+        var phase5Folder = runner.Locate(phase5);
+        Assert.NotNull(phase5Folder);
+        Assert.False(phase5Folder.Exists);
+        // The key names Phase 3's checkpoint: another checkpoint, another folder.
+        File.WriteAllBytes(run.BestCheckpoint, [4, 5, 6]);
+        Assert.NotEqual(phase5Folder.Path, runner.Locate(phase5)!.Path);
+        Assert.Empty(Directory.GetDirectories(runs).Where(d => d != run.Path));
     }
 
     private sealed class WaitRecorder(List<string> messages) : ITrainingObserver
