@@ -38,8 +38,10 @@ public static class Notebook
     /// <exception cref="Training.MissingEncoderWeightsException">Full scale without ImageNet weights: the message says how to get
     /// them.</exception>
     /// <param name="device">"auto" (CUDA when available), "cpu", "cuda" or "cuda:N"; DESERTSEG_DEVICE overrides it.</param>
+    /// <param name="seed">The training seed of every run (default 42, the catalog's); DESERTSEG_SEED overrides it. Another seed
+    /// trains other runs (as <c>desertseg train --seed N</c> and <c>reproduce --seeds</c> do), for error bars.</param>
     public static Studies.Study Start(string scale = "quick", string? dataPath = null, bool force = false, string? encoderWeights = null,
-        string device = "auto")
+        string device = "auto", int seed = Training.PhaseCatalog.DefaultSeed)
     {
         Setup();
         var computeDevice = Devices.ComputeDevice.Resolve(Env("DESERTSEG_DEVICE") ?? device);
@@ -47,6 +49,8 @@ public static class Notebook
         scale = Env("DESERTSEG_SCALE") ?? scale;
         dataPath = Env("DESERTSEG_DATA_PATH") ?? dataPath;
         encoderWeights = Env("DESERTSEG_ENCODER_WEIGHTS") ?? encoderWeights;
+        if (Env("DESERTSEG_SEED") is { } seedText && !int.TryParse(seedText, out seed))
+            throw new ArgumentException($"DESERTSEG_SEED: '{seedText}' is not an integer seed.");
         var spec = Data.Synthetic.SyntheticDatasetSpec.Default;
         int scenes = spec.TrainCount + spec.ValCount + spec.TestCount + spec.TargetCount + spec.OracleCount + spec.OracleValCount;
         var generation = dataPath is null && !Data.Synthetic.EmbeddedDataset.IsReady()
@@ -58,12 +62,13 @@ public static class Notebook
         var options = new Training.TrainingOptions(Device: computeDevice, EncoderWeightsFile: encoderWeights,
             FromScratch: Env("DESERTSEG_FROM_SCRATCH") == "1");
         // Training shows its progress in the running cell; the cell's stop button cancels whatever the study is doing.
-        var study = new Studies.Study(data, scale, options: options, observer: new CellProgress(), force: force, log: Console.Out)
+        var study = new Studies.Study(data, scale, options: options, observer: new CellProgress(), force: force, log: Console.Out,
+            seed: seed)
         {
             CancellationSource = () => Microsoft.DotNet.Interactive.KernelInvocationContext.Current?.CancellationToken ?? CancellationToken.None,
             ProgressSource = CellProgress.Work,
         };
-        Console.WriteLine($"data: {data.Root} ({string.Join(", ", data.Splits.Select(s => $"{s.Name} {s.Count}"))}); scale: {scale}; " +
+        Console.WriteLine($"data: {data.Root} ({string.Join(", ", data.Splits.Select(s => $"{s.Name} {s.Count}"))}); scale: {scale}; seed: {seed}; " +
                           $"encoder weights: {study.CheckEncoderWeights()}");
         return study;
     }

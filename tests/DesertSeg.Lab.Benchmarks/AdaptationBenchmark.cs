@@ -28,7 +28,7 @@ public sealed class AdaptationBenchmark : IBenchmark
             using var study = new Study(data, scale, new RunStore(runs));
             var lab = new AdaptationStudy(study);
             Console.WriteLine($"{"method",-38} {"wall s",7} {"peak RSS MB",11} {"test mIoU",9} {"Rocks IoU",9}");
-            foreach (var method in lab.AvailableMethods)
+            foreach (var method in lab.AvailableLines)
             {
                 using var peak = new PeakMemory();
                 var clock = Stopwatch.StartNew();

@@ -26,7 +26,7 @@ public sealed class AdaptationSeedsBenchmark : IBenchmark
         int seeds = args.Length > 1 ? int.Parse(args[1]) : 3;
         var lines = args.Length > 2 ? args[2].Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : null;
         if (lines is not null)
-            foreach (string label in lines) AdaptationMethods.ByLabel(label); // an unknown label stops here, listing the known ones
+            foreach (string label in lines) LabLines.ByLabel(label); // an unknown label stops here, listing the known ones
         var data = FalconDataset.Open(EmbeddedDataset.Ensure());
         var perSeed = new List<IReadOnlyList<AdaptationResult>>();
         for (int i = 0; i < seeds; i++)
@@ -36,7 +36,7 @@ public sealed class AdaptationSeedsBenchmark : IBenchmark
             using var lab = new AdaptationStudy(study);
             var results = lines is null
                 ? lab.All()
-                : lab.AvailableMethods.Where(m => m.Kind is MethodKind.Source or MethodKind.Oracle || lines.Contains(m.Label))
+                : lab.AvailableLines.Where(m => m.Kind is LineKind.Source or LineKind.Oracle || lines.Contains(m.Label))
                     .Select(m => m.Produce(lab)).ToList();
             perSeed.Add(results);
             Console.WriteLine($"seed {seed}:");

@@ -27,7 +27,7 @@ public sealed class RobustnessBenchmark : IBenchmark
         string checkpoint = study.Phase("5").Directory.BestCheckpoint;
         var split = data[FalconLayout.Val].RequireComplete().Subset(images);
         string folder = Path.Combine(Workspace.Root, "report", "tables");
-        foreach (var method in Enum.GetValues<RobustnessMethod>())
+        foreach (var method in Enum.GetValues<AdaptationAtTest>())
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var result = RobustnessSuite.Score(checkpoint, split, method, Corruptions.All, [1, 2, 3, 4, 5]);

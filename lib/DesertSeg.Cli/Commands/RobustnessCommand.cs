@@ -31,11 +31,11 @@ public static class RobustnessCommand
             Description = "Comma-separated severities 1..5.",
             DefaultValueFactory = _ => "1,2,3,4,5",
         };
-        var method = new Option<RobustnessMethod>("--method")
+        var method = new Option<AdaptationAtTest>("--method")
         {
             Description = "Source (as trained), AdaBn (BatchNorm statistics of each corrupted set) " +
                           "or Tent (online on each corrupted stream).",
-            DefaultValueFactory = _ => RobustnessMethod.Source,
+            DefaultValueFactory = _ => AdaptationAtTest.Source,
         };
         var limit = new Option<int?>("--limit")
         {

@@ -11,11 +11,11 @@ namespace DesertSeg.Lab.Studies;
 /// <param name="Evidence">The run folders or checkpoints behind the number.</param>
 /// <param name="Checkpoints">The checkpoint(s) that predict (several: their probabilities are averaged).</param>
 /// <param name="Online">Online test-time adaptation the predictions were made with, or null.</param>
-public sealed record AdaptationResult(string Method, MethodKind Kind, string Evidence, IReadOnlyList<string> Checkpoints, SplitScore Test,
+public sealed record AdaptationResult(string Method, LineKind Kind, string Evidence, IReadOnlyList<string> Checkpoints, SplitScore Test,
     double? TrainingSeconds, OnlineTentConfig? Online = null);
 
 /// <summary>
-/// The domain-adaptation lab (beyond the report, its section 8): every method of <see cref="AdaptationMethods"/> scored
+/// The domain-adaptation lab (beyond the report, its section 8): every method of <see cref="LabLines"/> scored
 /// on the test environment against the source-only model (Phase 5) and the oracle (Phase 5 trained on labelled target
 /// scenes). Training-time methods are runs of the study (<see cref="AdaptationRuns"/>, or your own with
 /// <see cref="Study.Add"/>); test-time methods adapt a run's best checkpoint once and keep the result in its run folder
@@ -34,18 +34,18 @@ public sealed class AdaptationStudy(Study study) : IDisposable
     public TargetImages Target => _target ??= TargetDomain.Open(study.Data, study.Options.TargetFolder, study.Options.Transductive);
 
     /// <summary>The line-up at the study's scale that this data set allows, in table order.</summary>
-    public IReadOnlyList<LabMethod> AvailableMethods => AdaptationMethods.LineUp(study.Scale).Where(m => m.AvailableIn(this)).ToList();
+    public IReadOnlyList<LabLine> AvailableLines => LabLines.LineUp(study.Scale).Where(m => m.AvailableIn(this)).ToList();
 
     /// <summary>Every available method of the line-up, trained or adapted as needed, scored on test.</summary>
     /// <remarks>Each method stops at the study's cancellation (<see cref="Study.CancellationSource"/>) or at
     /// <paramref name="cancellation"/>; finished methods stay cached in their run folders.</remarks>
-    public IReadOnlyList<AdaptationResult> All(CancellationToken cancellation = default) => Produce(AvailableMethods, cancellation: cancellation);
+    public IReadOnlyList<AdaptationResult> All(CancellationToken cancellation = default) => Produce(AvailableLines, cancellation: cancellation);
 
     /// <summary>
-    /// Every line of <paramref name="methods"/> (<see cref="LabMethod.Produce"/>), in their order; <paramref name="starting"/>
+    /// Every line of <paramref name="methods"/> (<see cref="LabLine.Produce"/>), in their order; <paramref name="starting"/>
     /// hears of each line as it starts.
     /// </summary>
-    public IReadOnlyList<AdaptationResult> Produce(IReadOnlyList<LabMethod> methods, Action<LabMethod>? starting = null,
+    public IReadOnlyList<AdaptationResult> Produce(IReadOnlyList<LabLine> methods, Action<LabLine>? starting = null,
         CancellationToken cancellation = default) =>
         methods.Select(method =>
         {
@@ -55,13 +55,13 @@ public sealed class AdaptationStudy(Study study) : IDisposable
             return method.Produce(this);
         }).ToList();
 
-    /// <summary>One method of <see cref="AdaptationMethods.All"/>, by label.</summary>
-    public AdaptationResult Result(string label) => AdaptationMethods.ByLabel(label).Produce(this);
+    /// <summary>One method of <see cref="LabLines.All"/>, by label.</summary>
+    public AdaptationResult Result(string label) => LabLines.ByLabel(label).Produce(this);
 
     /// <summary>A run of the study (a catalog name or one added with <see cref="Study.Add"/>) as a line of the table.</summary>
-    public AdaptationResult Run(string label, MethodKind kind, string phase) => RunResult(study, label, kind, phase);
+    public AdaptationResult Run(string label, LineKind kind, string phase) => RunResult(study, label, kind, phase);
 
-    private static AdaptationResult RunResult(Study owner, string label, MethodKind kind, string phase)
+    private static AdaptationResult RunResult(Study owner, string label, LineKind kind, string phase)
     {
         var run = owner.Phase(phase);
         return new AdaptationResult(label, kind, run.Directory.Path, [run.Directory.BestCheckpoint], owner.Score(phase, FalconLayout.Test),
@@ -110,15 +110,15 @@ public sealed class AdaptationStudy(Study study) : IDisposable
 
     /// <summary>A phase trained on K environments (same number of training images), scored on the (same) test scenes.</summary>
     public AdaptationResult MultiEnvironment(string label, int k, string phase, HeldOutFactors heldOut = HeldOutFactors.None) =>
-        RunResult(EnvironmentStudy(k, heldOut), label, MethodKind.Training, phase);
+        RunResult(EnvironmentStudy(k, heldOut), label, LineKind.Training, phase);
 
     /// <summary>
     /// Does diversity beat volume? Phase 5 trained on the same number of images drawn from 1, 2, 4, ... environments
-    /// whose randomised deserts never show <see cref="AdaptationMethods.DiversityHeldOut"/>, each scored on the test
+    /// whose randomised deserts never show <see cref="LabLines.DiversityHeldOut"/>, each scored on the test
     /// scenes: one line per K.
     /// </summary>
     public IReadOnlyList<AdaptationResult> EnvironmentSweep(params int[] ks) =>
-        ks.Select(k => MultiEnvironment($"K={k} environments", k, "5", AdaptationMethods.DiversityHeldOut)).ToList();
+        ks.Select(k => MultiEnvironment($"K={k} environments", k, "5", LabLines.DiversityHeldOut)).ToList();
 
     /// <summary>The checkpoint of <paramref name="phase"/> adapted by a test-time method, made once per method settings and
     /// target.</summary>
@@ -138,7 +138,7 @@ public sealed class AdaptationStudy(Study study) : IDisposable
     {
         // No training time: a test-time method adapts once (seconds; the adapt command and the benchmark time it).
         string checkpoint = AdaptedCheckpoint(phase, method);
-        return new AdaptationResult(label, MethodKind.TestTime, checkpoint, [checkpoint],
+        return new AdaptationResult(label, LineKind.TestTime, checkpoint, [checkpoint],
             study.ScoreCheckpoints([checkpoint], Path.GetDirectoryName(checkpoint)!, FalconLayout.Test), null);
     }
 
@@ -162,7 +162,7 @@ public sealed class AdaptationStudy(Study study) : IDisposable
                     loaded.Online = new Adaptation.OnlineTent(loaded.Model, config);
                     return loaded;
                 });
-            return new AdaptationResult(label, MethodKind.TestTime, folder, [run.Directory.BestCheckpoint], score, null, config);
+            return new AdaptationResult(label, LineKind.TestTime, folder, [run.Directory.BestCheckpoint], score, null, config);
         }
         finally
         {
@@ -175,7 +175,7 @@ public sealed class AdaptationStudy(Study study) : IDisposable
     {
         var runs = phases.Select(p => study.Phase(p).Directory).ToList();
         var checkpoints = runs.Select(r => r.BestCheckpoint).ToList();
-        return new AdaptationResult(label, MethodKind.Ensemble, string.Join("; ", runs.Select(r => r.Path)), checkpoints,
+        return new AdaptationResult(label, LineKind.Ensemble, string.Join("; ", runs.Select(r => r.Path)), checkpoints,
             study.ScoreCheckpoints(checkpoints, runs[0].Path, FalconLayout.Test), null);
     }
 

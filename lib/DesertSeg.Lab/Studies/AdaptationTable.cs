@@ -8,17 +8,17 @@ public static class AdaptationTable
     /// <summary>The source-only line.</summary>
     /// <exception cref="InvalidOperationException">The results hold no source-only line.</exception>
     public static AdaptationResult Source(IReadOnlyList<AdaptationResult> results) =>
-        results.FirstOrDefault(r => r.Kind == MethodKind.Source)
+        results.FirstOrDefault(r => r.Kind == LineKind.Source)
         ?? throw new InvalidOperationException("The adaptation results hold no source-only line (kind Source).");
 
     /// <summary>The oracle line, or null where the data set has no labelled target scenes.</summary>
     public static AdaptationResult? Oracle(IReadOnlyList<AdaptationResult> results) =>
-        results.FirstOrDefault(r => r.Kind == MethodKind.Oracle);
+        results.FirstOrDefault(r => r.Kind == LineKind.Oracle);
 
     /// <summary>The best method by test mIoU (neither the source-only line nor the oracle), or the source-only line when there is
     /// none.</summary>
     public static AdaptationResult Best(IReadOnlyList<AdaptationResult> results) =>
-        results.Where(r => r.Kind is not (MethodKind.Source or MethodKind.Oracle)).MaxBy(r => r.Test.Metrics.MeanIoU) ?? Source(results);
+        results.Where(r => r.Kind is not (LineKind.Source or LineKind.Oracle)).MaxBy(r => r.Test.Metrics.MeanIoU) ?? Source(results);
 
     /// <summary>(method - source) / (oracle - source); null without an oracle or when the oracle is no better than the source.</summary>
     public static double? GapClosed(double method, double source, double? oracle) =>
@@ -33,7 +33,7 @@ public static class AdaptationTable
         var columns = new List<DataFrameColumn>
         {
             new StringDataFrameColumn("Method", results.Select(r => r.Method)),
-            new StringDataFrameColumn("Kind", results.Select(r => LabMethod.KindLabel(r.Kind))),
+            new StringDataFrameColumn("Kind", results.Select(r => LabLine.KindLabel(r.Kind))),
             new DoubleDataFrameColumn("Test mIoU", results.Select(r => (double?)Math.Round(r.Test.Metrics.MeanIoU, 4))),
             new DoubleDataFrameColumn("Gap closed",
                 results.Select(r => GapClosed(r.Test.Metrics.MeanIoU, source, oracle) is { } g ? (double?)Math.Round(g, 3) : null)),

@@ -28,12 +28,12 @@ public static class LabRobustness
         var chosen = Corruptions.Select(Evaluation.Corruptions.Corruptions.ByName).ToList();
         string source = study.Phase(Phases[0]).Directory.BestCheckpoint;
         string selfTraining = study.Phase(Phases[1]).Directory.BestCheckpoint;
-        var lines = new (string Label, string Checkpoint, RobustnessMethod Method)[]
+        var lines = new (string Label, string Checkpoint, AdaptationAtTest Method)[]
         {
-            ("Source only", source, RobustnessMethod.Source),
-            ("AdaBN", source, RobustnessMethod.AdaBn),
-            ("TENT", source, RobustnessMethod.Tent),
-            ("Self-training (DACS)", selfTraining, RobustnessMethod.Source),
+            ("Source only", source, AdaptationAtTest.Source),
+            ("AdaBN", source, AdaptationAtTest.AdaBn),
+            ("TENT", source, AdaptationAtTest.Tent),
+            ("Self-training (DACS)", selfTraining, AdaptationAtTest.Source),
         };
         var results = lines.Select(l => (l.Label, Result: RobustnessSuite.Score(l.Checkpoint, split, l.Method, chosen, [Severity],
             device: study.Device, log: log))).ToList();

@@ -38,7 +38,7 @@ public sealed class ReportWriter(Study study, string folder)
     /// <summary>
     /// Every training the report reads: the report's phases, and with <paramref name="adaptation"/> the lab's corruption subset
     /// (<see cref="LabRobustness.Phases"/>) and what each line of the lab's line-up that this data set allows reads
-    /// (<see cref="LabMethod.Trains"/>). The plan (<see cref="ExperimentPlan"/>) is made from this, so that it trains what
+    /// (<see cref="LabLine.Trains"/>). The plan (<see cref="ExperimentPlan"/>) is made from this, so that it trains what
     /// the report reads and nothing else.
     /// </summary>
     public static IReadOnlyList<PlannedRun> Needs(Study study, bool adaptation)
@@ -47,7 +47,7 @@ public sealed class ReportWriter(Study study, string folder)
         if (!adaptation) return needs;
         using var lab = new AdaptationStudy(study);
         return needs.Concat(LabRobustness.Phases.Select(p => new PlannedRun(p)))
-            .Concat(lab.AvailableMethods.SelectMany(m => m.Trains)).Distinct().ToList();
+            .Concat(lab.AvailableLines.SelectMany(m => m.Trains)).Distinct().ToList();
     }
 
     /// <param name="pngFigures">Also export every figure as PNG (needs a browser); the page draws them either way.</param>
@@ -193,7 +193,7 @@ public sealed class ReportWriter(Study study, string folder)
         using var lab = new AdaptationStudy(study);
         study.Log.WriteLine("Corruption suite (val-C subset): source-only, AdaBN, TENT, self-training");
         var valC = LabRobustness.Subset(study, ValCImages, line => study.Log.WriteLine($"val-C: {line}"));
-        var results = lab.Produce(lab.AvailableMethods, method => study.Log.WriteLine($"Domain adaptation: {method.Label}"));
+        var results = lab.Produce(lab.AvailableLines, method => study.Log.WriteLine($"Domain adaptation: {method.Label}"));
         _adaptationRuns.AddRange(results.Select(r => $"{r.Method}: {r.Evidence}"));
         var best = AdaptationTable.Best(results);
         var source = AdaptationTable.Source(results);

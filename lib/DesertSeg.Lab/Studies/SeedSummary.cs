@@ -4,7 +4,7 @@ namespace DesertSeg.Lab.Studies;
 
 /// <summary>One method over several seeds: mean and sample standard deviation of its numbers, and its difference from
 /// the source-only line seed by seed.</summary>
-public sealed record SeedStatistics(string Method, MethodKind Kind, int Seeds, double TestMean, double TestSd, double RocksMean,
+public sealed record SeedStatistics(string Method, LineKind Kind, int Seeds, double TestMean, double TestSd, double RocksMean,
     double RocksSd, double? GapMean, double? GapSd, double DifferenceMean, double DifferenceSd)
 {
     /// <summary>
@@ -57,12 +57,12 @@ public static class SeedSummary
         string PlusMinus(double mean, double sd) => $"{mean:F4} ± {sd:F4}";
         return new DataFrame(
             new StringDataFrameColumn("Method", statistics.Select(s => s.Method)),
-            new StringDataFrameColumn("Kind", statistics.Select(s => LabMethod.KindLabel(s.Kind))),
+            new StringDataFrameColumn("Kind", statistics.Select(s => LabLine.KindLabel(s.Kind))),
             new PrimitiveDataFrameColumn<int>("Seeds", statistics.Select(s => s.Seeds)),
             new StringDataFrameColumn("Test mIoU", statistics.Select(s => PlusMinus(s.TestMean, s.TestSd))),
             new StringDataFrameColumn("Rocks IoU", statistics.Select(s => PlusMinus(s.RocksMean, s.RocksSd))),
             new StringDataFrameColumn("Gap closed", statistics.Select(s => s.GapMean is { } g ? $"{g:F3} ± {s.GapSd:F3}" : "")),
-            new StringDataFrameColumn("vs source", statistics.Select(s => s.Kind == MethodKind.Source ? ""
+            new StringDataFrameColumn("vs source", statistics.Select(s => s.Kind == LineKind.Source ? ""
                 : $"{s.DifferenceMean:+0.0000;-0.0000} ± {s.DifferenceSd:F4}{(s.WithinNoise ? " (within seed noise)" : "")}")));
     }
 }

@@ -12,12 +12,12 @@ public class AdaptationMethodsTests
     [Fact]
     public void EveryLineNamesARunOrMethodThatExists()
     {
-        Assert.Equal(AdaptationMethods.All.Count, AdaptationMethods.All.Select(m => m.Label).Distinct().Count());
-        foreach (var method in AdaptationMethods.All)
+        Assert.Equal(LabLines.All.Count, LabLines.All.Select(m => m.Label).Distinct().Count());
+        foreach (var method in LabLines.All)
         {
             var phases = method switch
             {
-                RunMethod r => [r.Phase],
+                RunLine r => [r.Phase],
                 TestTimeLine t => [t.Phase],
                 OnlineTestTimeLine o => [o.Phase],
                 EnsembleLine e => e.Phases,
@@ -26,16 +26,16 @@ public class AdaptationMethodsTests
             };
             foreach (var phase in phases) PhaseCatalog.Get(phase, "smoke").Validate();
         }
-        Assert.Single(AdaptationMethods.All, m => m.Kind == MethodKind.Source);
-        Assert.Single(AdaptationMethods.All, m => m.Kind == MethodKind.Oracle);
-        Assert.Equal("MinEnt", AdaptationMethods.ByLabel("MinEnt").Label);
+        Assert.Single(LabLines.All, m => m.Kind == LineKind.Source);
+        Assert.Single(LabLines.All, m => m.Kind == LineKind.Oracle);
+        Assert.Equal("MinEnt", LabLines.ByLabel("MinEnt").Label);
     }
 
     [Fact]
     public void SmokeLineUpIsPartOfTheLineUp_WhichLeavesOutTheOptionalMethods()
     {
-        var quick = AdaptationMethods.LineUp("quick");
-        var smoke = AdaptationMethods.LineUp("smoke");
+        var quick = LabLines.LineUp("quick");
+        var smoke = LabLines.LineUp("smoke");
         Assert.All(smoke, m => Assert.Contains(m, quick));
         Assert.DoesNotContain(quick, m => m.Label == "Self-training + MIC");
         Assert.Contains(quick, m => m.Label == "FDA multi-band ensemble");
@@ -45,7 +45,7 @@ public class AdaptationMethodsTests
     [Fact]
     public void UnknownNamesThrowWithTheKnownOnes()
     {
-        var lab = Assert.Throws<ArgumentException>(() => AdaptationMethods.ByLabel("Self training"));
+        var lab = Assert.Throws<ArgumentException>(() => LabLines.ByLabel("Self training"));
         Assert.Contains("Self-training (DACS)", lab.Message);
         var testTime = Assert.Throws<ArgumentException>(() => TestTimeMethod.ByName("adabm"));
         Assert.Contains("adabn, tent", testTime.Message);
@@ -65,7 +65,7 @@ public class AdaptationMethodsTests
         Assert.NotEqual(key, new AdaBnConfig().Key("target-a"));
     }
 
-    private static AdaptationResult Result(string method, MethodKind kind, long rocksRight)
+    private static AdaptationResult Result(string method, LineKind kind, long rocksRight)
     {
         // Two classes: a 2x2 confusion matrix (truth x prediction), so the mIoU is known by hand.
         var confusion = ConfusionMatrix.FromCounts(7,
@@ -77,9 +77,9 @@ public class AdaptationMethodsTests
     [Fact]
     public void SourceAndOracleAreFoundByKind_NotByPosition()
     {
-        var source = Result("Source only", MethodKind.Source, 20);
-        var method = Result("AdaBN", MethodKind.TestTime, 50);
-        var oracle = Result("Oracle", MethodKind.Oracle, 80);
+        var source = Result("Source only", LineKind.Source, 20);
+        var method = Result("AdaBN", LineKind.TestTime, 50);
+        var oracle = Result("Oracle", LineKind.Oracle, 80);
         IReadOnlyList<AdaptationResult> shuffled = [method, oracle, source];
 
         Assert.Same(source, AdaptationTable.Source(shuffled));

@@ -8,7 +8,7 @@ namespace DesertSeg.Lab.Tests.Adaptation;
 public class SeedSummaryTests
 {
     /// <summary>A result whose test mIoU is exactly <paramref name="miou"/>: two classes, one right fraction each.</summary>
-    private static AdaptationResult Line(string method, MethodKind kind, double miou)
+    private static AdaptationResult Line(string method, LineKind kind, double miou)
     {
         // Class 0: 100 right; class 1: r right and 100 - r predicted as class 0 -> IoU_0 = 100 / (200 - r), IoU_1 = r / 100.
         // Solve for r numerically so that the mean of both is miou (to 1e-9).
@@ -33,8 +33,8 @@ public class SeedSummaryTests
     {
         var seeds = new[] { (0.30, 0.33, 0.50), (0.32, 0.33, 0.52), (0.34, 0.34, 0.54) }
             .Select(s => (IReadOnlyList<AdaptationResult>)[
-                Line("Source only", MethodKind.Source, s.Item1), Line("M", MethodKind.Training, s.Item2),
-                Line("Oracle", MethodKind.Oracle, s.Item3)])
+                Line("Source only", LineKind.Source, s.Item1), Line("M", LineKind.Training, s.Item2),
+                Line("Oracle", LineKind.Oracle, s.Item3)])
             .ToList();
 
         var stats = SeedSummary.Of(seeds);

@@ -112,7 +112,7 @@ public class ReproduceTests(SmokeStudyFixture fixture)
         double closed = Test("AdaBN") - Test("Source only"), whole = Test("Oracle") - Test("Source only");
         double bound = 1e-4 * (1 + Math.Abs(closed / whole)) / Math.Abs(whole) + 0.005 + 1e-9;
         Assert.InRange(gap, closed / whole - bound, closed / whole + bound);
-        Assert.Equal(Lab.Studies.AdaptationMethods.LineUp("smoke").Count, adaptation.Count - 1);
+        Assert.Equal(Lab.Studies.LabLines.LineUp("smoke").Count, adaptation.Count - 1);
     }
 
     /// <summary>

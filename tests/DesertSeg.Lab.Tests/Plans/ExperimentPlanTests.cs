@@ -25,9 +25,9 @@ public class ExperimentPlanTests(TrainingFixture fixture)
             Assert.Contains(new PlannedRun("5-fda-b09", Seed: seed), plan.Runs);
             Assert.Contains(new PlannedRun("5-self-training", Seed: seed), plan.Runs);
             Assert.Contains(new PlannedRun("5-oracle", Seed: seed), plan.Runs);
-            Assert.Contains(new PlannedRun("5", AdaptationMethods.Environments, AdaptationMethods.DiversityHeldOut, seed), plan.Runs);
+            Assert.Contains(new PlannedRun("5", LabLines.Environments, LabLines.DiversityHeldOut, seed), plan.Runs);
             // Its parent, on its own data set: K environments' Phase 3.
-            Assert.Contains(new PlannedRun("3", AdaptationMethods.Environments, AdaptationMethods.DiversityHeldOut, seed), plan.Runs);
+            Assert.Contains(new PlannedRun("3", LabLines.Environments, LabLines.DiversityHeldOut, seed), plan.Runs);
         }
         Assert.DoesNotContain(plan.Runs, r => r.Phase == "5-mic"); // not in the line-up
         // Parents first: each run comes after every run it waits for.

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace DesertSeg.Lab.Evaluation.Robustness;
 
 /// <summary>How a model meets a corrupted split.</summary>
-public enum RobustnessMethod
+public enum AdaptationAtTest
 {
     /// <summary>As trained.</summary>
     Source,
@@ -25,7 +25,7 @@ public enum RobustnessMethod
 public sealed record RobustnessCell(string Corruption, CorruptionFamily Family, int Severity, double MeanIoU);
 
 /// <summary>A model's mIoU on the clean split and on every corrupted copy scored.</summary>
-public sealed record RobustnessResult(string Model, RobustnessMethod Method, string Split, double CleanMeanIoU,
+public sealed record RobustnessResult(string Model, AdaptationAtTest Method, string Split, double CleanMeanIoU,
     IReadOnlyList<RobustnessCell> Cells)
 {
     /// <summary>The mean over every cell (every corruption at every severity scored).</summary>
@@ -59,7 +59,7 @@ public sealed record RobustnessResult(string Model, RobustnessMethod Method, str
 /// </summary>
 public static class RobustnessSuite
 {
-    public static RobustnessResult Score(string checkpoint, DataSplit split, RobustnessMethod method, IReadOnlyList<Corruption> corruptions,
+    public static RobustnessResult Score(string checkpoint, DataSplit split, AdaptationAtTest method, IReadOnlyList<Corruption> corruptions,
         IReadOnlyList<int> severities, string? cache = null, Device? device = null, int batchSize = 8, Action<string>? log = null,
         CancellationToken cancellation = default)
     {
@@ -81,10 +81,10 @@ public static class RobustnessSuite
         return new RobustnessResult(checkpoint, method, split.Name, clean, cells);
     }
 
-    private static string Name(RobustnessMethod method) => method.ToString().ToLowerInvariant();
+    private static string Name(AdaptationAtTest method) => method.ToString().ToLowerInvariant();
 
     /// <summary>One split scored by the checkpoint after the method; cached in <paramref name="cacheFolder"/> when given.</summary>
-    public static SplitScore ScoreOne(string checkpoint, DataSplit split, RobustnessMethod method, Device? device, int batchSize,
+    public static SplitScore ScoreOne(string checkpoint, DataSplit split, AdaptationAtTest method, Device? device, int batchSize,
         string? cacheFolder)
     {
         var options = new ScoringOptions(BatchSize: batchSize);
@@ -95,12 +95,12 @@ public static class RobustnessSuite
         using var predictor = Predictor.Load(checkpoint, device: device);
         switch (method)
         {
-            case RobustnessMethod.AdaBn:
+            case AdaptationAtTest.AdaBn:
                 var images = TargetImages.Open(CorruptedSplits.FolderOf(split));
                 AdaptiveBatchNorm.Adapt(predictor.Model, images, predictor.Height, predictor.Width, predictor.Device,
                     new AdaBnConfig(batchSize));
                 break;
-            case RobustnessMethod.Tent:
+            case AdaptationAtTest.Tent:
                 predictor.Online = new OnlineTent(predictor.Model, new OnlineTentConfig(BatchSize: batchSize));
                 break;
         }

@@ -26,7 +26,7 @@ public static class AdaptationCharts
     {
         double source = AdaptationTable.Source(results).Test.Metrics.MeanIoU;
         double? oracle = AdaptationTable.Oracle(results)?.Test.Metrics.MeanIoU;
-        var methods = results.Where(r => r.Kind is not (MethodKind.Source or MethodKind.Oracle)).ToList();
+        var methods = results.Where(r => r.Kind is not (LineKind.Source or LineKind.Oracle)).ToList();
         var gaps = methods.Select(r => AdaptationTable.GapClosed(r.Test.Metrics.MeanIoU, source, oracle) ?? 0).ToList();
         return Chart.Bar<double, string, string>(gaps, Keys: ChartStyle.Strings(methods.Select(m => m.Method)),
                 MultiText: ChartStyle.Strings(gaps.Select(g => $"{g:P0}")))
