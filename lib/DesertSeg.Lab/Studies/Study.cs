@@ -149,8 +149,10 @@ public sealed class Study : IDisposable
         ScoringProtocol protocol = ScoringProtocol.Native)
     {
         var run = Phase(phase);
+        // A predictor the study already keeps (Phase 5's, for the galleries and the benchmark) is used; any other is loaded for
+        // this scoring and let go, so that scoring twenty runs does not keep twenty models.
         return ScoreCheckpoints([run.Directory.BestCheckpoint], run.Directory.Path, split, new ScoringOptions(protocol, prediction),
-            () => Predictor(phase));
+            _predictors.TryGetValue(phase, out var kept) ? () => kept : null);
     }
 
     /// <summary>
