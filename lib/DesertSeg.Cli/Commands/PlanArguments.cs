@@ -35,8 +35,7 @@ public sealed class PlanArguments
     /// <summary>The plan and what it needs, opened from the command line: the data set is generated when it is the
     /// embedded default and missing; the runs folder must be writable.</summary>
     /// <param name="observer">Hears of trainings the first seed's study makes; <paramref name="log"/> its progress lines.</param>
-    /// <param name="force">The first seed's study retrains each phase once (<see cref="Study"/>).</param>
-    public Context Open(ParseResult r, ITrainingObserver? observer = null, TextWriter? log = null, bool force = false)
+    public Context Open(ParseResult r, ITrainingObserver? observer = null, TextWriter? log = null)
     {
         var seeds = ExperimentPlan.ParseSeeds(r.GetValue(Seeds));
         string? dataFolder = r.GetValue(Data);
@@ -45,7 +44,7 @@ public sealed class PlanArguments
         RequireWritable(store.Folder);
         var options = Training.Build(r);
         bool adaptation = !r.GetValue(NoAdaptation) && HasTargetImages(options, dataset);
-        var study = new Study(dataset, r.GetValue(Scale)!, store, options, observer, force, log, seeds[0]);
+        var study = new Study(dataset, r.GetValue(Scale)!, store, options, observer, log: log, seed: seeds[0]);
         var plan = ExperimentPlan.Of(study.Scale, ReportWriter.Needs(study, adaptation), seeds);
         var line = new TrainCommandLine(study.Scale, dataset.Root, store.Folder, r.GetValue(Training.Weights.File),
             r.GetValue(Training.Weights.FromScratch), r.GetValue(Training.Target.Folder), r.GetValue(Training.Target.Transductive));

@@ -88,9 +88,9 @@ public static class PlanCommand
     private static void Table(PlanArguments.Context context, IReadOnlyList<PlannedRunState> states)
     {
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumns("run", "what", "waits for", "steps", "device", "state", "folder");
+            .AddColumns("run", "waits for", "steps", "device", "state", "folder");
         foreach (var s in states)
-            table.AddRow(Markup.Escape(s.Run.Id), Markup.Escape(s.Config.Description), Markup.Escape(string.Join(", ",
+            table.AddRow(Markup.Escape(s.Run.Id), Markup.Escape(string.Join(", ",
                     context.Plan.ParentsOf(s.Run).Select(p => p.Id))),
                 $"{s.Steps:N0}", s.Device, Markup.Escape(s.Describe()), Markup.Escape(s.Folder is null ? "-" : Path.GetFileName(s.Folder)));
         AnsiConsole.Write(table);

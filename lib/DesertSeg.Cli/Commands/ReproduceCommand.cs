@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using DesertSeg.Lab;
+using DesertSeg.Lab.Devices;
 using DesertSeg.Lab.Plans;
 using DesertSeg.Lab.Reporting.Charts;
 using DesertSeg.Lab.Studies;
@@ -28,8 +29,7 @@ public static class ReproduceCommand
         var jobs = new Option<int?>("--jobs")
         {
             Description = "Trainings at once, each a child 'desertseg train' with its share of the cores (CPU) or its own GPU " +
-                "(--devices). Default: one per GPU on CUDA; on a CPU 2 with 2 or more cores (measured faster: docs/performance.md), else 1. " +
-                "1 trains in this process.",
+                "(--devices). Default: one per GPU on CUDA; on a CPU 2 with 2 or more cores (measured faster: docs/performance.md), else 1.",
         };
         var devices = new Option<string?>("--devices")
         {
@@ -56,18 +56,17 @@ public static class ReproduceCommand
             var log = new TimedLog(clock);
             var slots = Slots(r.GetValue(jobs), r.GetValue(devices), arguments.Training.Build(r));
             bool forced = r.GetValue(force);
-            // The report's study (the first seed's): it trains nothing once the plan is done; only a forced job with one slot
-            // trains here, each run once.
-            var context = arguments.Open(r, new EpochLineObserver(log), log, forced && slots.Count == 1);
+            // The report's study (the first seed's): once the plan is trained it finds every run finished and trains nothing.
+            var context = arguments.Open(r, new EpochLineObserver(log), log);
             using var reportStudy = context.Study;
             reportStudy.CancellationSource = () => CommandGuard.Cancellation;
             reportStudy.CheckEncoderWeights();
             if (context.LabLeftOut)
                 AnsiConsole.MarkupLine("[yellow]notice:[/] no target-domain images (--target DIR) for this data set: " +
                     "the domain-adaptation section is left out.");
-            TrainPlan(context, slots, forced, reportStudy, log);
             string report = r.GetValue(outDir) ?? Path.Combine(Workspace.Root, "report");
-            var output = new ReportWriter(reportStudy, report).Write(pngFigures: png, adaptation: context.Adaptation);
+            var output = WriteBesideThePlan(context, slots, forced, log,
+                () => new ReportWriter(reportStudy, report).Write(pngFigures: png, adaptation: context.Adaptation));
             AnsiConsole.MarkupLineInterpolated(
                 $"Report: [bold]{output.Index}[/] ({output.Tables.Count} tables, {output.Figures.Count} figures) in {
                     clock.Elapsed.TotalMinutes:F1} min.");
@@ -93,58 +92,67 @@ public static class ReproduceCommand
     }
 
     /// <summary>
-    /// Trains what the plan still needs: with one slot in this process (the report's study, so that a forced job retrains each
-    /// run once), with more as child <c>desertseg train</c> processes. A failed run stops the job before the report, naming it;
-    /// the runs that do not wait for it are trained first, and every finished run is kept.
+    /// Trains what the plan still needs, each run in a child <c>desertseg train</c> (the line a Slurm job runs), while this
+    /// process writes the report: its study waits for a run the children are training (<see cref="PlanGate"/>) instead of
+    /// training it, and reads it once it has ended. While children train on a CPU this process keeps to one LibTorch thread,
+    /// so that no parallel region waits at a barrier for a core the children hold; once they are done it has every core. A
+    /// failed run fails the job, naming it, after the runs that do not wait for it have trained; finished runs are kept.
     /// </summary>
-    private static void TrainPlan(PlanArguments.Context context, IReadOnlyList<Slot> slots, bool forced, Study reportStudy, TextWriter log)
+    private static ReportOutput WriteBesideThePlan(PlanArguments.Context context, IReadOnlyList<Slot> slots, bool forced, TextWriter log,
+        Func<ReportOutput> write)
     {
         var states = context.States();
         var done = forced ? new HashSet<PlannedRun>() : states.Where(s => s.Standing == RunStanding.Finished).Select(s => s.Run).ToHashSet();
-        if (done.Count == states.Count) return;
+        if (done.Count == states.Count) return write();
         log.WriteLine($"The plan: {states.Count - done.Count} of {states.Count} run(s) to train, {slots.Count} at once" +
-            (slots[0].Threads is { } t ? $", {t} thread(s) each" : ""));
-        var seedStudies = new Dictionary<int, (Study Study, AdaptationStudy Lab)>();
+            (slots[0].Threads is { } t ? $", {t} thread(s) each" : "") + "; the report is written beside them");
         Task Train(PlannedRun run, int slot, CancellationToken cancellation)
         {
-            if (slots.Count > 1)
-            {
-                var arguments = context.Line.Arguments(run, slots[slot].Threads, slots[slot].Device).ToList();
-                if (forced) arguments.Add("--force");
-                log.WriteLine($"{run.Id}: starting (slot {slot + 1})");
-                return TrainingProcess.RunAsync(arguments, run.Id, log, cancellation);
-            }
-            if (!seedStudies.TryGetValue(run.Seed, out var owner))
-            {
-                var study = run.Seed == reportStudy.Seed ? reportStudy
-                    : new Study(reportStudy.Data, reportStudy.Scale, reportStudy.Store, reportStudy.Options, reportStudy.Observer,
-                        forced, log, run.Seed) { CancellationSource = reportStudy.CancellationSource };
-                seedStudies[run.Seed] = owner = (study, new AdaptationStudy(study));
-            }
-            var runStudy = run.Environments == 1 ? owner.Study : owner.Lab.EnvironmentStudy(run.Environments, run.HeldOut);
-            runStudy.Phase(run.Phase);
-            return Task.CompletedTask;
+            var arguments = context.Line.Arguments(run, slots[slot].Threads, slots[slot].Device).ToList();
+            // Each run's child retrains it; the runs it starts from were retrained by their own children just before.
+            if (forced) arguments.Add("--force");
+            log.WriteLine($"{run.Id}: starting (slot {slot + 1})");
+            return TrainingProcess.RunAsync(arguments, run.Id, log, cancellation);
         }
+        var gate = new PlanGate(context.Plan.Runs.Where(r => !done.Contains(r)));
+        var executor = PlanExecutor.RunAsync(context.Plan, slots.Count, done, Train, r => states.Single(s => s.Run == r).Steps,
+            CommandGuard.Cancellation, gate.Ended);
+        IDisposable? oneThread = slots[0].Device is null && slots[0].Threads is not null ? LibTorchThreads.Use(1) : null;
+        context.Study.BeforePhase = run =>
+        {
+            gate.WaitFor(run, CommandGuard.Cancellation);
+            // Back to every core on the thread that writes the report (LibTorch's count is per thread), once nothing trains.
+            if (gate.AllEnded && oneThread is not null)
+            {
+                oneThread.Dispose();
+                oneThread = null;
+            }
+        };
         try
         {
-            var outcome = PlanExecutor.RunAsync(context.Plan, slots.Count, done, Train, r => states.Single(s => s.Run == r).Steps,
-                CommandGuard.Cancellation).GetAwaiter().GetResult();
-            CommandGuard.Cancellation.ThrowIfCancellationRequested();
-            if (!outcome.Succeeded)
-                throw new InvalidOperationException(
-                    $"{outcome.Failed.Count} run(s) failed: {string.Join("; ", outcome.Failed.Select(f => $"{f.Run.Id} ({f.Reason})"))}" +
-                    (outcome.NotStarted.Count > 0 ? $"; {outcome.NotStarted.Count} waiting for them not started" : "") +
-                    ". Every finished run is kept: run the same command again to go on (the log above has each run's lines).");
+            var output = write();
+            var outcome = executor.GetAwaiter().GetResult();
+            if (!outcome.Succeeded) throw new InvalidOperationException(Failures(outcome));
+            return output;
+        }
+        catch (Exception) when (!executor.IsCompleted)
+        {
+            // The report stopped (a failed run it needs, Ctrl+C): the runs still training finish or stop at their own pace.
+            var outcome = executor.GetAwaiter().GetResult();
+            if (!outcome.Succeeded && !CommandGuard.Cancellation.IsCancellationRequested) throw new InvalidOperationException(Failures(outcome));
+            throw;
         }
         finally
         {
-            foreach (var (study, lab) in seedStudies.Values)
-            {
-                lab.Dispose();
-                if (study != reportStudy) study.Dispose();
-            }
+            context.Study.BeforePhase = null;
+            oneThread?.Dispose();
         }
     }
+
+    private static string Failures(PlanOutcome outcome) =>
+        $"{outcome.Failed.Count} run(s) failed: {string.Join("; ", outcome.Failed.Select(f => $"{f.Run.Id} ({f.Reason})"))}" +
+        (outcome.NotStarted.Count > 0 ? $"; {outcome.NotStarted.Count} waiting for them not started" : "") +
+        ". Every finished run is kept: run the same command again to go on (the log above has each run's lines).";
 
     /// <summary>Progress lines prefixed with the elapsed time, so a long reproduction shows where it is.</summary>
     private sealed class TimedLog(Stopwatch clock) : TextWriter

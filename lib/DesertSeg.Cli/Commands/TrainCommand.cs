@@ -138,18 +138,20 @@ public static class TrainCommand
             var owner = planned.Environments == 1 ? study : lab.EnvironmentStudy(planned.Environments, planned.HeldOut);
             var runner = new PhaseRunner(store, owner.Data, options);
             bool forced = r.GetValue(force);
-            int exit = Train(run => RecordingFailure(runner, config, () => run.Ensure(config, forced, CommandGuard.Cancellation)), runner);
+            PhaseRun? trained = null;
+            int exit = Train(observed => trained = RecordingFailure(runner, config,
+                () => observed.Ensure(config, forced, CommandGuard.Cancellation)), runner);
             if (r.GetValue(score) is { } splits)
             {
-                var trained = runner.Locate(config)!;
                 foreach (string split in splits.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 {
                     if (!owner.Data.Splits.Any(s => s.Name == split))
                         throw new ArgumentException($"--score: {owner.Data.Root} has no split '{split}' (it has {string.Join(", ",
                             owner.Data.Splits.Select(s => s.Name))}).");
                     // The key Study.Score reads: the best checkpoint, native resolution, in the run folder's cache.
-                    var result = owner.ScoreCheckpoints([trained.BestCheckpoint], trained.Path, split);
-                    Console.WriteLine($"{config.Name}: {split} mIoU {result.Metrics.MeanIoU:F4} (cached in {trained.Path})");
+                    var runFolder = trained!.Directory;
+                    var result = owner.ScoreCheckpoints([runFolder.BestCheckpoint], runFolder.Path, split);
+                    Console.WriteLine($"{config.Name}: {split} mIoU {result.Metrics.MeanIoU:F4} (cached in {runFolder.Path})");
                 }
             }
             return exit;

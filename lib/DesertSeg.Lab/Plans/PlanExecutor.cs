@@ -25,8 +25,11 @@ public static class PlanExecutor
     /// <param name="done">Runs already finished (skipped, their children free to start).</param>
     /// <param name="train">Trains one run in the given slot (0 to <paramref name="slots"/> - 1); a fault is the run's failure.</param>
     /// <param name="cost">A run's work, for the order (e.g. its optimizer steps).</param>
+    /// <param name="ended">Told as each run ends: null when it finished, else why not (a run that waited for a failed one is
+    /// told so at the end); a <see cref="PlanGate"/> listens here.</param>
     public static async Task<PlanOutcome> RunAsync(ExperimentPlan plan, int slots, ISet<PlannedRun> done,
-        Func<PlannedRun, int, CancellationToken, Task> train, Func<PlannedRun, double> cost, CancellationToken cancellation = default)
+        Func<PlannedRun, int, CancellationToken, Task> train, Func<PlannedRun, double> cost, CancellationToken cancellation = default,
+        Action<PlannedRun, string?>? ended = null)
     {
         if (slots < 1) throw new ArgumentOutOfRangeException(nameof(slots), $"A plan needs at least one slot, got {slots}.");
         var chain = plan.LongestChain(cost);
@@ -55,22 +58,27 @@ public static class PlanExecutor
                 running[Task.Run(() => train(next, slot, cancellation), CancellationToken.None)] = (next, slot);
             }
             if (running.Count == 0) break;
-            var ended = await Task.WhenAny(running.Keys).ConfigureAwait(false);
-            var (endedRun, endedSlot) = running[ended];
-            running.Remove(ended);
+            var task = await Task.WhenAny(running.Keys).ConfigureAwait(false);
+            var (endedRun, endedSlot) = running[task];
+            running.Remove(task);
             freeSlots.Add(endedSlot);
-            if (ended.IsCompletedSuccessfully)
+            if (task.IsCompletedSuccessfully)
             {
                 finished.Add(endedRun);
                 trained.Add(endedRun);
+                ended?.Invoke(endedRun, null);
             }
             else
             {
                 blocked.Add(endedRun);
-                failed.Add((endedRun, ended.Exception?.GetBaseException().Message ?? "cancelled"));
+                string reason = task.Exception?.GetBaseException().Message ?? "cancelled";
+                failed.Add((endedRun, reason));
+                ended?.Invoke(endedRun, reason);
             }
         }
-        return new PlanOutcome(trained, failed, plan.Runs.Where(r => waiting.Contains(r) || (blocked.Contains(r)
-            && !failed.Any(f => f.Item1 == r))).ToList());
+        var notStarted = plan.Runs.Where(r => waiting.Contains(r) || (blocked.Contains(r) && !failed.Any(f => f.Item1 == r))).ToList();
+        foreach (var run in notStarted)
+            ended?.Invoke(run, cancellation.IsCancellationRequested ? "cancelled" : "it waits for a run that failed");
+        return new PlanOutcome(trained, failed, notStarted);
     }
 }

@@ -96,6 +96,9 @@ public sealed class AdaptationStudy(Study study) : IDisposable
             seed: study.Seed)
         {
             CancellationSource = study.CancellationSource,
+            Environments = k,
+            HeldOut = heldOut,
+            BeforePhase = study.BeforePhase,
         };
         return _environmentStudies[(k, heldOut)] = other;
     }

@@ -74,12 +74,8 @@ public sealed class ReportWriter(Study study, string folder)
         Figure("Mean colour of each class per split", "class-colours", AuditCharts.ClassColors(audit),
             "The same class has another colour in the test desert, Rocks most of all.");
 
-        foreach (var phase in Phases)
-        {
-            log.WriteLine(study.Config(phase).Description);
-            study.Phase(phase);
-        }
-
+        // Each section asks for the runs it reads (Study.Phase trains one that is missing, or waits for the plan's executor
+        // training it), so that the first sections are written while the last runs still train.
         log.WriteLine("Scoring (native resolution) and benchmarking");
         // Smoke scale checks the path: two timed repeats are enough there.
         var bench = study.Bench("5", repeats: study.Scale == "smoke" ? 2 : 5);

@@ -2,6 +2,7 @@ using DesertSeg.Lab.Data;
 using DesertSeg.Lab.Data.Audit;
 using DesertSeg.Lab.Evaluation;
 using DesertSeg.Lab.Inference;
+using DesertSeg.Lab.Plans;
 using DesertSeg.Lab.Training;
 
 namespace DesertSeg.Lab.Studies;
@@ -50,6 +51,20 @@ public sealed class Study : IDisposable
 
     /// <summary>The training seed of the study's runs.</summary>
     public int Seed { get; }
+
+    /// <summary>How many training deserts this study's data set has (1: the data set itself; K: a sibling made by
+    /// <see cref="AdaptationStudy.EnvironmentStudy"/>) and what they never show: with <see cref="Seed"/>, how the plan names
+    /// this study's runs.</summary>
+    public int Environments { get; init; } = 1;
+
+    /// <inheritdoc cref="Environments"/>
+    public Data.Synthetic.HeldOutFactors HeldOut { get; init; }
+
+    /// <summary>
+    /// Called before a phase is looked up or trained (null: nobody): the main job sets it to its <see cref="PlanGate"/>, so
+    /// that a run the plan's executor is training in another process is waited for instead of trained here too.
+    /// </summary>
+    public Action<PlannedRun>? BeforePhase { get; set; }
 
     /// <summary>
     /// Where the study's long calls (training, scoring) get their cancellation from, asked at each call: a notebook sets
@@ -126,6 +141,7 @@ public sealed class Study : IDisposable
         var config = Config(phase);
         // Dependencies first, so that a forced study retrains Phase 3 before the phases built on it.
         if (PhaseRunner.DependencyOf(config) is { } dependency) Phase(dependency.Phase);
+        BeforePhase?.Invoke(new PlannedRun(phase, Environments, HeldOut, Seed));
         var run = _runner.Ensure(config, _force && _forced.Add(phase), Cancellation);
         Log.WriteLine($"{config.Name}: {run.Outcome.ToString().ToLowerInvariant()} ({run.Directory.Path})");
         return _runs[phase] = run;

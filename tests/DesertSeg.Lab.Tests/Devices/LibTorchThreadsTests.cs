@@ -22,7 +22,7 @@ public sealed class LibTorchThreadsTests
     }
 
     /// <summary>
-    /// A run trained with <see cref="TrainingOptions.Threads"/> (the main job's two lanes) computes every step with that
+    /// A run trained with <see cref="TrainingOptions.Threads"/> (a slot of the plan's executor, train --threads) computes every step with that
     /// many threads, and the process has its own count back afterwards (its scoring uses every core).
     /// </summary>
     [Fact]

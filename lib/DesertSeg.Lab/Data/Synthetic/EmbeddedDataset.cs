@@ -28,7 +28,7 @@ public static class EmbeddedDataset
         root = Path.GetFullPath(root ?? DefaultRoot);
         spec ??= SyntheticDatasetSpec.Default;
         if (SyntheticFalconWriter.IsComplete(root, spec)) return root;
-        // Two processes (the main job's two lanes, two notebooks) may want the same set: one writes, the other waits and then
+        // Two processes (two trainings of the plan, two notebooks) may want the same set: one writes, the other waits and then
         // finds it complete. The operating system drops the lock of a process that ends, however it ends.
         using (IO.FileLock.Acquire(root.TrimEnd(Path.DirectorySeparatorChar) + ".lock", cancellation))
         {
