@@ -59,4 +59,35 @@ public class PlanExecutorTests
         Assert.Equal([new PlannedRun("5-select-estimate")], outcome.NotStarted);
         Assert.Equal(["3-s42", "5-cutmix-s42", "5-ohem-s42"], trained.Order());
     }
+
+    /// <summary>A study's gate holds a reader until the executor has ended the run, lets a run it is not training pass at
+    /// once, and turns a failed run (and one waiting for it) into an error that names it.</summary>
+    [Fact]
+    public async Task TheGate_HoldsAReaderUntilTheRunEnds_AndNamesAFailedRun()
+    {
+        var release = new TaskCompletionSource();
+        Task Train(PlannedRun run, int slot, CancellationToken cancellation) => run.Phase switch
+        {
+            "3" => release.Task,
+            "5-ohem" => Task.FromException(new InvalidOperationException("exit code 1: diverged")),
+            _ => Task.CompletedTask,
+        };
+        var pending = Plan.Runs.Where(r => r.Phase != "2").ToList();
+        var gate = new PlanGate(pending);
+
+        var executor = PlanExecutor.RunAsync(Plan, 2, new HashSet<PlannedRun> { new("2") }, Train, _ => 1, ended: gate.Ended);
+        gate.WaitFor(new PlannedRun("2"), CancellationToken.None); // finished before: passes
+        gate.WaitFor(new PlannedRun("5-minent"), CancellationToken.None); // not in the plan: passes
+        var reader = Task.Run(() => gate.WaitFor(new PlannedRun("5"), CancellationToken.None));
+        await Task.Delay(200);
+        Assert.False(reader.IsCompleted, "the reader did not wait for Phase 5's parent");
+        Assert.False(gate.AllEnded);
+        release.SetResult();
+        await reader.WaitAsync(TimeSpan.FromSeconds(10));
+        await executor;
+
+        Assert.True(gate.AllEnded);
+        Assert.Contains("5-ohem-s42 was not trained: exit code 1: diverged",
+            Assert.Throws<InvalidOperationException>(() => gate.WaitFor(new PlannedRun("5-ohem"), CancellationToken.None)).Message);
+    }
 }
