@@ -14,7 +14,7 @@ public sealed class PlanArguments
 {
     public Option<string> Scale { get; } = new("--scale")
     {
-        Description = "quick (2 CPU cores, about 20 min from nothing), full (report settings, CUDA) or smoke (2-3 minutes, for checks).",
+        Description = "quick (2 CPU cores, about 22 min from nothing), full (report settings, CUDA) or smoke (2-3 minutes, for checks).",
         DefaultValueFactory = _ => "quick",
     };
     public Option<string?> Seeds { get; } = new("--seeds")
