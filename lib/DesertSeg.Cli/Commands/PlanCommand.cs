@@ -55,6 +55,8 @@ public static class PlanCommand
                         throw new ArgumentException($"{missingWeights.Config.Name} at scale {context.Plan.Scale} needs ImageNet encoder weights " +
                             $"and none were given: nothing written. Give them with --encoder-weights FILE (the file must be on the shared " +
                             "file system), or train from random weights on purpose with --from-scratch.");
+                    if (states.FirstOrDefault(s => s.Standing == RunStanding.CannotStart) is { } blocked)
+                        throw new ArgumentException($"{blocked.Run.Id} {blocked.Describe()}: nothing written.");
                     string submit = SlurmScripts.Write(context.Plan, states, context.Line, ProgramCommand(),
                         new SlurmOptions(r.GetValue(partition), r.GetValue(account), r.GetValue(sbatchArguments)), r.GetValue(outDir)!);
                     int toRun = states.Count(s => s.Standing != RunStanding.Finished);

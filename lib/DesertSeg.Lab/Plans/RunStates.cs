@@ -6,7 +6,7 @@ using DesertSeg.Lab.Training;
 namespace DesertSeg.Lab.Plans;
 
 /// <summary>Where a planned run stands in a runs folder.</summary>
-public enum RunStanding { Finished, Interrupted, Failed, Missing, WaitsForParent, DataNotGenerated, NeedsEncoderWeights }
+public enum RunStanding { Finished, Interrupted, Failed, Missing, WaitsForParent, DataNotGenerated, NeedsEncoderWeights, CannotStart }
 
 /// <summary>A planned run as it stands here: its folder (null until the run it starts from is finished: the folder's key
 /// names that run's checkpoint), its standing, and its cost.</summary>
@@ -25,6 +25,7 @@ public sealed record PlannedRunState(PlannedRun Run, RunConfig Config, string? F
         RunStanding.WaitsForParent => "waits for its parent",
         RunStanding.DataNotGenerated => "missing (its data set is generated first)",
         RunStanding.NeedsEncoderWeights => "cannot start: no ImageNet encoder weights (--encoder-weights FILE)",
+        RunStanding.CannotStart => $"cannot start: {Note}",
         _ => "missing",
     };
 }
@@ -63,7 +64,17 @@ public static class RunStates
             {
                 return new PlannedRunState(run, config, null, RunStanding.NeedsEncoderWeights, null, steps, device);
             }
-            if (runner.Locate(config) is not { } folder) return new PlannedRunState(run, config, null, RunStanding.WaitsForParent, null, steps, device);
+            RunDirectory? located;
+            try
+            {
+                located = runner.Locate(config);
+            }
+            catch (Exception e) when (e is DataFormatException or ArgumentException or IOException)
+            {
+                // E.g. a run that reads unlabelled target images where the data set has none: training would stop the same way.
+                return new PlannedRunState(run, config, null, RunStanding.CannotStart, null, steps, device, e.Message);
+            }
+            if (located is not { } folder) return new PlannedRunState(run, config, null, RunStanding.WaitsForParent, null, steps, device);
             var status = folder.Exists ? folder.ReadStatus() : null;
             string? note = File.Exists(Path.Combine(folder.Path, FailureFile))
                 ? File.ReadAllText(Path.Combine(folder.Path, FailureFile)).Trim().ReplaceLineEndings("; ")

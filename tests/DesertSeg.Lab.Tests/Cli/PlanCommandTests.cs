@@ -27,6 +27,10 @@ public class PlanCommandTests(TrainingFixture fixture)
         var phase3 = plan.Single(r => r.GetProperty("id").GetString() == "3-s42");
         Assert.Equal("Missing", phase3.GetProperty("state").GetString());
         Assert.StartsWith(Path.Combine(runs, "phase3-smoke-"), phase3.GetProperty("folder").GetString());
+        // This data set has no unlabelled target images, which the run selected on a target estimate reads: it says so.
+        var selected = plan.Single(r => r.GetProperty("id").GetString() == "5-select-estimate-s42");
+        Assert.Equal("CannotStart", selected.GetProperty("state").GetString());
+        Assert.Contains("no target images", selected.GetProperty("note").GetString());
         Assert.Equal(["train", "--phase", "3", "--seed", "42", "--scale", "smoke", "--runs", runs, "--score", "test", "--data", fixture.Data.Root],
             phase3.GetProperty("train").EnumerateArray().Select(e => e.GetString()));
     }
@@ -51,10 +55,12 @@ public class PlanCommandTests(TrainingFixture fixture)
     public void Slurm_WithoutSbatchHere_WritesTheScripts_AndSaysHowToSubmit()
     {
         using var folder = new TempFolder("desertseg-plan");
-        string scripts = Path.Combine(folder.Path, "slurm");
+        string scripts = Path.Combine(folder.Path, "slurm"), data = Path.Combine(folder.Path, "data");
+        Lab.Data.Synthetic.SyntheticFalconWriter.Write(data,
+            new Lab.Data.Synthetic.SyntheticDatasetSpec(8, 4, 2, Seed: 9, Width: 240, Height: 135, TargetCount: 4));
 
         var result = Plan(new Dictionary<string, string?> { ["COLUMNS"] = "200", ["PATH"] = "/nonexistent" },
-            "--scale", "smoke", "--data", fixture.Data.Root, "--runs", fixture.NewRunsFolder(), "--no-adaptation", "--format", "slurm",
+            "--scale", "smoke", "--data", data, "--runs", fixture.NewRunsFolder(), "--no-adaptation", "--format", "slurm",
             "--out", scripts);
 
         Assert.True(result.ExitCode == 0, result.ToString());
