@@ -145,9 +145,7 @@ public static class TrainCommand
             {
                 foreach (string split in splits.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 {
-                    if (!owner.Data.Splits.Any(s => s.Name == split))
-                        throw new ArgumentException($"--score: {owner.Data.Root} has no split '{split}' (it has {string.Join(", ",
-                            owner.Data.Splits.Select(s => s.Name))}).");
+                    _ = owner.Data[split]; // a split the data set lacks: its error names the folder and the splits it has
                     // The key Study.Score reads: the best checkpoint, native resolution, in the run folder's cache.
                     var runFolder = trained!.Directory;
                     var result = owner.ScoreCheckpoints([runFolder.BestCheckpoint], runFolder.Path, split);
