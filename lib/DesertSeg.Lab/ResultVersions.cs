@@ -11,7 +11,7 @@ public static class ResultVersions
 {
     /// <summary>Training runs: the trainer, data loading and augmentation, losses, target objectives, source styles, the
     /// model and its initialisation, the synthetic generator's scenes as the trainer reads them.</summary>
-    public const int Training = 2;
+    public const int Training = 3;
 
     /// <summary>Adapted checkpoints: the test-time methods (AdaBN, TENT) and what they read.</summary>
     public const int TestTimeAdaptation = 1;

@@ -19,15 +19,31 @@ public class SelfTrainingTests
         Assert.Equal(x, head(teacher.Model).data<float>()[0]);
 
         using (no_grad()) head(student).add_(1); // student moves by exactly 1
-        teacher.Update(student, step: 9);          // alpha_9 = min(1 - 1/10, 0.999) = 0.9
+        teacher.Update(student, stepsTaken: 9);    // alpha_9 = min(1 - 1/10, 0.999) = 0.9
         Assert.Equal(x + 0.1f, head(teacher.Model).data<float>()[0], 4);
 
         using (no_grad()) head(student).add_(1);  // student at x + 2
-        teacher.Update(student, step: 1_000_000);  // alpha capped at 0.999
+        teacher.Update(student, stepsTaken: 1_000_000); // alpha capped at 0.999
         Assert.Equal(0.999 * (x + 0.1) + 0.001 * (x + 2), head(teacher.Model).data<float>()[0], 4);
 
-        Assert.Equal(0.0, teacher.AlphaAt(0));
         Assert.Equal(0.5, teacher.AlphaAt(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => teacher.AlphaAt(0));
+    }
+
+    [Fact]
+    public void AfterTheFirstOptimizerStep_TheTeacherIsTheMeanOfTheInitialAndTheStepped_Student()
+    {
+        // DAFormer's _update_ema(1) after the first step: alpha 0.5, so the teacher averages students 0 and 1.
+        using var student = DeepLabV3Plus.Create(new ModelConfig("resnet18", 2));
+        using var objectives = TargetObjectives.Create([new SelfTraining()], student)!;
+        var head = (Func<DeepLabV3Plus, Tensor>)(m => m.SegmentationHead.parameters().First());
+        float x = head(student).data<float>()[0];
+        using (no_grad()) head(student).add_(1);
+        objectives.AfterStep(student, step: 0);
+        Assert.Equal(x + 0.5f, head(objectives.Teacher!.Model).data<float>()[0], 4);
+        using (no_grad()) head(student).add_(1); // student 2 at x + 2: alpha_2 = 2/3, the mean of x, x+1, x+2
+        objectives.AfterStep(student, step: 1);
+        Assert.Equal(x + 1f, head(objectives.Teacher!.Model).data<float>()[0], 4);
     }
 
     [Fact]

@@ -68,9 +68,9 @@ public sealed class TargetObjectives : IDisposable
         return total!;
     }
 
-    /// <summary>After the optimizer step <paramref name="step"/> (counted from 0 over the whole run):
-    /// the teacher follows the student.</summary>
-    public void AfterStep(DeepLabV3Plus student, long step) => Teacher?.Update(student, step);
+    /// <summary>After the optimizer step <paramref name="step"/> (counted from 0 over the whole run): the teacher follows the
+    /// student, which has then taken step + 1 steps.</summary>
+    public void AfterStep(DeepLabV3Plus student, long step) => Teacher?.Update(student, stepsTaken: step + 1);
 
     /// <summary>Saves the teacher into a run's epoch-state folder (nothing without one).</summary>
     public void Save(string folder) => Teacher?.Save(Path.Combine(folder, "teacher.safetensors"));
