@@ -11,7 +11,12 @@ public static class ResultVersions
 {
     /// <summary>Training runs: the trainer, data loading and augmentation, losses, target objectives, source styles, the
     /// model and its initialisation, the synthetic generator's scenes as the trainer reads them.</summary>
-    public const int Training = 3;
+    public const int Training = 2;
+
+    /// <summary>Runs with target objectives (self-training, MIC, entropy), on top of <see cref="Training"/>: the mean
+    /// teacher's update (2: DAFormer's alpha after the t-th step, issue 30). Only such runs carry it in their key, so a change
+    /// here retrains them and nothing else.</summary>
+    public const int TargetObjectives = 2;
 
     /// <summary>Adapted checkpoints: the test-time methods (AdaBN, TENT) and what they read.</summary>
     public const int TestTimeAdaptation = 1;

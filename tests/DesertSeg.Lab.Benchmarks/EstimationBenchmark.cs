@@ -31,9 +31,28 @@ public sealed class EstimationBenchmark : IBenchmark
         try
         {
             var models = studies.Select(s => s.Predictor("5")).ToList();
+            foreach (var (study, model) in studies.Zip(models))
+            {
+                // Issue 30, item 4: does EM move where nothing shifted? On the calibration set itself, before and after BCTS.
+                var calibration = ImageSetObserver.Observe(model, data[FalconLayout.Val]).AsCalibration();
+                var (ts, bcts) = EstimatorEvaluation.EmDriftOnCalibration(calibration);
+                Console.WriteLine($"seed {study.Seed}: EM on the calibration set itself moves the priors by total variation " +
+                    $"{ts:F4} after temperature scaling (T {calibration.Temperature:F3}), {bcts:F4} after bias-corrected scaling; " +
+                    $"source priors {string.Join(", ", calibration.SourcePriors.Select(p => p.ToString("F3")))}");
+            }
             var rows = EstimatorEvaluation.Run(models, data[FalconLayout.Val], EstimationFamilies.All(data, valCImages: valC),
                 Console.WriteLine);
             string folder = Path.Combine(Workspace.Root, "report", "tables");
+            var margins = EstimatorEvaluation.Margins(rows, scale, level: 0.95,
+                $"estimation benchmark, {scale}, Phase 5 of {seeds} seeds, val-C {valC} images per set, {DateTime.UtcNow:yyyy-MM-dd}");
+            var marginTable = EstimatorEvaluation.MarginTable(margins);
+            Console.WriteLine(TableExport.ToMarkdown(marginTable,
+                "Split-conformal margin (95%) per estimator, and the coverage of estimate ± margin per family when fitted without it"));
+            TableExport.SaveMarkdown(marginTable, Path.Combine(folder, "estimation-margins.md"),
+                $"Measured error margins at {scale} scale, {seeds} seeds: coverage of estimate ± margin per family, margin fitted on the other families");
+            IO.AtomicFile.WriteAllText(Path.Combine(folder, "estimator-margins.json"), System.Text.Json.JsonSerializer.Serialize(margins,
+                new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine($"margins: {Path.Combine(folder, "estimator-margins.json")} (copy to lib/DesertSeg.Lab/Estimation/ to ship them)");
             var summary = EstimatorEvaluation.Summary(rows);
             Console.WriteLine(TableExport.ToMarkdown(summary, "Mean absolute error of the estimated mIoU"));
             TableExport.SaveMarkdown(summary, Path.Combine(folder, "estimation.md"),

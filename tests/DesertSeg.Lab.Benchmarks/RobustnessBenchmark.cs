@@ -16,12 +16,14 @@ namespace DesertSeg.Lab.Benchmarks;
 public sealed class RobustnessBenchmark : IBenchmark
 {
     public string Name => "robustness";
-    public string Description => "val-C: Phase 5 on 15 corruptions x 5 severities, source / AdaBN / TENT (-- [SCALE] [VAL IMAGES])";
+    public string Description =>
+        "val-C: Phase 5 on 15 corruptions x 5 severities, source / AdaBN / TENT per set / TENT continual (-- [SCALE] [VAL IMAGES] [TENT BATCH])";
 
     public void Run(string[] args)
     {
         string scale = args.Length > 0 ? args[0] : "quick";
         int? images = args.Length > 1 ? int.Parse(args[1]) : null;
+        int tentBatch = args.Length > 2 ? int.Parse(args[2]) : Studies.LabRobustness.TentBatchSize;
         var data = FalconDataset.Open(EmbeddedDataset.Ensure());
         using var study = new Study(data, scale, RunStore.Default, log: Console.Out);
         string checkpoint = study.Phase("5").Directory.BestCheckpoint;
@@ -30,7 +32,9 @@ public sealed class RobustnessBenchmark : IBenchmark
         foreach (var method in Enum.GetValues<AdaptationAtTest>())
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var result = RobustnessSuite.Score(checkpoint, split, method, Corruptions.All, [1, 2, 3, 4, 5]);
+            bool online = method is AdaptationAtTest.Tent or AdaptationAtTest.TentContinual;
+            var result = RobustnessSuite.Score(checkpoint, split, method, Corruptions.All, [1, 2, 3, 4, 5],
+                batchSize: online ? tentBatch : 8);
             var table = result.Table();
             Console.WriteLine($"{method}: clean {result.CleanMeanIoU:F4}, mean over val-C {result.MeanIoU:F4} " +
                 $"({clock.Elapsed.TotalSeconds:F0} s)");

@@ -58,6 +58,7 @@ public static class EstimateCommand
             AnsiConsole.WriteLine(TableExport.ToMarkdown(estimate.ToTable(), "Estimated IoU"));
             if (r.GetValue(outDir) is { } folder) estimate.Save(folder);
             string shown = estimators.Contains(LabelFreeEstimators.Default) ? LabelFreeEstimators.Default : estimators[0];
+            if (estimate.Of(shown).IntervalMeaning is { } meaning) AnsiConsole.WriteLine(meaning);
             AnsiConsole.WriteLine(estimate.Of(shown).ToString());
             return CommandGuard.Ok;
         }));

@@ -33,21 +33,33 @@ public static class RobustnessCommand
         };
         var method = new Option<AdaptationAtTest>("--method")
         {
-            Description = "Source (as trained), AdaBn (BatchNorm statistics of each corrupted set) " +
-                          "or Tent (online on each corrupted stream).",
+            Description = "Source (as trained), AdaBn (BatchNorm statistics of each corrupted set), " +
+                          "Tent (online on each corrupted set, reset between sets) or TentContinual (online over every set in sequence, never reset).",
             DefaultValueFactory = _ => AdaptationAtTest.Source,
         };
         var limit = new Option<int?>("--limit")
         {
             Description = "Corrupt and score at most this many images of the split (evenly spaced).",
         };
+        var batchSize = new Option<int>("--batch-size")
+        {
+            Description = "Images per batch; for Tent the stream's batch size (below the set's size, or no update reaches a scored image).",
+            DefaultValueFactory = _ => 8,
+        };
+        var corruptAt = new Option<string>("--corrupt-at")
+        {
+            Description = "camera: corrupt at the images' own resolution (the lab's tables); input: resize to the model's input size first " +
+                          "(area), then corrupt, as ImageNet-C corrupts at the size the model reads.",
+            DefaultValueFactory = _ => "camera",
+        };
+        corruptAt.AcceptOnlyFromAmong("camera", "input");
         var outDir = new Option<string?>("--out") { Description = "Write the table as Markdown and CSV to this folder." };
         var device = DeviceOptions.Device();
         var command = new Command("robustness",
             "Score a model on the corruption suite after Hendrycks and Dietterich " +
             "(15 corruptions x 5 severities of a split, made once and cached).")
         {
-            checkpoint, data, split, corruptions, severities, method, limit, outDir, device,
+            checkpoint, data, split, corruptions, severities, method, batchSize, corruptAt, limit, outDir, device,
         };
         command.SetAction(r => CommandGuard.Run(() =>
         {
@@ -61,8 +73,16 @@ public static class RobustnessCommand
             var levels = ParseSeverities(r.GetValue(severities)!);
             var dataset = FalconDataset.Open(r.GetValue(data) ?? EmbeddedData.Ensure());
             var scored = dataset[r.GetValue(split)!].RequireComplete().Subset(r.GetValue(limit));
+            if (r.GetValue(batchSize) < 1) throw new ArgumentException($"--batch-size must be at least 1, got {r.GetValue(batchSize)}.");
+            (int, int)? at = null;
+            if (r.GetValue(corruptAt) == "input")
+            {
+                var source = Lab.Inference.ModelSource.Resolve(model);
+                at = (source.Width, source.Height);
+            }
             var result = RobustnessSuite.Score(model, scored, r.GetValue(method), chosen, levels,
-                device: DeviceOptions.Resolve(r.GetValue(device)), log: line => AnsiConsole.WriteLine(line));
+                device: DeviceOptions.Resolve(r.GetValue(device)), batchSize: r.GetValue(batchSize), log: line => AnsiConsole.WriteLine(line),
+                corruptAt: at);
             var table = result.Table();
             AnsiConsole.WriteLine(TableExport.ToMarkdown(table));
             if (r.GetValue(outDir) is { } folder)

@@ -15,8 +15,9 @@ public sealed record OnlineTentConfig(double LearningRate = 1e-3, int Steps = 1,
 /// <summary>
 /// TENT (Wang et al., ICLR 2021) online on the test stream: BatchNorm normalises with each batch's own statistics; for
 /// every incoming batch the model predicts, the mean softmax entropy of that same forward pass is minimised by one Adam
-/// step on BatchNorm's affine parameters only, and the batch's predictions are the ones from before the step (the
-/// reference's forward_and_adapt). Nothing is saved: the adapted model exists only while the stream is scored.
+/// step on BatchNorm's affine parameters only, and the batch's predictions are those of the last adapting pass, from
+/// before its step (the reference's <c>forward</c> loops <c>forward_and_adapt</c> <c>steps</c> times and returns the last
+/// outputs: with one step, the predictions come from the model before it saw this batch's gradient). Nothing is saved: the adapted model exists only while the stream is scored.
 /// Differences from the reference: BatchNorm still updates its running statistics (unused while adapting, because
 /// batch statistics normalise); dropout stays off (the model's decoder has one, the reference's classifiers do not).
 /// </summary>
@@ -47,7 +48,7 @@ public sealed class OnlineTent : IOnlineAdaptation, IDisposable
         if (!ReferenceEquals(model, _model)) throw new InvalidOperationException("OnlineTent adapts the model it was made for.");
         if (_config.Episodic) Reset();
         using var grad = enable_grad();
-        Tensor? first = null;
+        Tensor? last = null;
         for (int step = 0; step < _config.Steps; step++)
         {
             using var scope = NewDisposeScope();
@@ -57,9 +58,10 @@ public sealed class OnlineTent : IOnlineAdaptation, IDisposable
             entropy.backward();
             _optimizer.step();
             Entropies.Add(entropy.item<float>());
-            if (first is null) first = logits.detach().MoveToOuterDisposeScope();
+            last?.Dispose();
+            last = logits.detach().MoveToOuterDisposeScope();
         }
-        return first!;
+        return last!;
     }
 
     private optim.Optimizer NewOptimizer() => optim.Adam(_affine.Select(a => a.Parameter), lr: _config.LearningRate);

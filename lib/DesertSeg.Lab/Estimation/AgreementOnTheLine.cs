@@ -8,35 +8,45 @@ namespace DesertSeg.Lab.Estimation;
 /// Agreement on the line (Baek et al., NeurIPS 2022), ALine-S, with IoU in place of accuracy: for every pair of
 /// independently trained models, their agreement (the mIoU of one's predictions against the other's) on validation and
 /// on the target gives a point; a line through those points in probit space, probit(target) = a probit(val) + b, carries
-/// each model's validation IoU to the target. With one pair, or pairs whose validation agreements barely differ (spread of
-/// probits under 0.01), the slope is not identifiable and is taken as 1 (the shift b alone), which the paper's
-/// observation that accuracy and agreement lines share slope and bias reduces to.
+/// each model's validation IoU to the target. The paper fits it through many models and first checks that agreement lies
+/// on a line; here at least <see cref="MinimumModels"/> models (three pairs) are needed, the fit's R^2 is kept
+/// (<see cref="FitLine"/>), and where the line is not identifiable (fewer models, or validation agreements that barely
+/// differ) there is no estimate rather than an assumed slope. Not done: ALine-D (the paper's linear system in every
+/// model's own accuracy), which needs more models than the three seeds here.
 /// </summary>
 public static class AgreementOnTheLine
 {
     public const string Name = "agreement";
 
+    /// <summary>Three models give three pairs, the fewest through which a line's slope and bias are fitted with a residual.</summary>
+    public const int MinimumModels = 3;
+
+    /// <summary>A line in probit space through the pairs' agreements, with its fit.</summary>
+    public sealed record AgreementLine(double Slope, double Bias, double RSquared, int Pairs);
+
     /// <summary>The estimate for model <paramref name="model"/>, from every model's validation and target samples (same
-    /// images, same pixel grid, same order).</summary>
-    public static IoUEstimate Estimate(IReadOnlyList<CalibrationSet> validation, IReadOnlyList<PixelSample> targets, int model)
+    /// images, same pixel grid, same order); null when the line is not identifiable.</summary>
+    public static IoUEstimate? Estimate(IReadOnlyList<CalibrationSet> validation, IReadOnlyList<PixelSample> targets, int model)
     {
-        if (validation.Count < 2 || validation.Count != targets.Count)
-            throw new ArgumentException("Agreement needs the validation and target samples of at least two models.");
+        if (validation.Count != targets.Count)
+            throw new ArgumentException("Agreement needs the validation and target samples of the same models.");
+        if (validation.Count < MinimumModels) return null;
         int c = targets[0].Classes;
         var pairs = new List<(SegmentationMetrics Val, SegmentationMetrics Target)>();
         for (int a = 0; a < targets.Count; a++)
             for (int b = a + 1; b < targets.Count; b++)
                 pairs.Add((Agreement(validation[a].Sample, validation[b].Sample, scoredOnly: true),
                     Agreement(targets[a], targets[b], scoredOnly: false)));
-        var (slope, bias) = Line(pairs.Select(p => p.Val.MeanIoU).ToList(), pairs.Select(p => p.Target.MeanIoU).ToList());
-        double mean = Carry(validation[model].Metrics.MeanIoU, slope, bias);
+        if (FitLine(pairs.Select(p => p.Val.MeanIoU).ToList(), pairs.Select(p => p.Target.MeanIoU).ToList()) is not { } line)
+            return null;
+        double mean = Carry(validation[model].Metrics.MeanIoU, line);
         var iou = new double?[c];
         for (int k = 0; k < c; k++)
         {
             var known = pairs.Where(p => p.Val.IoU[k] is not null && p.Target.IoU[k] is not null).ToList();
-            if (known.Count == 0 || validation[model].Metrics.IoU[k] is not { } valIoU) continue;
-            var (a, b) = Line(known.Select(p => p.Val.IoU[k]!.Value).ToList(), known.Select(p => p.Target.IoU[k]!.Value).ToList());
-            iou[k] = Carry(valIoU, a, b);
+            if (validation[model].Metrics.IoU[k] is not { } valIoU) continue;
+            if (FitLine(known.Select(p => p.Val.IoU[k]!.Value).ToList(), known.Select(p => p.Target.IoU[k]!.Value).ToList()) is { } own)
+                iou[k] = Carry(valIoU, own);
         }
         var predicted = new double[c];
         foreach (byte p in targets[model].Predicted) predicted[p]++;
@@ -59,17 +69,19 @@ public static class AgreementOnTheLine
         return confusion.Metrics();
     }
 
-    /// <summary>Slope and bias of probit(y) against probit(x) by least squares, or slope 1 when x barely varies.</summary>
-    public static (double Slope, double Bias) Line(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    /// <summary>Slope and bias of probit(y) against probit(x) by least squares, with R^2; null with fewer than three
+    /// points or when the x probits span less than 0.01 (the slope is not identifiable).</summary>
+    public static AgreementLine? FitLine(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
         var px = x.Select(Probit).ToArray();
         var py = y.Select(Probit).ToArray();
-        if (px.Length < 2 || px.Max() - px.Min() < 0.01) return (1, py.Zip(px, (b, a) => b - a).Average());
+        if (px.Length < 3 || px.Max() - px.Min() < 0.01) return null;
         var (intercept, slope) = Fit.Line(px, py);
-        return (slope, intercept);
+        double r2 = GoodnessOfFit.RSquared(px.Select(v => intercept + slope * v), py);
+        return new AgreementLine(slope, intercept, r2, px.Length);
     }
 
-    private static double Carry(double value, double slope, double bias) => Normal.CDF(0, 1, slope * Probit(value) + bias);
+    private static double Carry(double value, AgreementLine line) => Normal.CDF(0, 1, line.Slope * Probit(value) + line.Bias);
 
     /// <summary>The standard normal quantile, with the argument kept off 0 and 1.</summary>
     public static double Probit(double p) => Normal.InvCDF(0, 1, Math.Clamp(p, 1e-4, 1 - 1e-4));

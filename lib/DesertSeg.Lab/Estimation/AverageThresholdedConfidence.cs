@@ -7,8 +7,10 @@ namespace DesertSeg.Lab.Estimation;
 /// never predicted on validation takes the one threshold fitted on all pixels against pixel accuracy, as the paper fits it.)
 /// ATC says how many predictions are wrong, not what they should have been; for IoU's false negatives each class's wrong
 /// predictions are shared among the other classes in proportion to their calibrated probabilities at those pixels
-/// (as <see cref="ExpectedConfusion"/>; re-weighted to EM target priors with <paramref name="labelShift"/>). The score uses
-/// the model's own softmax, as the paper's reference code does.
+/// (as <see cref="ExpectedConfusion"/>; re-weighted to EM target priors with <paramref name="labelShift"/>). The score is
+/// the negative entropy of the temperature-scaled softmax (the calibration set's temperature) on validation and target
+/// alike, as the reference code (<c>ATC_code</c>, <c>get_acc.py</c>) calibrates the model on held-out source data before it
+/// fits the threshold; this code fitted it on the raw softmax until issue 30.
 /// </summary>
 public sealed class AverageThresholdedConfidence : ILabelFreeEstimator
 {
@@ -20,7 +22,7 @@ public sealed class AverageThresholdedConfidence : ILabelFreeEstimator
         _validation = validation;
         _labelShift = labelShift;
         var sample = validation.Sample;
-        var score = Probabilities.NegativeEntropy(sample);
+        var score = Probabilities.NegativeEntropy(sample, validation.Temperature);
         var scored = validation.ScoredPixels().ToList();
         double accuracy = scored.Count(i => sample.Predicted[i] == sample.Labels![i]) / (double)scored.Count;
         double global = Threshold(scored.Select(i => score[i]).ToList(), accuracy);
@@ -54,7 +56,7 @@ public sealed class AverageThresholdedConfidence : ILabelFreeEstimator
     public IoUEstimate Estimate(PixelSample target)
     {
         int c = target.Classes;
-        var score = Probabilities.NegativeEntropy(target);
+        var score = Probabilities.NegativeEntropy(target, _validation.Temperature);
         var q = ExpectedConfusion.Calibrated(_validation, target, _labelShift);
         var predictedClass = target.Predicted;
         var truePositives = new double[c];

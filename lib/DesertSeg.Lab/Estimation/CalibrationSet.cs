@@ -12,6 +12,8 @@ public sealed class CalibrationSet(PixelSample sample, SegmentationMetrics metri
 {
     private readonly Lazy<double> _temperature = new(() => temperature ?? TemperatureScaling.Fit(sample));
     private readonly Lazy<double[]> _priors = new(() => LabelShift.SourcePriors(sample));
+    private readonly Lazy<Calibration> _biasCorrected = new(() => BiasCorrectedTemperatureScaling.Fit(sample));
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, double> _shiftThresholds = new();
 
     public PixelSample Sample { get; } = sample.Labels is not null ? sample
         : throw new ArgumentException("A calibration set needs labelled pixels.");
@@ -21,6 +23,16 @@ public sealed class CalibrationSet(PixelSample sample, SegmentationMetrics metri
 
     /// <summary>The temperature that calibrates the model's softmax on these images.</summary>
     public double Temperature => _temperature.Value;
+
+    /// <summary>Temperature scaling with a bias per class (<see cref="BiasCorrectedTemperatureScaling"/>), fitted on these
+    /// images: its mean prediction equals <see cref="SourcePriors"/>.</summary>
+    public Calibration BiasCorrected => _biasCorrected.Value;
+
+    /// <summary>
+    /// The label-shift test's threshold for <paramref name="images"/> target images (<see cref="LabelShiftTest"/>), computed
+    /// once per image count.
+    /// </summary>
+    public double ShiftThreshold(int images) => _shiftThresholds.GetOrAdd(images, n => LabelShiftTest.NullThreshold(this, n));
 
     /// <summary>Each class's share of the labelled pixels.</summary>
     public IReadOnlyList<double> SourcePriors => _priors.Value;

@@ -38,9 +38,9 @@ public static class EstimatorEvaluation
                 double val = calibration[m].Metrics.MeanIoU;
                 foreach (var estimator in fitted[m])
                     rows.Add(new(m, set.Family, set.Name, estimator.Name, estimator.Estimate(observed[m].Sample).MeanIoU, truth, val));
-                if (models.Count >= 2)
-                    rows.Add(new(m, set.Family, set.Name, AgreementOnTheLine.Name,
-                        AgreementOnTheLine.Estimate(calibration, observed.Select(o => o.Sample).ToList(), m).MeanIoU, truth, val));
+                if (models.Count >= AgreementOnTheLine.MinimumModels
+                    && AgreementOnTheLine.Estimate(calibration, observed.Select(o => o.Sample).ToList(), m) is { } agreement)
+                    rows.Add(new(m, set.Family, set.Name, AgreementOnTheLine.Name, agreement.MeanIoU, truth, val));
             }
             log?.Invoke($"{set.Family} / {set.Name}: true mIoU " +
                 string.Join(", ", observed.Select(o => $"{o.TrueMetrics!.MeanIoU:F3}")));
@@ -78,6 +78,58 @@ public static class EstimatorEvaluation
 
     public static double MeanAbsoluteError(IReadOnlyList<EstimateVsTruth> rows, string family, string estimator) =>
         rows.Where(r => r.Family == family && r.Estimator == estimator).Select(r => r.AbsoluteError).DefaultIfEmpty(double.NaN).Average();
+
+    /// <summary>
+    /// Each estimator's split-conformal margin at <paramref name="level"/> over every row (every model on every set), and
+    /// the coverage of estimate ± margin on each family when the margin is fitted on the other families only (the family
+    /// tested is kept apart from the one the margin comes from).
+    /// </summary>
+    public static IReadOnlyList<EstimatorMargin> Margins(IReadOnlyList<EstimateVsTruth> rows, string scale, double level,
+        string measuredBy) =>
+        rows.Select(r => r.Estimator).Distinct().Select(estimator =>
+        {
+            var mine = rows.Where(r => r.Estimator == estimator).ToList();
+            var coverage = mine.Select(r => r.Family).Distinct().ToDictionary(f => f, f =>
+            {
+                double margin = EstimatorMargins.Conformal(mine.Where(r => r.Family != f).Select(r => r.AbsoluteError).ToList(), level);
+                var tested = mine.Where(r => r.Family == f).ToList();
+                return Math.Round(tested.Count(r => r.AbsoluteError <= margin) / (double)tested.Count, 3);
+            });
+            return new EstimatorMargin(scale, estimator, level,
+                Math.Round(EstimatorMargins.Conformal(mine.Select(r => r.AbsoluteError).ToList(), level), 4), mine.Count,
+                coverage, measuredBy);
+        }).ToList();
+
+    /// <summary>The margins as a table: estimator, margin, and the held-out coverage per family.</summary>
+    public static DataFrame MarginTable(IReadOnlyList<EstimatorMargin> margins)
+    {
+        var families = margins.SelectMany(m => m.HeldOutFamilyCoverage.Keys).Distinct().ToList();
+        var columns = new List<DataFrameColumn>
+        {
+            new StringDataFrameColumn("Estimator", margins.Select(m => m.Estimator)),
+            new PrimitiveDataFrameColumn<double>("Margin", margins.Select(m => m.Margin)),
+        };
+        foreach (var family in families)
+            columns.Add(new StringDataFrameColumn($"Coverage: {family}", margins.Select(m =>
+                m.HeldOutFamilyCoverage.TryGetValue(family, out double c) ? c.ToString("P0") : "")));
+        return new DataFrame(columns);
+    }
+
+    /// <summary>
+    /// How far EM moves the priors on the calibration set itself, where nothing shifted (total variation from the source
+    /// priors): with temperature scaling, and with bias-corrected temperature scaling. A drift here is the calibration's,
+    /// not the target's.
+    /// </summary>
+    public static (double TemperatureScaled, double BiasCorrected) EmDriftOnCalibration(CalibrationSet calibration)
+    {
+        double Drift(Calibration c)
+        {
+            var q = Probabilities.Of(calibration.Sample, c);
+            var priors = LabelShift.TargetPriors(q, calibration.Sample.Classes, calibration.SourcePriors);
+            return priors.Zip(calibration.SourcePriors, (a, b) => Math.Abs(a - b)).Sum() / 2;
+        }
+        return (Drift(new Calibration(calibration.Temperature)), Drift(calibration.BiasCorrected));
+    }
 
     /// <summary>Every row as a table (for CSV).</summary>
     public static DataFrame Table(IReadOnlyList<EstimateVsTruth> rows) => new(

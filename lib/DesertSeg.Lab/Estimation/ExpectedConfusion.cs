@@ -1,21 +1,48 @@
 namespace DesertSeg.Lab.Estimation;
 
-/// <summary>
-/// Expected confusion from calibrated probabilities: with softmax(z / T) (T fitted on validation) taken as the
-/// probability of each true class at each pixel, a pixel predicted k is a true positive of k with probability q_k and a
-/// false positive otherwise, and adds q_j to the false negatives of every other class j. Summing gives expected TP, FP and
-/// FN per class, hence expected IoU (a ratio of expectations). With <paramref name="labelShift"/> the probabilities are
-/// first re-weighted to the target's class priors estimated by EM (<see cref="LabelShift"/>); the predictions stay the
-/// model's own.
-/// </summary>
-public sealed class ExpectedConfusion(CalibrationSet validation, bool labelShift) : ILabelFreeEstimator
+/// <summary>What an estimator does about the target's class priors before it counts.</summary>
+public enum PriorHandling
 {
-    public string Name => labelShift ? "expected-confusion+em" : "expected-confusion";
+    /// <summary>Nothing: temperature-scaled probabilities as they are (covariate shift only).</summary>
+    None,
+
+    /// <summary>Temperature-scaled probabilities re-weighted to EM's target priors (Saerens et al. 2002).</summary>
+    Em,
+
+    /// <summary>Bias-corrected temperature scaling, then EM (Alexandari et al. 2020: the calibration that keeps EM at the
+    /// source priors where nothing shifted).</summary>
+    BiasCorrectedEm,
+
+    /// <summary>Bias-corrected temperature scaling; EM's priors only where <see cref="LabelShiftTest"/> says the classes
+    /// shifted, the calibrated probabilities as they are otherwise.</summary>
+    TestedEm,
+}
+
+/// <summary>
+/// Expected confusion from calibrated probabilities: with the calibrated softmax taken as the probability of each true
+/// class at each pixel, a pixel predicted k is a true positive of k with probability q_k and a false positive otherwise,
+/// and adds q_j to the false negatives of every other class j. Summing gives expected TP, FP and FN per class, hence
+/// expected IoU (a ratio of expectations). <see cref="PriorHandling"/> says how the probabilities meet the target's class
+/// priors; the predictions stay the model's own.
+/// </summary>
+public sealed class ExpectedConfusion(CalibrationSet validation, PriorHandling priors) : ILabelFreeEstimator
+{
+    public ExpectedConfusion(CalibrationSet validation, bool labelShift) : this(validation, labelShift ? PriorHandling.Em : PriorHandling.None) { }
+
+    public string Name => NameOf(priors);
+
+    public static string NameOf(PriorHandling priors) => priors switch
+    {
+        PriorHandling.None => "expected-confusion",
+        PriorHandling.Em => "expected-confusion+em",
+        PriorHandling.BiasCorrectedEm => "expected-confusion+bcts-em",
+        _ => "expected-confusion+tested-em",
+    };
 
     public IoUEstimate Estimate(PixelSample target)
     {
         int c = target.Classes;
-        var q = Calibrated(validation, target, labelShift);
+        var q = Calibrated(validation, target, priors);
         var predictedClass = target.Predicted;
         var truePositives = new double[c];
         var predicted = new double[c];
@@ -30,19 +57,28 @@ public sealed class ExpectedConfusion(CalibrationSet validation, bool labelShift
         return IoUEstimate.FromCounts(Name, truePositives, predicted, truth);
     }
 
-    /// <summary>Temperature-scaled probabilities of the target's pixels, re-weighted to its EM priors when asked.</summary>
+    internal static double[] Calibrated(CalibrationSet validation, PixelSample target, bool labelShift) =>
+        Calibrated(validation, target, labelShift ? PriorHandling.Em : PriorHandling.None);
+
+    /// <summary>Calibrated probabilities of the target's pixels, re-weighted to its EM priors as <paramref name="priors"/> says.</summary>
     /// <remarks>Computed once per target sample and calibration (ATC+EM and expected confusion+EM share the EM), and the
     /// array is the sample's own: read it, never write it.</remarks>
-    internal static double[] Calibrated(CalibrationSet validation, PixelSample target, bool labelShift)
+    internal static double[] Calibrated(CalibrationSet validation, PixelSample target, PriorHandling priors)
     {
-        var q = Probabilities.Of(target, validation.Temperature);
-        if (!labelShift) return q;
-        string key = $"EM T={validation.Temperature:R} source priors {string.Join(",", validation.SourcePriors.Select(p => p.ToString("R")))}";
+        var calibration = priors is PriorHandling.None or PriorHandling.Em
+            ? new Calibration(validation.Temperature)
+            : validation.BiasCorrected;
+        var q = Probabilities.Of(target, calibration);
+        if (priors == PriorHandling.None) return q;
+        if (priors == PriorHandling.TestedEm && !target.Derived($"label shift {calibration.Key}",
+                t => new[] { LabelShiftTest.Run(validation, t).Shifted })[0])
+            return q;
+        string key = $"EM {calibration.Key} source priors {string.Join(",", validation.SourcePriors.Select(p => p.ToString("R")))}";
         return target.Derived(key, t =>
         {
-            var priors = LabelShift.TargetPriors(q, t.Classes, validation.SourcePriors);
+            var em = LabelShift.TargetPriors(q, t.Classes, validation.SourcePriors);
             var adjusted = new double[q.Length];
-            LabelShift.Adjust(q, t.Classes, validation.SourcePriors, priors, adjusted);
+            LabelShift.Adjust(q, t.Classes, validation.SourcePriors, em, adjusted);
             return adjusted;
         });
     }

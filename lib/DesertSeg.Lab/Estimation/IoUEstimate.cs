@@ -5,14 +5,17 @@ namespace DesertSeg.Lab.Estimation;
 /// definition of evaluation (a class counts when it is in the truth or the prediction; here: when the model predicts it
 /// or its expected share of the pixels is at least <see cref="PresentShare"/>), and the model's predicted share of each class.
 /// </summary>
-/// <param name="Interval">A 95% bootstrap interval over images, when one was computed (sampling spread only: it does not
-/// include the estimator's own bias).</param>
+/// <param name="Interval">The 95% interval, when one was computed: the bootstrap interval over images, widened to
+/// estimate ± <paramref name="Margin"/> where the estimator's error was measured (<see cref="EstimatorMargins"/>).</param>
+/// <param name="Margin">The estimator's measured error margin that widened the interval; null: the interval is the
+/// bootstrap's sampling spread alone.</param>
 public sealed record IoUEstimate(
     string Estimator,
     IReadOnlyList<double?> ClassIoU,
     double MeanIoU,
     IReadOnlyList<double> PredictedShare,
-    (double Low, double High)? Interval = null)
+    (double Low, double High)? Interval = null,
+    double? Margin = null)
 {
     /// <summary>An expected share of pixels below which a class the model never predicts is taken as absent.</summary>
     public const double PresentShare = 1e-3;
@@ -48,4 +51,9 @@ public sealed record IoUEstimate(
 
     public override string ToString() =>
         $"estimated mIoU: {MeanIoU:F4}" + (Interval is { } i ? $" [{i.Low:F4}, {i.High:F4}]" : "") + $" ({Estimator})";
+
+    /// <summary>What the interval covers, in a sentence (null without an interval).</summary>
+    public string? IntervalMeaning => Interval is null ? null : Margin is { } m
+        ? $"The interval covers the bootstrap over images and the estimate ± {m:F3}, this estimator's error measured on labelled shifts at this scale."
+        : "The interval is the bootstrap's sampling spread only: no error margin was measured for this estimator at this scale.";
 }

@@ -11,11 +11,14 @@ public sealed record EstimatorKind(string Name, string Description, Func<Calibra
 public static class LabelFreeEstimators
 {
     /// <summary>
-    /// The estimator of <c>estimate</c> and of target-estimate model selection when none is named. Chosen before any
-    /// target score was seen, for the data set's known label shift (classes absent from test, Rocks fifteen times as
-    /// common): calibrated expected confusion with EM priors is the one estimator here built for it.
+    /// The estimator of <c>estimate</c> and of target-estimate model selection when none is named: expected confusion with
+    /// bias-corrected calibration, taking EM's target priors only where a likelihood-ratio test against the source priors
+    /// says the classes shifted (<see cref="LabelShiftTest"/>, a rule fixed before any target was scored). Issue 30: the
+    /// earlier default (<c>expected-confusion+em</c>, EM always) was the best estimator under the test desert's label shift
+    /// and among the worst where nothing shifted (val-C, photos of the training desert through other cameras), and a user
+    /// cannot know which case their photos are.
     /// </summary>
-    public const string Default = "expected-confusion+em";
+    public const string Default = "expected-confusion+tested-em";
 
     public static readonly IReadOnlyList<EstimatorKind> All =
     [
@@ -28,6 +31,10 @@ public static class LabelFreeEstimators
         new("expected-confusion", "expected confusion from temperature-scaled probabilities", v => new ExpectedConfusion(v, false)),
         new("expected-confusion+em", "expected confusion after EM re-estimation of the target's class priors (Saerens et al. 2002)",
             v => new ExpectedConfusion(v, true)),
+        new("expected-confusion+bcts-em", "expected confusion after bias-corrected calibration and EM priors (Alexandari et al. 2020)",
+            v => new ExpectedConfusion(v, PriorHandling.BiasCorrectedEm)),
+        new("expected-confusion+tested-em", "bias-corrected expected confusion, EM priors only where a likelihood-ratio test says the classes shifted (default)",
+            v => new ExpectedConfusion(v, PriorHandling.TestedEm)),
     ];
 
     public static IReadOnlyList<string> Names => All.Select(e => e.Name).ToList();
@@ -43,6 +50,26 @@ public static class LabelFreeEstimators
     /// </summary>
     public static IoUEstimate WithInterval(ILabelFreeEstimator estimator, PixelSample target, int resamples = 100, int seed = 0) =>
         WithIntervals([estimator], target, resamples, seed)[0];
+
+    /// <summary>
+    /// <paramref name="estimate"/>'s interval widened to its point ± the estimator's measured margin at
+    /// <paramref name="scale"/> (<see cref="EstimatorMargins"/>), when one was measured; unchanged otherwise.
+    /// </summary>
+    public static IoUEstimate WithMargin(IoUEstimate estimate, string? scale) =>
+        WithMargin(estimate, EstimatorMargins.Of(scale, estimate.Estimator));
+
+    /// <summary><paramref name="estimate"/>'s interval as the union of its bootstrap interval and its point ±
+    /// <paramref name="measured"/>'s margin, within [0, 1]; unchanged without a margin.</summary>
+    public static IoUEstimate WithMargin(IoUEstimate estimate, EstimatorMargin? measured)
+    {
+        if (measured is null) return estimate;
+        var (low, high) = estimate.Interval ?? (estimate.MeanIoU, estimate.MeanIoU);
+        return estimate with
+        {
+            Interval = (Math.Max(0, Math.Min(low, estimate.MeanIoU - measured.Margin)), Math.Min(1, Math.Max(high, estimate.MeanIoU + measured.Margin))),
+            Margin = measured.Margin,
+        };
+    }
 
     /// <summary>
     /// <see cref="WithInterval"/> for several estimators over the same draws (each estimator's interval is the one

@@ -24,6 +24,16 @@ public static class Probabilities
             return q;
         });
 
+    /// <summary>All pixels' probabilities under <paramref name="calibration"/>, pixel-major (N x C).</summary>
+    public static double[] Of(PixelSample sample, Calibration calibration) =>
+        calibration.Biases is null ? Of(sample, calibration.Temperature) : sample.PerPixel($"softmax {calibration.Key}", sample.Classes, s =>
+        {
+            int c = s.Classes;
+            var q = new double[s.Count * c];
+            for (int i = 0; i < s.Count; i++) calibration.Apply(s.LogitsOf(i), q.AsSpan(i * c, c));
+            return q;
+        });
+
     /// <summary>Each pixel's largest probability (the model's confidence in its prediction).</summary>
     public static double[] Confidence(PixelSample sample, double temperature = 1) => PerPixel(sample, "confidence", temperature, p =>
     {

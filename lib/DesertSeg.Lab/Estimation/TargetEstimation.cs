@@ -35,6 +35,7 @@ public sealed record TargetEstimate(
             new PrimitiveDataFrameColumn<double>("mIoU", Estimates.Select(e => Math.Round(e.MeanIoU, 4))),
             new StringDataFrameColumn("95% interval",
                 Estimates.Select(e => e.Interval is { } i ? $"[{i.Low:F4}, {i.High:F4}]" : "")),
+            new StringDataFrameColumn("Measured error margin", Estimates.Select(e => e.Margin is { } m ? $"± {m:F3}" : "none")),
         };
         for (int k = 0; k < ClassNames.Count; k++)
         {
@@ -83,7 +84,8 @@ public static class TargetEstimation
         var calibration = ImageSetObserver.Observe(predictor, validation, cancellation: cancellation).AsCalibration();
         var observed = ImageSetObserver.Observe(predictor, target.Name, target.Files, cancellation: cancellation);
         var estimates = LabelFreeEstimators.WithIntervals(kinds.Select(kind => kind.Fit(calibration)).ToList(), observed.Sample,
-            cancellation: cancellation);
+                cancellation: cancellation)
+            .Select(e => LabelFreeEstimators.WithMargin(e, predictor.Source.Scale)).ToList();
         return new TargetEstimate(predictor.Source.Checkpoint, target.Folder, target.Count, predictor.Scheme.ClassNames,
             calibration.Metrics.MeanIoU, calibration.Temperature, estimates[0].PredictedShare, estimates);
     }

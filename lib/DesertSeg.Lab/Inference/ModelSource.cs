@@ -22,6 +22,10 @@ namespace DesertSeg.Lab.Inference;
 /// <param name="Origin">Where the configuration came from, for labels.</param>
 public sealed record ModelSource(string Checkpoint, ModelConfig Model, ClassScheme Scheme, int Height, int Width, string Origin)
 {
+    /// <summary>The scale of the run it was trained in (quick, full, smoke), when it is a run's checkpoint: where its
+    /// estimators' measured error margins come from (<see cref="Estimation.EstimatorMargins"/>).</summary>
+    public string? Scale { get; init; }
+
     /// <summary>The report's input size (height, width).</summary>
     public static (int Height, int Width) ReportInputSize => (512, 896);
 
@@ -51,7 +55,7 @@ public sealed record ModelSource(string Checkpoint, ModelConfig Model, ClassSche
                     $"holds a {fromKeys.Encoder} with {fromKeys.Classes} classes, but its run's config.json ({run.ConfigFile}) " +
                     $"says {config.Model.Encoder} with {config.Model.Classes}.");
             source = new ModelSource(file, config.Model, ClassScheme.ByName(config.ClassScheme), config.Height, config.Width,
-                $"run {run.Name} (config.json)");
+                $"run {run.Name} (config.json)") { Scale = config.Scale };
         }
         else if (Adaptation.AdaptedCheckpoint.Read(file) is { } adapted)
         {

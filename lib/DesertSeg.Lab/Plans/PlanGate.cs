@@ -26,17 +26,8 @@ public sealed class PlanGate(IEnumerable<PlannedRun> pending)
     /// <exception cref="InvalidOperationException">Its training failed, or it waited for a run that did.</exception>
     public void WaitFor(PlannedRun run, CancellationToken cancellation)
     {
-        if (!_pending.TryGetValue(run, out var ended) || ended.Task.IsCompleted)
-        {
-            ended?.Task.GetAwaiter().GetResult();
-            return;
-        }
-        // The job has nothing to do until the run ends: its free heap pages go back to the system meanwhile, where the
-        // training processes need them (faulting them in again later costs the job, not the trainings).
-        // Collected first, so that finalised native buffers are among what goes back.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        IO.NativeMemory.ReturnFreedMemoryToSystem();
-        ended.Task.WaitAsync(cancellation).GetAwaiter().GetResult();
+        // No trimming of the job's heap while it waits: measured in issue 29, it saved about 120 MB of the job's resident
+        // memory during the waits, and the main job took 29.3 instead of 22.3 min, every training 20-30% slower beside it.
+        if (_pending.TryGetValue(run, out var ended)) ended.Task.WaitAsync(cancellation).GetAwaiter().GetResult();
     }
 }

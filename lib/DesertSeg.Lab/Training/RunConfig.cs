@@ -99,6 +99,10 @@ public sealed record RunConfig(
         // Settings added after runs existed count only when set: their default must leave every earlier run's key as it was.
         if (!RecordTest) key.Remove(nameof(RecordTest));
         key["ResultsVersion"] = ResultVersions.Training;
+        // A target-estimate selection without a named estimator uses the default, which issue 30 changed: the key names it.
+        if (Selection == ModelSelection.TargetEstimate && SelectionEstimator is null)
+            key[nameof(SelectionEstimator)] = Estimation.LabelFreeEstimators.Default;
+        if (Objectives is { Count: > 0 }) key["TargetObjectivesVersion"] = ResultVersions.TargetObjectives;
         string canonical = key.ToJsonString();
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..12].ToLowerInvariant();
     }

@@ -63,6 +63,29 @@ public class OnlineTentTests
     }
 
     [Fact]
+    public void WithTwoSteps_ThePredictionsAreTheLastPass_AsTheReferenceReturnsTheLastOutputs()
+    {
+        // tent.py's forward loops forward_and_adapt `steps` times and returns the last outputs: with two steps, the model
+        // after one update on this batch, which is what a one-step TENT gives when it sees the same batch a second time.
+        using var twoStepModel = Model();
+        using var oneStepModel = Model();
+        using (no_grad())
+        {
+            foreach (var (r, a) in oneStepModel.parameters().Zip(twoStepModel.parameters())) r.copy_(a);
+            foreach (var (r, a) in oneStepModel.buffers().Zip(twoStepModel.buffers())) r.copy_(a);
+        }
+        using var batch = Batch(5);
+        using var twoSteps = new OnlineTent(twoStepModel, new OnlineTentConfig(LearningRate: 1e-2, Steps: 2));
+        using var oneStep = new OnlineTent(oneStepModel, new OnlineTentConfig(LearningRate: 1e-2));
+
+        using var predicted = twoSteps.Forward(twoStepModel, batch);
+        using var beforeUpdate = oneStep.Forward(oneStepModel, batch);
+        using var afterOneUpdate = oneStep.Forward(oneStepModel, batch);
+        Assert.True(allclose(predicted, afterOneUpdate, rtol: 1e-4, atol: 1e-5), "two steps must return the second pass");
+        Assert.False(allclose(predicted, beforeUpdate, rtol: 1e-4, atol: 1e-5), "the first pass is not what two steps return");
+    }
+
+    [Fact]
     public void EpisodicTentResetsBeforeEveryBatch()
     {
         using var model = Model();

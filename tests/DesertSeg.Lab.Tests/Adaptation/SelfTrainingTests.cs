@@ -47,6 +47,25 @@ public class SelfTrainingTests
     }
 
     [Fact]
+    public void Mic_AugmentsTheTargetBeforeMasking_AsItsSeparateTargetAugmentationMode()
+    {
+        manual_seed(3);
+        using var target = randn(2, 3, 16, 16) * 0.5;
+        var plain = new MaskedImageConsistency(BlockSize: 4, MaskRatio: 0, ColourJitterP: 0, BlurP: 0);
+        using (var same = MaskedImageConsistency.MaskedInput(target, plain, new SampleRandom(1)))
+            Assert.True(allclose(same, target, rtol: 1e-4, atol: 1e-5), "no jitter, no blur, no blocks: the image itself");
+
+        // Nothing blanked, always blurred: the student sees the augmented image, not the clean one.
+        using (var blurred = MaskedImageConsistency.MaskedInput(target, plain with { BlurP = 1 }, new SampleRandom(1)))
+            Assert.False(allclose(blurred, target, rtol: 1e-3, atol: 1e-3));
+
+        // Everything blanked after jitter and blur: blanked blocks are exactly 0 (masking comes last).
+        var all = new MaskedImageConsistency(BlockSize: 4, MaskRatio: 1, ColourJitterP: 1, BlurP: 1);
+        using (var blank = MaskedImageConsistency.MaskedInput(target, all, new SampleRandom(2)))
+            Assert.Equal(0f, blank.abs().max().item<float>());
+    }
+
+    [Fact]
     public void ClassMixPastesHalfTheSourceClasses_RoundedUp_NeverIgnore()
     {
         long[] labels = [0, 0, 2, 2, 3, 3, 255, 255, 0, 2, 3, 255, 2, 2, 0, 0];

@@ -172,7 +172,7 @@ public class EstimatorTests
     }
 
     [Fact]
-    public void Agreement_OfOnePair_CarriesTheModelsScoreByTheAgreementShift()
+    public void Agreement_OfOnePair_IsTheHandComputedMIoU_ButCarriesNothing()
     {
         // Validation: the two models agree on 3 of 4 pixels; target: on 1 of 4 (every pixel scored).
         byte[] labels = [0, 0, 1, 1];
@@ -180,27 +180,28 @@ public class EstimatorTests
         var valB = FromProbabilities([[0.9, 0.1], [0.1, 0.9], [0.1, 0.9], [0.1, 0.9]], labels);
         var targetA = FromProbabilities([[0.9, 0.1], [0.9, 0.1], [0.1, 0.9], [0.1, 0.9]]);
         var targetB = FromProbabilities([[0.1, 0.9], [0.1, 0.9], [0.9, 0.1], [0.1, 0.9]]);
+
+        // Agreement mIoU: validation (1/2 + 2/3) / 2; target: class 0 0/3, class 1 1/4.
+        Assert.Equal((0.5 + 2.0 / 3) / 2, AgreementOnTheLine.Agreement(valA, valB, scoredOnly: true).MeanIoU, 6);
+        Assert.Equal((0 + 1.0 / 4) / 2, AgreementOnTheLine.Agreement(targetA, targetB, scoredOnly: false).MeanIoU, 6);
+        // One pair is one point: no line through it, so no estimate (the paper fits many models), not a slope of 1.
         var calibration = new[] { new CalibrationSet(valA, TrueMetrics(valA)), new CalibrationSet(valB, TrueMetrics(valB)) };
-
-        var estimate = AgreementOnTheLine.Estimate(calibration, [targetA, targetB], model: 0);
-
-        // Agreement mIoU: validation (1/2 + 2/3) / 2; target: class 0 0/3, class 1 1/4. Model A is right everywhere on
-        // validation (mIoU 1).
-        double shift = AgreementOnTheLine.Probit((0 + 1.0 / 4) / 2) - AgreementOnTheLine.Probit((0.5 + 2.0 / 3) / 2);
-        double expected = MathNet.Numerics.Distributions.Normal.CDF(0, 1, AgreementOnTheLine.Probit(1) + shift);
-        Assert.Equal(expected, estimate.MeanIoU, 4);
+        Assert.Null(AgreementOnTheLine.Estimate(calibration, [targetA, targetB], model: 0));
     }
 
     [Fact]
-    public void AgreementLine_RecoversSlopeAndBiasInProbitSpace()
+    public void AgreementLine_RecoversSlopeAndBiasInProbitSpace_AndNeedsThreePoints()
     {
         double[] x = [0.6, 0.7, 0.8];
         var y = x.Select(v => MathNet.Numerics.Distributions.Normal.CDF(0, 1, 0.5 * AgreementOnTheLine.Probit(v) - 0.3)).ToArray();
 
-        var (slope, bias) = AgreementOnTheLine.Line(x, y);
+        var line = AgreementOnTheLine.FitLine(x, y)!;
 
-        Assert.Equal(0.5, slope, 6);
-        Assert.Equal(-0.3, bias, 6);
+        Assert.Equal(0.5, line.Slope, 6);
+        Assert.Equal(-0.3, line.Bias, 6);
+        Assert.Equal(1.0, line.RSquared, 6);
+        Assert.Null(AgreementOnTheLine.FitLine(x[..2], y[..2]));
+        Assert.Null(AgreementOnTheLine.FitLine([0.7, 0.7, 0.7], y));
     }
 
     [Fact]
@@ -280,6 +281,26 @@ public class EstimatorTests
                 : (byte)(Enumerable.Range(0, classes).MaxBy(k => logits[i * classes + k] + random.NextDouble() * 2))).ToArray()
             : null;
         return new PixelSample(classes, logits, labels, Enumerable.Range(0, images + 1).Select(i => i * perImage).ToArray());
+    }
+
+    [Fact]
+    public void Atc_ScoresTheTemperatureScaledSoftmax_AsTheReferenceCalibratesBeforeFitting()
+    {
+        // ATC at temperature T on logits z must be ATC at temperature 1 on z / T, on validation and on the target.
+        const double t = 2.5;
+        var validation = RandomSample(seed: 11, images: 4, perImage: 200, classes: 3, labelled: true);
+        var target = RandomSample(seed: 12, images: 4, perImage: 200, classes: 3, labelled: false);
+        PixelSample Scaled(PixelSample s) => new(s.Classes, s.Logits.Select(z => (float)(z / t)).ToArray(),
+            s.Labels?.ToArray(), s.ImageOffsets.ToArray());
+
+        var atT = new AverageThresholdedConfidence(new CalibrationSet(validation, TrueMetrics(validation), temperature: t), false);
+        var scaled = Scaled(validation);
+        var atOne = new AverageThresholdedConfidence(new CalibrationSet(scaled, TrueMetrics(scaled), temperature: 1), false);
+
+        Assert.Equal(atOne.Thresholds.ToArray(), atT.Thresholds.ToArray(), (a, b) => Math.Abs(a - b) < 1e-6);
+        Assert.Equal(atOne.Estimate(Scaled(target)).MeanIoU, atT.Estimate(target).MeanIoU, 6);
+        // The temperature matters here: the raw softmax's thresholds are not these.
+        Assert.NotEqual(Probabilities.NegativeEntropy(validation).Max(), Probabilities.NegativeEntropy(scaled).Max(), 3);
     }
 
     /// <summary>The same pixels in a sample that has computed nothing yet.</summary>

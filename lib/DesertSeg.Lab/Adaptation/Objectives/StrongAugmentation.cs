@@ -10,6 +10,13 @@ namespace DesertSeg.Lab.Adaptation.Objectives;
 /// saturation and hue all with strength s, in a random order per image): brightness adds U(-s, s), contrast multiplies
 /// by U(1-s, 1+s), saturation blends with the grey image by U(1-s, 1+s), hue turns by U(-s, s) of the colour circle;
 /// the result is clamped to [0, 1] after each. The blur's sigma is U(0.15, 1.15) with a kernel of about 4 sigma.
+/// <para>Where it departs from the reference (issue 30's reading of <c>dacs.py</c> and DACS's <c>transformsgpu.py</c>):
+/// the jitter and blur coins and the blur's sigma are drawn per image here, once per batch there (one uniform draw per
+/// iteration, one sigma for the batch; kornia's jitter parameters are per image in both); saturation blends with the grey
+/// image (torchvision's <c>adjust_saturation</c>) where kornia scales the HSV saturation; the blur kernel spans about
+/// 4 sigma where DACS's spans a tenth of the image side. Per-image draws give each mixed image its own augmentation, which
+/// at the quick scale's batch of 8 is closer to the reference's many iterations than one draw per batch; none of these
+/// was compared against the reference's numbers.</para>
 /// </summary>
 public static class StrongAugmentation
 {

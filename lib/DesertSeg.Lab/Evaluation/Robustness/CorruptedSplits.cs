@@ -11,6 +11,11 @@ namespace DesertSeg.Lab.Evaluation.Robustness;
 /// layout (Color_Images and Segmentation), so that scoring it again reads files instead of corrupting again. Each
 /// image's seed comes from its file name, the corruption and the severity only. A folder counts as complete when its
 /// manifest, written last, names the same source images and <see cref="Version"/>.
+/// <para>Where the corruption acts: by default at the images' own resolution (960x540 for Falcon), as a camera's noise,
+/// blur and compression would; the model then sees them downsampled to its input (3.75x at the quick scale's 256x144),
+/// which averages noise and JPEG blocks away, so a severity is milder here than ImageNet-C's at 224 px. With
+/// <c>corruptAt</c> each image is first area-resized to the model's input and corrupted there, as ImageNet-C corrupts at
+/// the size the classifier reads. The lab's tables and the estimation families use the camera's resolution.</para>
 /// </summary>
 public static class CorruptedSplits
 {
@@ -27,15 +32,18 @@ public static class CorruptedSplits
     /// <summary>The corrupted copy of <paramref name="split"/> (its images and masks; unlabelled images are left out),
     /// made if missing.</summary>
     /// <param name="cache">The cache folder (default <see cref="DefaultCache"/>).</param>
+    /// <param name="corruptAt">Width and height to area-resize each image (and nearest-resize its mask) to before
+    /// corrupting it (the model's input size); null: corrupt at the images' own resolution.</param>
     public static DataSplit Ensure(DataSplit split, Corruption corruption, int severity, string? cache = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, (int Width, int Height)? corruptAt = null)
     {
         if (severity is < 1 or > 5) throw new ArgumentOutOfRangeException(nameof(severity), $"Severities run from 1 to 5, got {severity}.");
         split = split.RequireComplete();
         string identity = Identity(split);
-        string folder = Path.Combine(FolderOfSource(split, cache, identity), $"{corruption.Name}-{severity}");
+        string at = corruptAt is { } size ? $"-at{size.Width}x{size.Height}" : "";
+        string folder = Path.Combine(FolderOfSource(split, cache, identity), $"{corruption.Name}-{severity}{at}");
         string manifest = Path.Combine(folder, ManifestName);
-        string expected = $"{identity}|{corruption.Name}|{severity}|{Version}";
+        string expected = $"{identity}|{corruption.Name}|{severity}|{Version}{at}";
         if (!File.Exists(manifest) || File.ReadAllText(manifest) != expected)
         {
             if (File.Exists(manifest)) File.Delete(manifest);
@@ -44,8 +52,10 @@ public static class CorruptedSplits
             Parallel.ForEach(split.Pairs, new ParallelOptions { CancellationToken = cancellation }, pair =>
             {
                 int seed = Seed(pair.Id, corruption.Name, severity);
-                var image = corruption.Apply(ImageFiles.ReadRgb(pair.ImagePath), severity, seed);
-                var mask = corruption.ApplyToMask(MaskFiles.ReadRaw(pair.MaskPath!), severity, seed);
+                var (clean, cleanMask) = (ImageFiles.ReadRgb(pair.ImagePath), MaskFiles.ReadRaw(pair.MaskPath!));
+                if (corruptAt is { } to) (clean, cleanMask) = (ResizeArea(clean, to), ResizeNearest(cleanMask, to));
+                var image = corruption.Apply(clean, severity, seed);
+                var mask = corruption.ApplyToMask(cleanMask, severity, seed);
                 string name = pair.Id + ".png";
                 ImageFiles.WriteRgb(Path.Combine(folder, FalconLayout.Images, name), image);
                 MaskFiles.WriteRaw(Path.Combine(folder, FalconLayout.Masks, name), mask);
@@ -54,6 +64,26 @@ public static class CorruptedSplits
         }
         var corrupted = FalconDataset.Open(folder).Splits[0];
         return corrupted with { Name = $"{split.Name}-C {corruption.Name} {severity}" };
+    }
+
+    private static RgbImage ResizeArea(RgbImage image, (int Width, int Height) to)
+    {
+        using var source = ImageFiles.FromBytes(image.Pixels, image.Width, image.Height, OpenCvSharp.MatType.CV_8UC3);
+        using var resized = new OpenCvSharp.Mat();
+        OpenCvSharp.Cv2.Resize(source, resized, new OpenCvSharp.Size(to.Width, to.Height), 0, 0, OpenCvSharp.InterpolationFlags.Area);
+        return new RgbImage(to.Width, to.Height, ImageFiles.ToBytes(resized));
+    }
+
+    private static RawMask ResizeNearest(RawMask mask, (int Width, int Height) to)
+    {
+        var values = new ushort[to.Width * to.Height];
+        for (int y = 0; y < to.Height; y++)
+        {
+            int sy = Math.Min(mask.Height - 1, (int)(y * (double)mask.Height / to.Height));
+            for (int x = 0; x < to.Width; x++)
+                values[y * to.Width + x] = mask.Values[sy * mask.Width + Math.Min(mask.Width - 1, (int)(x * (double)mask.Width / to.Width))];
+        }
+        return new RawMask(to.Width, to.Height, values);
     }
 
     /// <summary>The cache folder of one source split (its corrupted copies, and its clean scores, live below it).</summary>
