@@ -22,9 +22,12 @@ public sealed record EstimateVsTruth(int Model, string Family, string Set, strin
 /// </summary>
 public static class EstimatorEvaluation
 {
+    /// <param name="progress">Hears the image sets done so far (of <paramref name="sets"/>).</param>
     public static IReadOnlyList<EstimateVsTruth> Run(IReadOnlyList<Predictor> models, DataSplit validation,
-        IReadOnlyList<LabelledImageSet> sets, Action<string>? log = null, CancellationToken cancellation = default)
+        IReadOnlyList<LabelledImageSet> sets, Action<string>? log = null, CancellationToken cancellation = default,
+        IProgress<int>? progress = null)
     {
+        int setsDone = 0;
         var calibration = models.Select(m => ImageSetObserver.Observe(m, validation, cancellation: cancellation).AsCalibration()).ToList();
         var fitted = calibration.Select(c => LabelFreeEstimators.All.Select(kind => kind.Fit(c)).ToList()).ToList();
         var rows = new List<EstimateVsTruth>();
@@ -44,6 +47,7 @@ public static class EstimatorEvaluation
             }
             log?.Invoke($"{set.Family} / {set.Name}: true mIoU " +
                 string.Join(", ", observed.Select(o => $"{o.TrueMetrics!.MeanIoU:F3}")));
+            progress?.Report(++setsDone);
         }
         return rows;
     }

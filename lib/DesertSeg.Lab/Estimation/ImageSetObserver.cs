@@ -26,23 +26,26 @@ public sealed record ObservedSet(string Name, PixelSample Sample, ConfusionMatri
 public static class ImageSetObserver
 {
     /// <summary>Observes a labelled split (every image needs its mask).</summary>
-    public static ObservedSet Observe(Predictor predictor, DataSplit split, int batchSize = 4, CancellationToken cancellation = default)
+    public static ObservedSet Observe(Predictor predictor, DataSplit split, int batchSize = 4, CancellationToken cancellation = default,
+        Action<int>? imagesDone = null)
     {
         split = split.RequireComplete();
         var items = split.Pairs.Select(p => (Func<(RgbImage, RawMask?)>)(() => SplitScorer.ReadPair(p)));
-        return Observe(predictor, split.Name, items.ToList(), batchSize, cancellation);
+        return Observe(predictor, split.Name, items.ToList(), batchSize, cancellation, imagesDone);
     }
 
     /// <summary>Observes unlabelled image files (each must decode; the error names the one that does not).</summary>
     public static ObservedSet Observe(Predictor predictor, string name, IReadOnlyList<string> files, int batchSize = 4,
-        CancellationToken cancellation = default) =>
+        CancellationToken cancellation = default, Action<int>? imagesDone = null) =>
         Observe(predictor, name, files.Select(f => (Func<(RgbImage, RawMask?)>)(() => (ImageFiles.ReadRgb(f), null))).ToList(),
-            batchSize, cancellation);
+            batchSize, cancellation, imagesDone);
 
-    /// <summary>Observes images in memory (or read on demand), with masks or without (all alike).</summary>
+    /// <summary>Observes images in memory (or read on demand), with masks or without (all alike);
+    /// <paramref name="imagesDone"/> hears the count after every batch (a notebook cell's progress).</summary>
     public static ObservedSet Observe(Predictor predictor, string name, IReadOnlyList<Func<(RgbImage Image, RawMask? Mask)>> items,
-        int batchSize = 4, CancellationToken cancellation = default)
+        int batchSize = 4, CancellationToken cancellation = default, Action<int>? imagesDone = null)
     {
+        int done = 0;
         if (items.Count == 0) throw new ArgumentException($"'{name}' has no images to observe.");
         var scheme = predictor.Scheme;
         var sampler = new PixelSampler();
@@ -52,6 +55,8 @@ public static class ImageSetObserver
             using var mode = inference_mode();
             using var scope = NewDisposeScope();
             var logits = predictor.InputLogits(cat(batch.Select(b => predictor.Preprocess(b.Image)).ToList(), 0));
+            done += batch.Length;
+            imagesDone?.Invoke(done);
             if (batch.All(b => b.Mask is null))
             {
                 sampler.Add(logits);

@@ -73,16 +73,20 @@ public static class TargetEstimation
     /// </summary>
     /// <exception cref="DataFormatException">Fewer than <see cref="MinimumImages"/> target images, or a file that does not
     /// decode (named).</exception>
+    /// <param name="progress">Hears the images observed so far (validation, then target; of validation + target images).</param>
     public static TargetEstimate Run(Predictor predictor, DataSplit validation, TargetImages target,
-        IReadOnlyList<string>? estimators = null, CancellationToken cancellation = default)
+        IReadOnlyList<string>? estimators = null, CancellationToken cancellation = default, IProgress<int>? progress = null)
     {
         if (target.Count < MinimumImages)
             throw new DataFormatException(target.Folder,
                 $"holds {target.Count} target image{(target.Count == 1 ? "" : "s")}; label-free estimation needs at least " +
                 $"{MinimumImages} (fewer give intervals too wide to mean anything).");
         var kinds = (estimators ?? LabelFreeEstimators.Names).Select(LabelFreeEstimators.ByName).ToList();
-        var calibration = ImageSetObserver.Observe(predictor, validation, cancellation: cancellation).AsCalibration();
-        var observed = ImageSetObserver.Observe(predictor, target.Name, target.Files, cancellation: cancellation);
+        var calibration = ImageSetObserver.Observe(predictor, validation, cancellation: cancellation,
+            imagesDone: n => progress?.Report(n)).AsCalibration();
+        int validationImages = calibration.Sample.Images;
+        var observed = ImageSetObserver.Observe(predictor, target.Name, target.Files, cancellation: cancellation,
+            imagesDone: n => progress?.Report(validationImages + n));
         var estimates = LabelFreeEstimators.WithIntervals(kinds.Select(kind => kind.Fit(calibration)).ToList(), observed.Sample,
                 cancellation: cancellation)
             .Select(e => LabelFreeEstimators.WithMargin(e, predictor.Source.Scale)).ToList();

@@ -208,6 +208,10 @@ public sealed class Study : IDisposable
     private IProgress<int>? Progress(string what, string split, int? limit) =>
         ProgressSource?.Invoke(what, Math.Min(Data[split].Count, limit ?? int.MaxValue));
 
+    /// <summary>A progress display for <paramref name="total"/> units of work of a call outside training (estimation, say)
+    /// where <see cref="ProgressSource"/> shows one (a notebook cell); null elsewhere.</summary>
+    public IProgress<int>? Progress(string what, int total) => ProgressSource?.Invoke(what, total);
+
     /// <summary>Prediction with the original's TTA (0.75/1.0/1.25, flip).</summary>
     public static PredictionOptions Tta { get; } = new(TestTimeAugmentation.Original);
 

@@ -116,4 +116,16 @@ public class LabelShiftTests
         Assert.Equal(0.05, widened.Margin);
         Assert.Same(estimate, LabelFreeEstimators.WithMargin(estimate, (EstimatorMargin?)null));
     }
+
+    [Fact]
+    public void TheShippedMargins_AreEmbedded_AndCoverTheDefaultAtQuickScale_WithACoveragePerFamily()
+    {
+        var margin = EstimatorMargins.Of("quick", LabelFreeEstimators.Default);
+        Assert.NotNull(margin);
+        Assert.InRange(margin!.Margin, 0.0, 0.5);
+        Assert.Equal(0.95, margin.Level);
+        Assert.Contains("test desert", margin.HeldOutFamilyCoverage.Keys);
+        Assert.Contains("val-C", margin.HeldOutFamilyCoverage.Keys);
+        Assert.Null(EstimatorMargins.Of("full", LabelFreeEstimators.Default)); // never measured there: no margin is claimed
+    }
 }
