@@ -13,6 +13,7 @@ public sealed class CalibrationSet(PixelSample sample, SegmentationMetrics metri
     private readonly Lazy<double> _temperature = new(() => temperature ?? TemperatureScaling.Fit(sample));
     private readonly Lazy<double[]> _priors = new(() => LabelShift.SourcePriors(sample));
     private readonly Lazy<Calibration> _biasCorrected = new(() => BiasCorrectedTemperatureScaling.Fit(sample));
+    private double[]? _predictedPriors;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, double> _shiftThresholds = new();
 
     public PixelSample Sample { get; } = sample.Labels is not null ? sample
@@ -33,6 +34,24 @@ public sealed class CalibrationSet(PixelSample sample, SegmentationMetrics metri
     /// once per image count.
     /// </summary>
     public double ShiftThreshold(int images) => _shiftThresholds.GetOrAdd(images, n => LabelShiftTest.NullThreshold(this, n));
+
+    /// <summary>
+    /// Each class's mean bias-corrected probability over every sampled pixel, ignored ones included: the source priors as
+    /// the model's calibrated outputs see the source images. EM compares a target with these (bias-corrected variants).
+    /// They differ from <see cref="SourcePriors"/> by the pixels whose truth is ignored (here Ground Clutter, Flowers and
+    /// Logs, which the 7-class model predicts as something else): their predictions enter EM's average on any image set but
+    /// not the label shares, which moved EM's priors on the calibration set itself (issue 30, item 4).
+    /// </summary>
+    public IReadOnlyList<double> PredictedPriors => _predictedPriors ??= MeanPrediction(Probabilities.Of(Sample, BiasCorrected), Sample.Classes);
+
+    private static double[] MeanPrediction(double[] q, int classes)
+    {
+        var mean = new double[classes];
+        int n = q.Length / classes;
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < classes; k++) mean[k] += q[i * classes + k];
+        return mean.Select(m => Math.Max(m / n, 1e-6)).ToArray();
+    }
 
     /// <summary>Each class's share of the labelled pixels.</summary>
     public IReadOnlyList<double> SourcePriors => _priors.Value;

@@ -120,19 +120,26 @@ public static class EstimatorEvaluation
     }
 
     /// <summary>
-    /// How far EM moves the priors on the calibration set itself, where nothing shifted (total variation from the source
-    /// priors): with temperature scaling, and with bias-corrected temperature scaling. A drift here is the calibration's,
-    /// not the target's.
+    /// How far EM moves the priors on the calibration set itself, where nothing shifted (total variation from the label
+    /// shares): after temperature scaling and after bias-corrected scaling over every sampled pixel (what EM sees on any
+    /// image set), and after bias-corrected scaling over the scored pixels only (whose mean prediction BCTS fits to the
+    /// label shares). A drift here is the calibration's or the ignored pixels', not a target's.
     /// </summary>
-    public static (double TemperatureScaled, double BiasCorrected) EmDriftOnCalibration(CalibrationSet calibration)
+    public static (double TemperatureScaled, double BiasCorrected, double BiasCorrectedScoredOnly) EmDriftOnCalibration(
+        CalibrationSet calibration)
     {
-        double Drift(Calibration c)
+        var sample = calibration.Sample;
+        int c = sample.Classes;
+        double Drift(Calibration calibrated, bool scoredOnly)
         {
-            var q = Probabilities.Of(calibration.Sample, c);
-            var priors = LabelShift.TargetPriors(q, calibration.Sample.Classes, calibration.SourcePriors);
+            var q = Probabilities.Of(sample, calibrated);
+            if (scoredOnly)
+                q = calibration.ScoredPixels().SelectMany(i => q.AsSpan(i * c, c).ToArray()).ToArray();
+            var priors = LabelShift.TargetPriors(q, c, calibration.SourcePriors);
             return priors.Zip(calibration.SourcePriors, (a, b) => Math.Abs(a - b)).Sum() / 2;
         }
-        return (Drift(new Calibration(calibration.Temperature)), Drift(calibration.BiasCorrected));
+        return (Drift(new Calibration(calibration.Temperature), false), Drift(calibration.BiasCorrected, false),
+            Drift(calibration.BiasCorrected, true));
     }
 
     /// <summary>Every row as a table (for CSV).</summary>

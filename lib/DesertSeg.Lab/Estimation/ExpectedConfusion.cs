@@ -73,12 +73,15 @@ public sealed class ExpectedConfusion(CalibrationSet validation, PriorHandling p
         if (priors == PriorHandling.TestedEm && !target.Derived($"label shift {calibration.Key}",
                 t => new[] { LabelShiftTest.Run(validation, t).Shifted })[0])
             return q;
-        string key = $"EM {calibration.Key} source priors {string.Join(",", validation.SourcePriors.Select(p => p.ToString("R")))}";
+        // EM after temperature scaling compares with the label shares (Saerens et al.); after bias-corrected scaling with the
+        // mean calibrated prediction over every source pixel, so that EM stays where it starts on source-like images.
+        var source = priors == PriorHandling.Em ? validation.SourcePriors : validation.PredictedPriors;
+        string key = $"EM {calibration.Key} source priors {string.Join(",", source.Select(p => p.ToString("R")))}";
         return target.Derived(key, t =>
         {
-            var em = LabelShift.TargetPriors(q, t.Classes, validation.SourcePriors);
+            var em = LabelShift.TargetPriors(q, t.Classes, source);
             var adjusted = new double[q.Length];
-            LabelShift.Adjust(q, t.Classes, validation.SourcePriors, em, adjusted);
+            LabelShift.Adjust(q, t.Classes, source, em, adjusted);
             return adjusted;
         });
     }

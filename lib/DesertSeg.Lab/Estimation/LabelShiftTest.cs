@@ -3,8 +3,8 @@ namespace DesertSeg.Lab.Estimation;
 /// <summary>
 /// Did the classes shift? A likelihood-ratio test of the source priors against the priors EM finds on the target, decided
 /// before any target label is seen. The statistic is the mean per-pixel log-likelihood ratio of the target's calibrated
-/// probabilities (<see cref="CalibrationSet.BiasCorrected"/>) under EM's priors against the source priors,
-/// mean_i log sum_k q_ik pi_k / pi^s_k: 0 when EM stays at the source priors, larger the further the data pull them.
+/// probabilities (<see cref="CalibrationSet.BiasCorrected"/>) under EM's priors against the source priors as the model
+/// sees them (<see cref="CalibrationSet.PredictedPriors"/>), mean_i log sum_k q_ik pi_k / pi^s_k: 0 when EM stays at the source priors, larger the further the data pull them.
 /// Pixels of an image are far from independent, so the statistic's null distribution is not the chi-square of independent
 /// pixels: it is drawn from the calibration set itself, as the statistic of as many validation images as the target
 /// has (drawn with replacement), where by construction nothing shifted. The classes are taken to have shifted when the
@@ -47,7 +47,7 @@ public static class LabelShiftTest
     public static (bool Shifted, double Statistic, double Threshold, double[] Priors) Run(CalibrationSet calibration, PixelSample target)
     {
         var q = Probabilities.Of(target, calibration.BiasCorrected);
-        double statistic = Statistic(q, target.Classes, calibration.SourcePriors, out var priors);
+        double statistic = Statistic(q, target.Classes, calibration.PredictedPriors, out var priors);
         double threshold = calibration.ShiftThreshold(target.Images);
         return (statistic > threshold, statistic, threshold, priors);
     }
@@ -74,7 +74,7 @@ public static class LabelShiftTest
             foreach (int m in draws[d])
                 for (int i = offsets[m]; i < offsets[m + 1]; i++, index++)
                     if (index % stride == 0) rows.AddRange(q.AsSpan(i * c, c).ToArray());
-            statistics[d] = Statistic(rows.ToArray(), c, calibration.SourcePriors, out _, tolerance: 1e-5);
+            statistics[d] = Statistic(rows.ToArray(), c, calibration.PredictedPriors, out _, tolerance: 1e-5);
         });
         Array.Sort(statistics);
         // The conformal rank: the target's statistic exceeds it with probability at most Level when it is one more draw.

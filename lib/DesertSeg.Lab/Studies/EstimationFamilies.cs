@@ -10,7 +10,7 @@ namespace DesertSeg.Lab.Studies;
 /// <summary>
 /// Every shift with labels that label-free estimators are measured on: the synthetic test desert (covariate and label
 /// shift), the oracle's validation scenes (the same desert, other scenes), held-out random environments (never trained on),
-/// and val-C (every corruption at every severity).
+/// val-C (every corruption at every severity), and photos through other cameras (<see cref="OtherCameras"/>).
 /// </summary>
 public static class EstimationFamilies
 {
@@ -24,6 +24,7 @@ public static class EstimationFamilies
         string oracleVal = TargetLayout.OracleValFolder(data.Root);
         if (Directory.Exists(oracleVal)) sets.Add(FromSplit("oracle scenes", FalconDataset.Open(oracleVal).Splits[0]));
         sets.AddRange(HeldOutEnvironments(environments, scenesPerEnvironment));
+        sets.AddRange(OtherCameras.Sets(data, valCImages ?? 16));
         var val = data[FalconLayout.Val].RequireComplete().Subset(valCImages);
         foreach (var corruption in Corruptions.All)
             foreach (int severity in severities ?? [1, 2, 3, 4, 5])

@@ -57,10 +57,34 @@ public class LabelShiftTests
         for (int k = 0; k < c; k++)
             Assert.Equal(calibration.SourcePriors[k], Enumerable.Range(0, n).Average(i => q[i * c + k]), 3);
 
-        var (temperatureScaled, biasCorrected) = EstimatorEvaluation.EmDriftOnCalibration(calibration);
+        var (temperatureScaled, biasCorrected, scoredOnly) = EstimatorEvaluation.EmDriftOnCalibration(calibration);
+        Assert.Equal(biasCorrected, scoredOnly, 9); // no ignored pixels here
         Assert.True(biasCorrected < 0.002, $"EM moved {biasCorrected:F4} from the source priors after BCTS");
         // The logits carry a bias toward class 1 that one temperature cannot remove: EM drifts without the biases.
         Assert.True(temperatureScaled > 5 * biasCorrected + 0.01, $"TS drift {temperatureScaled:F4}, BCTS {biasCorrected:F4}");
+    }
+
+    [Fact]
+    public void PixelsWhoseTruthIsIgnored_MoveEmFromTheLabelShares_ButNotFromThePredictedPriors()
+    {
+        // A fifth of the pixels are ignored in the truth (a class the scheme leaves out) and predicted as class 0.
+        var drawn = Drawn(8, SourcePriors, images: 40);
+        var labels = drawn.Labels!.ToArray();
+        var logits = drawn.Logits.ToArray();
+        for (int i = 0; i < labels.Length; i += 5)
+        {
+            labels[i] = DesertSeg.Lab.Data.ClassScheme.Ignore;
+            logits[i * 3] += 3;
+        }
+        var calibration = Calibrate(new PixelSample(3, logits, labels, drawn.ImageOffsets));
+
+        var (_, allPixels, scoredOnly) = EstimatorEvaluation.EmDriftOnCalibration(calibration);
+        Assert.True(scoredOnly < 0.002, $"BCTS on the scored pixels: {scoredOnly:F4}");
+        Assert.True(allPixels > 0.05, $"the ignored pixels' predictions move EM from the label shares: {allPixels:F4}");
+
+        var q = Probabilities.Of(calibration.Sample, calibration.BiasCorrected);
+        var priors = LabelShift.TargetPriors(q, 3, calibration.PredictedPriors);
+        Assert.Equal(calibration.PredictedPriors.ToArray(), priors, (a, b) => Math.Abs(a - b) < 1e-6);
     }
 
     [Fact]
