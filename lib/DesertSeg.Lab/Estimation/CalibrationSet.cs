@@ -26,7 +26,7 @@ public sealed class CalibrationSet(PixelSample sample, SegmentationMetrics metri
     public double Temperature => _temperature.Value;
 
     /// <summary>Temperature scaling with a bias per class (<see cref="BiasCorrectedTemperatureScaling"/>), fitted on these
-    /// images: its mean prediction equals <see cref="SourcePriors"/>.</summary>
+    /// images: its mean prediction over the scored pixels equals <see cref="SourcePriors"/>.</summary>
     public Calibration BiasCorrected => _biasCorrected.Value;
 
     /// <summary>
