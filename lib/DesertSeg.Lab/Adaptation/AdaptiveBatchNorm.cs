@@ -10,11 +10,13 @@ public sealed record AdaBnConfig(int BatchSize = 8) : TestTimeMethod
     public override string Name => "adabn";
 
     public override string Adapt(DeepLabV3Plus model, TargetImages target, int height, int width, Device device,
-        CancellationToken cancellation)
+        CancellationToken cancellation, IProgress<int>? progress = null)
     {
-        AdaptiveBatchNorm.Adapt(model, target, height, width, device, this, cancellation);
+        AdaptiveBatchNorm.Adapt(model, target, height, width, device, this, cancellation, progress);
         return $"AdaBN on {target.Count} target images";
     }
+
+    public override int Passes(TargetImages target) => target.Count;
 }
 
 /// <summary>
@@ -24,8 +26,9 @@ public sealed record AdaBnConfig(int BatchSize = 8) : TestTimeMethod
 /// </summary>
 public static class AdaptiveBatchNorm
 {
+    /// <param name="progress">Hears the target images passed so far.</param>
     public static void Adapt(DeepLabV3Plus model, TargetImages target, int height, int width, Device device, AdaBnConfig? config = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, IProgress<int>? progress = null, int passedBefore = 0)
     {
         config ??= new AdaBnConfig();
         var layers = BatchNormLayers.UseBatchStatistics(model);
@@ -43,6 +46,7 @@ public static class AdaptiveBatchNorm
                 cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 model.call(target.Batch(indices, height, width, device));
+                progress?.Report(passedBefore += indices.Length);
             }
         }
         finally

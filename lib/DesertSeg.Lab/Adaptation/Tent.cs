@@ -19,11 +19,13 @@ public sealed record TentConfig(double LearningRate = 1e-4, int Epochs = 2, int 
     public override string Name => "tent";
 
     public override string Adapt(DeepLabV3Plus model, TargetImages target, int height, int width, Device device,
-        CancellationToken cancellation)
+        CancellationToken cancellation, IProgress<int>? progress = null)
     {
-        var entropy = Tent.Adapt(model, target, height, width, device, this, cancellation);
+        var entropy = Tent.Adapt(model, target, height, width, device, this, cancellation, progress);
         return $"TENT on {target.Count} target images ({entropy.Count} steps, entropy {entropy[0]:F3} -> {entropy[^1]:F3})";
     }
+
+    public override int Passes(TargetImages target) => target.Count * (Epochs + (ReestimateStatistics ? 1 : 0));
 }
 
 /// <summary>
@@ -39,8 +41,9 @@ public static class Tent
 {
     /// <returns>Mean entropy (nats per pixel) of each step, in order.</returns>
     public static IReadOnlyList<double> Adapt(DeepLabV3Plus model, TargetImages target, int height, int width, Device device,
-        TentConfig? config = null, CancellationToken cancellation = default)
+        TentConfig? config = null, CancellationToken cancellation = default, IProgress<int>? progress = null)
     {
+        int passed = 0;
         config ??= new TentConfig();
         var parameters = model.parameters().ToList();
         var wasTrainable = parameters.Select(p => p.requires_grad).ToList();
@@ -70,6 +73,7 @@ public static class Tent
                     entropy.backward();
                     optimizer.step();
                     entropies.Add(entropy.item<float>());
+                    progress?.Report(passed += indices.Length);
                 }
             }
         }
@@ -80,7 +84,7 @@ public static class Tent
             model.eval();
         }
         if (config.ReestimateStatistics)
-            AdaptiveBatchNorm.Adapt(model, target, height, width, device, new AdaBnConfig(config.BatchSize), cancellation);
+            AdaptiveBatchNorm.Adapt(model, target, height, width, device, new AdaBnConfig(config.BatchSize), cancellation, progress, passed);
         return entropies;
     }
 

@@ -12,10 +12,11 @@ public static class TestTimeAdaptation
 {
     /// <returns>A one-line description of what was done, and the record written into the checkpoint.</returns>
     public static (string Label, AdaptationRecord Record) Adapt(string checkpoint, TestTimeMethod method, TargetImages target,
-        string outFile, Device? device = null, bool transductive = false, CancellationToken cancellation = default)
+        string outFile, Device? device = null, bool transductive = false, CancellationToken cancellation = default,
+        IProgress<int>? progress = null)
     {
         using var predictor = Predictor.Load(checkpoint, device: device);
-        string label = method.Adapt(predictor.Model, target, predictor.Height, predictor.Width, predictor.Device, cancellation);
+        string label = method.Adapt(predictor.Model, target, predictor.Height, predictor.Width, predictor.Device, cancellation, progress);
         var record = AdaptedCheckpoint.RecordFor(predictor.Source, label, target, transductive);
         AdaptedCheckpoint.Write(predictor.Model, outFile, record);
         return (label, record);

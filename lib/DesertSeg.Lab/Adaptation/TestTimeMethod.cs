@@ -23,10 +23,14 @@ public abstract record TestTimeMethod
     [JsonIgnore]
     public abstract string Name { get; }
 
-    /// <summary>Adapts <paramref name="model"/> in place on the target images at the model's input size.</summary>
+    /// <summary>Adapts <paramref name="model"/> in place on the target images at the model's input size;
+    /// <paramref name="progress"/> hears the target images passed through the model so far (of <see cref="Passes"/>).</summary>
     /// <returns>What was done, in one line.</returns>
     public abstract string Adapt(DeepLabV3Plus model, TargetImages target, int height, int width, Device device,
-        CancellationToken cancellation);
+        CancellationToken cancellation, IProgress<int>? progress = null);
+
+    /// <summary>Target images the method passes through the model in all (a progress display's total).</summary>
+    public abstract int Passes(TargetImages target);
 
     /// <summary>The method of that name with its default settings.</summary>
     /// <exception cref="ArgumentException">An unknown name: the message lists the known ones.</exception>

@@ -131,7 +131,8 @@ public sealed class AdaptationStudy(Study study) : IDisposable
         string file = Path.Combine(run.Directory.Path, "adapted", $"{method.Name}-{method.Key(Target.Fingerprint)}.safetensors");
         if (File.Exists(file)) return file;
         var (label, _) = TestTimeAdaptation.Adapt(run.Directory.BestCheckpoint, method, Target, file,
-            study.Device, study.Options.Transductive, study.Cancellation);
+            study.Device, study.Options.Transductive, study.Cancellation,
+            study.Progress($"{method.Name}: adapting {run.Config.Name} on {Target.Count} target images", method.Passes(Target)));
         study.Log.WriteLine($"{run.Config.Name}: {label} -> {file}");
         return file;
     }

@@ -81,6 +81,28 @@ public class TestTimeAdaptationTests
     }
 
     [Fact]
+    public void TentReportsEveryImageItPasses_UpToItsDeclaredTotal()
+    {
+        using var dir = new TempFolder();
+        var target = TargetImages.Open(WriteImages(dir, 4));
+        using var model = DeepLabV3Plus.Create(new ModelConfig("resnet18", 3));
+        model.eval();
+        var method = new TentConfig(LearningRate: 1e-2, Epochs: 2, BatchSize: 2, ReestimateStatistics: true);
+        var heard = new List<int>();
+
+        method.Adapt(model, target, Size, Size, CPU, CancellationToken.None, new SynchronousProgress(heard.Add));
+
+        // Two epochs of two batches of 2, then AdaBN's pass in two batches: 2, 4, .., 12 = 4 x (2 + 1).
+        Assert.Equal([2, 4, 6, 8, 10, 12], heard);
+        Assert.Equal(12, method.Passes(target));
+    }
+
+    private sealed class SynchronousProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+
+    [Fact]
     public void TentChangesOnlyBatchNormAffineParameters()
     {
         using var dir = new TempFolder();
