@@ -48,4 +48,18 @@ public sealed class RawMask
         get => Values[y * Width + x];
         set => Values[y * Width + x] = value;
     }
+
+    /// <summary>This mask at another size, nearest neighbour (labels are never blended); itself at its own size.</summary>
+    public RawMask ResizeNearest(int width, int height)
+    {
+        if (width == Width && height == Height) return this;
+        var values = new ushort[width * height];
+        for (int y = 0; y < height; y++)
+        {
+            int sy = Math.Min(Height - 1, (int)(y * (double)Height / height));
+            for (int x = 0; x < width; x++)
+                values[y * width + x] = Values[sy * Width + Math.Min(Width - 1, (int)(x * (double)Width / width))];
+        }
+        return new RawMask(width, height, values);
+    }
 }

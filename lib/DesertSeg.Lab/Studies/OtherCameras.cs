@@ -42,7 +42,8 @@ public static class OtherCameras
         {
             var (image, mask) = SplitScorer.ReadPair(pair);
             int seed = CorruptedSplits.Seed(pair.Id, camera.Name, 0);
-            return (Save(camera.Optics(image, seed), camera), Resize(mask, camera.Size));
+            var (w, h) = camera.Size ?? (mask.Width, mask.Height);
+            return (Save(camera.Optics(image, seed), camera), mask.ResizeNearest(w, h));
         })).ToList());
 
     /// <summary>Resized (area) to the camera's size, then a JPEG round trip at its quality.</summary>
@@ -74,18 +75,5 @@ public static class OtherCameras
             pixels[i + 2] = (byte)Math.Clamp(Math.Round(grey + 0.8 * (b - grey)), 0, 255);
         }
         return new RgbImage(image.Width, image.Height, pixels);
-    }
-
-    private static RawMask Resize(RawMask mask, (int Width, int Height)? size)
-    {
-        if (size is not { } to || (to.Width == mask.Width && to.Height == mask.Height)) return mask;
-        var values = new ushort[to.Width * to.Height];
-        for (int y = 0; y < to.Height; y++)
-        {
-            int sy = Math.Min(mask.Height - 1, (int)(y * (double)mask.Height / to.Height));
-            for (int x = 0; x < to.Width; x++)
-                values[y * to.Width + x] = mask.Values[sy * mask.Width + Math.Min(mask.Width - 1, (int)(x * (double)mask.Width / to.Width))];
-        }
-        return new RawMask(to.Width, to.Height, values);
     }
 }

@@ -23,6 +23,15 @@ public class OnlineTentTests
         return randn(2, 3, 32, 32) * 1.5 + 0.3;
     }
 
+    /// <summary>Makes <paramref name="to"/> hold <paramref name="from"/>'s weights and buffers: the same model whatever other
+    /// tests draw from torch's generator meanwhile (tests run in parallel).</summary>
+    private static void CopyWeights(DeepLabV3Plus from, DeepLabV3Plus to)
+    {
+        using var _ = no_grad();
+        foreach (var (t, f) in to.parameters().Zip(from.parameters())) t.copy_(f);
+        foreach (var (t, f) in to.buffers().Zip(from.buffers())) t.copy_(f);
+    }
+
     private static Dictionary<string, float[]> Parameters(nn.Module model) =>
         model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone().data<float>().ToArray());
 
@@ -31,12 +40,7 @@ public class OnlineTentTests
     {
         using var adapted = Model();
         using var reference = Model();
-        // The same weights whatever other tests draw from torch's generator meanwhile (tests run in parallel).
-        using (no_grad())
-        {
-            foreach (var (r, a) in reference.parameters().Zip(adapted.parameters())) r.copy_(a);
-            foreach (var (r, a) in reference.buffers().Zip(adapted.buffers())) r.copy_(a);
-        }
+        CopyWeights(adapted, reference);
         foreach (var bn in reference.modules().OfType<BatchNorm>()) bn.train(); // batch statistics, nothing adapted
         using var first = Batch(1);
         using var second = Batch(2);
@@ -69,11 +73,7 @@ public class OnlineTentTests
         // after one update on this batch, which is what a one-step TENT gives when it sees the same batch a second time.
         using var twoStepModel = Model();
         using var oneStepModel = Model();
-        using (no_grad())
-        {
-            foreach (var (r, a) in oneStepModel.parameters().Zip(twoStepModel.parameters())) r.copy_(a);
-            foreach (var (r, a) in oneStepModel.buffers().Zip(twoStepModel.buffers())) r.copy_(a);
-        }
+        CopyWeights(twoStepModel, oneStepModel);
         using var batch = Batch(5);
         using var twoSteps = new OnlineTent(twoStepModel, new OnlineTentConfig(LearningRate: 1e-2, Steps: 2));
         using var oneStep = new OnlineTent(oneStepModel, new OnlineTentConfig(LearningRate: 1e-2));

@@ -53,7 +53,7 @@ public static class CorruptedSplits
             {
                 int seed = Seed(pair.Id, corruption.Name, severity);
                 var (clean, cleanMask) = (ImageFiles.ReadRgb(pair.ImagePath), MaskFiles.ReadRaw(pair.MaskPath!));
-                if (corruptAt is { } to) (clean, cleanMask) = (ResizeArea(clean, to), ResizeNearest(cleanMask, to));
+                if (corruptAt is { } to) (clean, cleanMask) = (ResizeArea(clean, to), cleanMask.ResizeNearest(to.Width, to.Height));
                 var image = corruption.Apply(clean, severity, seed);
                 var mask = corruption.ApplyToMask(cleanMask, severity, seed);
                 string name = pair.Id + ".png";
@@ -72,18 +72,6 @@ public static class CorruptedSplits
         using var resized = new OpenCvSharp.Mat();
         OpenCvSharp.Cv2.Resize(source, resized, new OpenCvSharp.Size(to.Width, to.Height), 0, 0, OpenCvSharp.InterpolationFlags.Area);
         return new RgbImage(to.Width, to.Height, ImageFiles.ToBytes(resized));
-    }
-
-    private static RawMask ResizeNearest(RawMask mask, (int Width, int Height) to)
-    {
-        var values = new ushort[to.Width * to.Height];
-        for (int y = 0; y < to.Height; y++)
-        {
-            int sy = Math.Min(mask.Height - 1, (int)(y * (double)mask.Height / to.Height));
-            for (int x = 0; x < to.Width; x++)
-                values[y * to.Width + x] = mask.Values[sy * mask.Width + Math.Min(mask.Width - 1, (int)(x * (double)mask.Width / to.Width))];
-        }
-        return new RawMask(to.Width, to.Height, values);
     }
 
     /// <summary>The cache folder of one source split (its corrupted copies, and its clean scores, live below it).</summary>
