@@ -152,6 +152,17 @@ public static class ImageFiles
         AtomicFile.WriteAllBytes(path, encoded);
     }
 
+    /// <summary>An RGB image at another size: area-averaged when it shrinks (no aliasing), bilinear when it grows.</summary>
+    public static RgbImage Resize(RgbImage image, int width, int height)
+    {
+        if (width == image.Width && height == image.Height) return image;
+        using var source = FromBytes(image.Pixels, image.Width, image.Height, MatType.CV_8UC3);
+        using var resized = new Mat();
+        Cv2.Resize(source, resized, new Size(width, height), 0, 0,
+            width < image.Width ? InterpolationFlags.Area : InterpolationFlags.Linear);
+        return new RgbImage(width, height, ToBytes(resized));
+    }
+
     internal static byte[] ToBytes(Mat mat)
     {
         var bytes = new byte[mat.Rows * mat.Cols * mat.ElemSize()];

@@ -49,10 +49,9 @@ public static class OtherCameras
     /// <summary>Resized (area) to the camera's size, then a JPEG round trip at its quality.</summary>
     private static RgbImage Save(RgbImage image, Camera camera)
     {
-        using var rgb = IO.ImageFiles.FromBytes(image.Pixels, image.Width, image.Height, MatType.CV_8UC3);
-        using var sized = new Mat();
         var (w, h) = camera.Size ?? (image.Width, image.Height);
-        Cv2.Resize(rgb, sized, new Size(w, h), 0, 0, w < image.Width ? InterpolationFlags.Area : InterpolationFlags.Linear);
+        var resized = IO.ImageFiles.Resize(image, w, h);
+        using var sized = IO.ImageFiles.FromBytes(resized.Pixels, w, h, MatType.CV_8UC3);
         using var bgr = new Mat();
         Cv2.CvtColor(sized, bgr, ColorConversionCodes.RGB2BGR);
         Cv2.ImEncode(".jpg", bgr, out byte[] jpeg, new ImageEncodingParam(ImwriteFlags.JpegQuality, camera.Quality));

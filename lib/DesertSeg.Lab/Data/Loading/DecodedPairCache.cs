@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using DesertSeg.Lab.IO;
 using OpenCvSharp;
 
 namespace DesertSeg.Lab.Data.Loading;

@@ -53,7 +53,7 @@ public static class CorruptedSplits
             {
                 int seed = Seed(pair.Id, corruption.Name, severity);
                 var (clean, cleanMask) = (ImageFiles.ReadRgb(pair.ImagePath), MaskFiles.ReadRaw(pair.MaskPath!));
-                if (corruptAt is { } to) (clean, cleanMask) = (ResizeArea(clean, to), cleanMask.ResizeNearest(to.Width, to.Height));
+                if (corruptAt is { } to) (clean, cleanMask) = (ImageFiles.Resize(clean, to.Width, to.Height), cleanMask.ResizeNearest(to.Width, to.Height));
                 var image = corruption.Apply(clean, severity, seed);
                 var mask = corruption.ApplyToMask(cleanMask, severity, seed);
                 string name = pair.Id + ".png";
@@ -64,14 +64,6 @@ public static class CorruptedSplits
         }
         var corrupted = FalconDataset.Open(folder).Splits[0];
         return corrupted with { Name = $"{split.Name}-C {corruption.Name} {severity}" };
-    }
-
-    private static RgbImage ResizeArea(RgbImage image, (int Width, int Height) to)
-    {
-        using var source = ImageFiles.FromBytes(image.Pixels, image.Width, image.Height, OpenCvSharp.MatType.CV_8UC3);
-        using var resized = new OpenCvSharp.Mat();
-        OpenCvSharp.Cv2.Resize(source, resized, new OpenCvSharp.Size(to.Width, to.Height), 0, 0, OpenCvSharp.InterpolationFlags.Area);
-        return new RgbImage(to.Width, to.Height, ImageFiles.ToBytes(resized));
     }
 
     /// <summary>The cache folder of one source split (its corrupted copies, and its clean scores, live below it).</summary>
