@@ -43,7 +43,7 @@ public sealed class RareClassSampling
             throw new ArgumentOutOfRangeException(nameof(temperature), $"The temperature must be positive, got {temperature}.");
         int classes = scheme.Count;
         var counts = new long[split.Count][];
-        Parallel.For(0, split.Count, i =>
+        Parallel.For(0, split.Count, IO.BoundedParallelism.Options(), i =>
         {
             var raw = MaskFiles.ReadRaw(split.Pairs[i].MaskPath!);
             var indices = scheme.Remap(raw.Values);

@@ -162,7 +162,7 @@ public sealed class TargetImages
     public Tensor Batch(IReadOnlyList<int> indices, int height, int width, Device device)
     {
         var chw = new float[indices.Count * 3 * height * width];
-        Parallel.For(0, indices.Count, k =>
+        Parallel.For(0, indices.Count, IO.BoundedParallelism.Options(), k =>
         {
             using var rgb = ReadRgb(indices[k], height, width);
             Normalization.ImageNet.ToChw(rgb, chw.AsSpan(k * 3 * height * width, 3 * height * width));

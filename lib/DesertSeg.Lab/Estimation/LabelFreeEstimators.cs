@@ -87,16 +87,15 @@ public static class LabelFreeEstimators
             .Select(_ => Enumerable.Range(0, target.Images).Select(_ => random.Next(target.Images)).ToArray())
             .ToList();
         var means = estimators.Select(_ => new double[resamples]).ToArray();
-        Parallel.For(0, resamples, new ParallelOptions { CancellationToken = cancellation }, r =>
+        Parallel.For(0, resamples, IO.BoundedParallelism.Options(cancellation), r =>
         {
             var resample = target.Subset(draws[r]);
             for (int e = 0; e < estimators.Count; e++) means[e][r] = estimators[e].Estimate(resample).MeanIoU;
         });
-        // Every draw gathered its own per-pixel arrays (tens of MB each, in the large-object heap), which the collector
-        // lets pile up: the main job's process grew by 2.6 GB in its label-free estimates section and kept it (issue 30's
-        // measurement). A compacting collection once per bootstrap: `estimate` on 64 images then ends at 1.17-1.20 GB
-        // resident instead of 1.35-1.38 (same peak, same output); in the main job the process still held 4 GB after that
-        // section (measured), so the job's holder is elsewhere.
+        // Every draw gathers its own per-pixel arrays (tens of MB each, in the large-object heap). The loop runs one draw per
+        // core (BoundedParallelism: uncapped, it ran as many as the main job's grown thread pool had threads, and the job
+        // committed 4 GB); a compacting collection once per bootstrap returns the draws' arrays: `estimate` on 64 images
+        // ends at 1.17-1.20 GB resident instead of 1.35-1.38 (same peak, same output).
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         return points.Select((point, e) => point with { Interval = (means[e].Quantile(0.025), means[e].Quantile(0.975)) }).ToList();

@@ -65,7 +65,7 @@ public static class LabelShiftTest
         var statistics = new double[NullDraws];
         var draws = Enumerable.Range(0, NullDraws)
             .Select(_ => Enumerable.Range(0, images).Select(_ => random.Next(validationImages)).ToArray()).ToList();
-        Parallel.For(0, NullDraws, d =>
+        Parallel.For(0, NullDraws, IO.BoundedParallelism.Options(), d =>
         {
             long pixels = draws[d].Sum(m => (long)(offsets[m + 1] - offsets[m]));
             int stride = (int)Math.Max(1, (pixels + MaxPixelsPerDraw - 1) / MaxPixelsPerDraw);

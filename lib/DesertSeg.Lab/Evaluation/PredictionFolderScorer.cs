@@ -40,7 +40,7 @@ public static class PredictionFolderScorer
         int done = 0;
         try
         {
-            Parallel.For(0, ids.Count, i =>
+            Parallel.For(0, ids.Count, IO.BoundedParallelism.Options(), i =>
             {
                 string id = ids[i];
                 scores[i] = ScoreOne(id, predictionById[id], truthById[id], ImageOf(imageFolder, id), scheme);

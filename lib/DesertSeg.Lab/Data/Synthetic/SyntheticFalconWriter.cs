@@ -128,7 +128,7 @@ public static class SyntheticFalconWriter
         var generator = new SceneGenerator(spec.Width, spec.Height);
         var donated = Donor(donor, spec);
         int done = 0, copies = 0;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct };
+        var options = IO.BoundedParallelism.Options(ct);
         Parallel.For(0, jobs.Count, options, j =>
         {
             var (split, index) = jobs[j];

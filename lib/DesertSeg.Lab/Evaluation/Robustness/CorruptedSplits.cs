@@ -49,7 +49,7 @@ public static class CorruptedSplits
             if (File.Exists(manifest)) File.Delete(manifest);
             Directory.CreateDirectory(Path.Combine(folder, FalconLayout.Images));
             Directory.CreateDirectory(Path.Combine(folder, FalconLayout.Masks));
-            Parallel.ForEach(split.Pairs, new ParallelOptions { CancellationToken = cancellation }, pair =>
+            Parallel.ForEach(split.Pairs, IO.BoundedParallelism.Options(cancellation), pair =>
             {
                 int seed = Seed(pair.Id, corruption.Name, severity);
                 var (clean, cleanMask) = (ImageFiles.ReadRgb(pair.ImagePath), MaskFiles.ReadRaw(pair.MaskPath!));
