@@ -20,7 +20,8 @@ public static class TrainCommand
         {
             Description = $"Report phase: {string.Join(", ", PhaseCatalog.Phases)}, " +
                           $"or a variant: {string.Join(", ", PhaseCatalog.Variants)}; " +
-                          $"or a domain-adaptation run: {string.Join(", ", PhaseCatalog.AdaptationRuns)}."
+                          $"or a domain-adaptation run: {string.Join(", ", PhaseCatalog.AdaptationRuns)}; " +
+                          $"or a domain-generalisation run: {string.Join(", ", PhaseCatalog.GeneralisationRuns)}."
         };
         var scale = new Option<string>("--scale")
         {

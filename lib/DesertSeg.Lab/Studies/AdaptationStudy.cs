@@ -113,7 +113,7 @@ public sealed class AdaptationStudy(Study study) : IDisposable
 
     /// <summary>A phase trained on K environments (same number of training images), scored on the (same) test scenes.</summary>
     public AdaptationResult MultiEnvironment(string label, int k, string phase, HeldOutFactors heldOut = HeldOutFactors.None) =>
-        RunResult(EnvironmentStudy(k, heldOut), label, LineKind.Training, phase);
+        RunResult(EnvironmentStudy(k, heldOut), label, LineKind.Generalisation, phase);
 
     /// <summary>
     /// Does diversity beat volume? Phase 5 trained on the same number of images drawn from 1, 2, 4, ... environments

@@ -12,6 +12,15 @@ public sealed record SeedStatistics(string Method, LineKind Kind, int Seeds, dou
     /// of the per-seed differences) is noise, not an effect.
     /// </summary>
     public bool WithinNoise => Math.Abs(DifferenceMean) < DifferenceSd;
+
+    /// <summary>
+    /// The 95% interval of the mean difference from source-only over the seeds (Student's t with seeds - 1 degrees of
+    /// freedom: mean ± 4.30 sd / sqrt(3) for three seeds); null for one seed. An interval above 0 is a gain beyond seed noise.
+    /// </summary>
+    public (double Low, double High)? DifferenceInterval => Seeds < 2 ? null
+        : (DifferenceMean - HalfWidth, DifferenceMean + HalfWidth);
+
+    private double HalfWidth => MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, Seeds - 1, 0.975) * DifferenceSd / Math.Sqrt(Seeds);
 }
 
 /// <summary>The lab's table over seeds (training seed and environment draw): error bars for every line.</summary>
@@ -63,6 +72,8 @@ public static class SeedSummary
             new StringDataFrameColumn("Rocks IoU", statistics.Select(s => PlusMinus(s.RocksMean, s.RocksSd))),
             new StringDataFrameColumn("Gap closed", statistics.Select(s => s.GapMean is { } g ? $"{g:F3} ± {s.GapSd:F3}" : "")),
             new StringDataFrameColumn("vs source", statistics.Select(s => s.Kind == LineKind.Source ? ""
-                : $"{s.DifferenceMean:+0.0000;-0.0000} ± {s.DifferenceSd:F4}{(s.WithinNoise ? " (within seed noise)" : "")}")));
+                : $"{s.DifferenceMean:+0.0000;-0.0000} ± {s.DifferenceSd:F4}{(s.WithinNoise ? " (within seed noise)" : "")}")),
+            new StringDataFrameColumn("vs source, 95% interval", statistics.Select(s => s.Kind == LineKind.Source
+                || s.DifferenceInterval is not { } i ? "" : $"[{i.Low:+0.000;-0.000}, {i.High:+0.000;-0.000}]")));
     }
 }

@@ -64,6 +64,9 @@ public static class PhaseCatalog
     /// <summary>The domain-adaptation runs' names (<see cref="Adaptation.AdaptationRuns"/>).</summary>
     public static readonly string[] AdaptationRuns = Adaptation.AdaptationRuns.All.Select(r => r.Name).ToArray();
 
+    /// <summary>The domain-generalisation runs' names (<see cref="Generalisation.GeneralisationRuns"/>).</summary>
+    public static readonly string[] GeneralisationRuns = Generalisation.GeneralisationRuns.All.Select(r => r.Name).ToArray();
+
     /// <summary>Encoder of the quick and smoke scales: ResNet-18 with ImageNet weights that ship with the workspace.</summary>
     public const string QuickEncoder = "resnet18-imagenet";
 
@@ -79,12 +82,14 @@ public static class PhaseCatalog
     public static RunConfig Get(string phase, string scale)
     {
         if (!Scales.Contains(scale)) throw new ArgumentException($"Unknown scale '{scale}'. Scales: {string.Join(", ", Scales)}.");
-        if (VariantRecipes.Concat(Adaptation.AdaptationRuns.All).FirstOrDefault(r => r.Name == phase) is { } recipe)
+        if (VariantRecipes.Concat(Adaptation.AdaptationRuns.All).Concat(Generalisation.GeneralisationRuns.All)
+                .FirstOrDefault(r => r.Name == phase) is { } recipe)
             return recipe.Build(Get(RecipeBase, scale));
         if (!Phases.Contains(phase))
             throw new ArgumentException($"Unknown phase '{phase}'. Phases: {string.Join(", ", Phases)}; " +
                 $"variants: {string.Join(", ", Variants)}; " +
-                $"domain-adaptation runs: {string.Join(", ", AdaptationRuns)}.");
+                $"domain-adaptation runs: {string.Join(", ", AdaptationRuns)}; " +
+                $"domain-generalisation runs: {string.Join(", ", GeneralisationRuns)}.");
         var size = Size(scale, square: phase == "2");
         bool tenClass = phase is "2" or "3";
         int epochs = Epochs(phase, scale);

@@ -7,6 +7,7 @@ using DesertSeg.Lab.Adaptation;
 using DesertSeg.Lab.Adaptation.Objectives;
 using DesertSeg.Lab.Checkpoints;
 using DesertSeg.Lab.Data.Augmentation;
+using DesertSeg.Lab.Generalisation;
 using DesertSeg.Lab.Losses;
 using DesertSeg.Lab.Models;
 
@@ -40,6 +41,8 @@ public enum TrainingData { Source, Oracle }
 /// <param name="RareClassSampling">Rare-class sampling of the source images (DAFormer), or null.</param>
 /// <param name="Target">The unlabelled target images the run adapts to (or selects on), filled in when bound.</param>
 /// <param name="SelectionEstimator">With <see cref="ModelSelection.TargetEstimate"/>: the estimator (null: the default).</param>
+/// <param name="Generalisation">Domain generalisation: training-time ingredients that change what the model sees of the
+/// source images or their features (RandConv, amplitude mix, MixStyle, DSU) without any target image.</param>
 /// <param name="RecordTest">Score test after every epoch and keep it in the history, only to compare selections afterwards
 /// (<see cref="SelectionComparison"/>); it never selects anything unless <see cref="Selection"/> says test.</param>
 public sealed record RunConfig(
@@ -73,7 +76,8 @@ public sealed record RunConfig(
     int TestLeakEvery = RunConfig.DefaultTestLeakEvery,
     int TestLeakPatience = RunConfig.DefaultTestLeakPatience,
     string? SelectionEstimator = null,
-    bool RecordTest = false)
+    bool RecordTest = false,
+    IReadOnlyList<GeneralisationIngredient>? Generalisation = null)
 {
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -169,6 +173,7 @@ public sealed record RunConfig(
         if (RareClassSampling is { Temperature: <= 0 } rcs)
             throw new ArgumentException($"Rare-class sampling needs a positive temperature, got {rcs.Temperature}.");
         TargetObjectives.Validate(Objectives);
+        GeneralisationIngredients.Validate(Generalisation);
         if (SelectionEstimator is { } estimator)
         {
             if (Selection != ModelSelection.TargetEstimate)

@@ -98,6 +98,7 @@ public sealed class Trainer
         if (startEpoch > 0) optimizer.Load(_run.StateOptimizerFile(startEpoch - 1));
         // The target objective starts from the initial student (a teacher is its copy) or from the saved state.
         using var objectives = TargetObjectives.Create(_config.Objectives, model);
+        using var generalisation = Generalisation.GeneralisationIngredients.Create(_config.Generalisation, model);
         if (startEpoch > 0) objectives?.Load(_run.StateFolderOf(startEpoch - 1));
 
         var tensorboard = new TensorBoardLog(_run.TensorBoardFolder, scheme);
@@ -105,6 +106,7 @@ public sealed class Trainer
         {
             Target = target,
             Objectives = objectives,
+            Generalisation = generalisation,
         };
         _observer.RunStarted(_run, _config, startEpoch, trainLoader.BatchesPerEpoch);
 

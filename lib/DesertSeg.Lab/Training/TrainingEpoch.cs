@@ -20,6 +20,9 @@ public sealed class TrainingEpoch(RunConfig config, DeepLabV3Plus model, Segment
     /// <summary>Unlabelled target images for <see cref="Objectives"/>, or null.</summary>
     public Adaptation.TargetImages? Target { get; init; }
 
+    /// <summary>Domain-generalisation ingredients (input randomisation, RandConv's consistency), or null.</summary>
+    public Generalisation.GeneralisationIngredients? Generalisation { get; init; }
+
     /// <summary>Losses on target images added at every step (domain adaptation), or null.</summary>
     public Adaptation.Objectives.TargetObjectives? Objectives { get; init; }
 
@@ -39,11 +42,15 @@ public sealed class TrainingEpoch(RunConfig config, DeepLabV3Plus model, Segment
                 CutMix.Apply(cutMix.Draw(SampleRandom.ForBatch(config.Seed, epoch, batch.Number), batch.Count, batch.Height, batch.Width),
                     batch.Images, batch.Masks, batch.Count, batch.Height, batch.Width);
             var tensors = batch.ToTensors(device);
+            var clean = tensors.Images;
+            if (Generalisation is not null) tensors = tensors with { Images = Generalisation.Randomise(clean) };
             var (x, y) = tensors;
             // This optimizer step's index over the whole run (resumed epochs included): objectives' schedules and the teacher.
             long stepIndex = (long)epoch * loader.BatchesPerEpoch + steps;
-            var terms = loss.Evaluate(model.forward(x), y);
+            var logits = model.forward(x);
+            var terms = loss.Evaluate(logits, y);
             var total = terms.Total;
+            if (Generalisation?.ExtraLoss(clean, logits) is { } consistency) total = total + consistency;
             if (Objectives is not null && Target is not null)
             {
                 var random = SampleRandom.ForBatch(config.Seed ^ TargetStream, epoch, batch.Number);

@@ -103,6 +103,31 @@ public class TrainerTests(TrainingFixture fixture)
         foreach (var (name, tensor) in a) Assert.True(Same(tensor, b[name]), $"{name} differs after resume");
     }
 
+    /// <summary>Generalisation ingredients draw from torch's generator, seeded per epoch: a resumed run with every kind of them
+    /// (input randomisation, RandConv's extra views, feature statistics) trains what an uninterrupted one trains.</summary>
+    [Trait(Tier.Category, Tier.Slow)]
+    [Fact]
+    public void InterruptedRunWithGeneralisationIngredientsResumesToTheSameHistory()
+    {
+        var config = TrainingFixture.Tiny("5", epochs: 2) with
+        {
+            InitFromPhase = null,
+            Generalisation = [new Lab.Generalisation.RandConv(), new Lab.Generalisation.AmplitudeMix(), new Lab.Generalisation.DistributionUncertainty()],
+        };
+        var store = new RunStore(fixture.NewRunsFolder());
+        var whole = new RunDirectory(Path.Combine(store.Folder, "whole"));
+        new Trainer(config, fixture.Data, whole, Cpu).Train();
+        var interrupted = new RunDirectory(Path.Combine(store.Folder, "interrupted"));
+        new Trainer(config, fixture.Data, interrupted, Cpu with { StopAfterEpochs = 1 }).Train();
+        var resumed = new Trainer(interrupted.ReadConfig(), fixture.Data, interrupted, Cpu).Train();
+
+        Assert.Equal(RunState.Finished, resumed.State);
+        Assert.All(whole.ReadHistory(), h => Assert.True(double.IsFinite(h.TrainLoss)));
+        Assert.Equal(whole.ReadHistory().Select(h => h.WithoutTimings()).ToList(),
+                     interrupted.ReadHistory().Select(h => h.WithoutTimings()).ToList(),
+                     new HistoryComparer());
+    }
+
     /// <summary>The encoder starts from the built-in ImageNet weights, so its initial state is read from that file (not
     /// re-drawn from torch's global generator, which parallel tests share).</summary>
     [Fact]

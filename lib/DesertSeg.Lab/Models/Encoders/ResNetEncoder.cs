@@ -101,10 +101,20 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor[]>
     public override Tensor[] forward(Tensor x)
     {
         var stem = relu.call(bn1.call(conv1.call(x)));
-        var f1 = layer1.call(maxpool.call(stem));
-        var f2 = layer2.call(f1);
-        var f3 = layer3.call(f2);
-        var f4 = layer4.call(f3);
+        var f1 = layer1.call(Perturbed(0, maxpool.call(stem)));
+        f1 = Perturbed(1, f1);
+        var f2 = Perturbed(2, layer2.call(f1));
+        var f3 = Perturbed(3, layer3.call(f2));
+        var f4 = Perturbed(4, layer4.call(f3));
         return [x, stem, f1, f2, f3, f4];
     }
+
+    /// <summary>
+    /// A domain-generalisation perturbation of feature statistics (MixStyle, DSU) that acts while the encoder trains, or
+    /// null. Not a submodule and without parameters: state dicts and checkpoints are the same with or without it.
+    /// </summary>
+    public Generalisation.EncoderFeaturePerturbation? FeaturePerturbation { get; set; }
+
+    private Tensor Perturbed(int position, Tensor features) =>
+        training && FeaturePerturbation is { } perturbation ? perturbation.At(position, features) : features;
 }
