@@ -22,5 +22,6 @@ var root = new RootCommand("DesertSeg.Lab: off-road desert segmentation workspac
     RobustnessCommand.Create(),
     EstimateCommand.Create(),
     SelfCheckCommand.Create(),
+    NotebookCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -2,7 +2,6 @@ using System.Text;
 using DesertSeg.Lab.Reporting;
 using DesertSeg.Lab.Reporting.Charts;
 using Microsoft.Data.Analysis;
-using Microsoft.DotNet.Interactive.Formatting;
 using Plotly.NET;
 
 namespace DesertSeg.Lab.Notebooks;
@@ -18,6 +17,13 @@ public static class Notebook
 {
     private static int _chartCount;
     private static bool _plotlyLoaded;
+
+    /// <summary>What runs the cells: the .NET Interactive kernel unless a runner without it (<c>desertseg notebook</c>) set
+    /// its own before the first cell.</summary>
+    public static INotebookHost Host { get; set; } = new KernelHost();
+
+    /// <summary>Fails the running cell with <paramref name="error"/> (the open cell's catch; the caller rethrows).</summary>
+    public static void Fail(Exception error) => Host.Fail(error);
 
     /// <summary>Where exported figures go: report/figures in the workspace, or DESERTSEG_FIGURES.</summary>
     public static string FiguresFolder => System.Environment.GetEnvironmentVariable("DESERTSEG_FIGURES") is { Length: > 0 } folder
@@ -54,7 +60,7 @@ public static class Notebook
         var spec = Data.Synthetic.SyntheticDatasetSpec.Default;
         int scenes = spec.TrainCount + spec.ValCount + spec.TestCount + spec.TargetCount + spec.OracleCount + spec.OracleValCount;
         var generation = dataPath is null && !Data.Synthetic.EmbeddedDataset.IsReady()
-            ? CellProgress.Work("generating the embedded data set (once)", scenes)
+            ? Host.Progress("generating the embedded data set (once)", scenes)
             : null;
         string root = dataPath ?? Data.Synthetic.EmbeddedDataset.Ensure(progress: generation
             ?? new Progress<int>(n => { if (n % 32 == 0) Console.WriteLine($"generated {n} scenes"); }));
@@ -62,11 +68,12 @@ public static class Notebook
         var options = new Training.TrainingOptions(Device: computeDevice, EncoderWeightsFile: encoderWeights,
             FromScratch: Env("DESERTSEG_FROM_SCRATCH") == "1");
         // Training shows its progress in the running cell; the cell's stop button cancels whatever the study is doing.
-        var study = new Studies.Study(data, scale, options: options, observer: new CellProgress(), force: force, log: Console.Out,
+        var host = Host;
+        var study = new Studies.Study(data, scale, options: options, observer: host.TrainingObserver(), force: force, log: Console.Out,
             seed: seed)
         {
-            CancellationSource = () => Microsoft.DotNet.Interactive.KernelInvocationContext.Current?.CancellationToken ?? CancellationToken.None,
-            ProgressSource = CellProgress.Work,
+            CancellationSource = host.Cancellation,
+            ProgressSource = host.Progress,
         };
         Console.WriteLine($"data: {data.Root} ({string.Join(", ", data.Splits.Select(s => $"{s.Name} {s.Count}"))}); scale: {scale}; seed: {seed}; " +
                           $"encoder weights: {study.CheckEncoderWeights()}");
@@ -80,9 +87,7 @@ public static class Notebook
     {
         // Every notebook run from the top carries plotly.js in its first chart again.
         _plotlyLoaded = false;
-        Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml(chart)), HtmlFormatter.MimeType);
-        Formatter.Register<CellProgress.ProgressHtml>((progress, writer) => writer.Write(progress.Html), HtmlFormatter.MimeType);
-        Formatter.Register<DataFrame>((frame, writer) => writer.Write(TableExport.ToHtml(frame, maxRows: 100)), HtmlFormatter.MimeType);
+        Host.RegisterFormatters();
         TorchSharp.torch.set_num_threads(System.Environment.ProcessorCount);
         Console.WriteLine(Environment());
         // A CUDA build that finds no GPU must not pass unnoticed in a notebook either.
@@ -109,7 +114,9 @@ public static class Notebook
         return paths;
     }
 
-    private static string ChartHtml(GenericChart chart)
+    /// <summary>A chart as HTML that draws offline: plotly.js inline before the first chart of a notebook run, then only the
+    /// chart's own script.</summary>
+    public static string ChartHtml(GenericChart chart)
     {
         var html = new StringBuilder();
         if (!_plotlyLoaded)

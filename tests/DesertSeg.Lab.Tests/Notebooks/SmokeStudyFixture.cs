@@ -94,6 +94,36 @@ public sealed class SmokeStudyFixture : IDisposable
         return (result.ExitCode, result.Output, executed);
     }
 
+    private readonly SemaphoreSlim _headlessSlot = new(1);
+
+    /// <summary>
+    /// Runs <paramref name="notebook"/> without .NET Interactive (<c>desertseg notebook</c>, Roslyn scripting) at smoke scale
+    /// on the same study, after the kernel ran it (so both read the same runs and scores), one at a time; returns the exit
+    /// code, the output and the executed page.
+    /// </summary>
+    public (int ExitCode, string Output, string Page) Headless(string notebook)
+    {
+        Notebook(notebook);
+        _headlessSlot.Wait();
+        try
+        {
+            string folder = Path.Combine(ArtifactsFolder, "html");
+            string page = Path.Combine(folder, Path.GetFileNameWithoutExtension(notebook) + ".html");
+            if (File.Exists(page)) File.Delete(page);
+            var result = ChildProcess.Run("dotnet",
+                [Path.Combine(AppContext.BaseDirectory, "desertseg.dll"), "notebook", Path.Combine(Root, "notebooks", notebook),
+                    "--scale", "smoke", "--data", DataPath, "--out", folder],
+                Root,
+                new Dictionary<string, string?> { ["DESERTSEG_RUNS"] = RunsFolder, ["DESERTSEG_FIGURES"] = FiguresFolder },
+                TimeSpan.FromMinutes(6));
+            return (result.ExitCode, result.Output, page);
+        }
+        finally
+        {
+            _headlessSlot.Release();
+        }
+    }
+
     private void Run(string file, string arguments, TimeSpan limit, string? why = null)
     {
         var result = ChildProcess.Run(file, arguments.Split(' '), Root, limit: limit);

@@ -13,13 +13,27 @@ public static class AdaptationCharts
     {
         var names = results[0].Test.Scheme.ClassNames;
         var keys = ChartStyle.Strings(names);
-        var bars = results.Select(r => Chart.Column<double, string, string>(names.Select(n => r.Test.IoU(n) ?? 0), Keys: keys,
-            Name: $"{r.Method} ({r.Test.Metrics.MeanIoU:F3})"));
+        // Lines grouped by kind in the legend (source, test-time, adaptation, generalisation, ensembles, oracle), each kind
+        // in its own family of shades: no two lines share a colour.
+        var ordered = results.OrderBy(r => KindOrder(r.Kind)).ToList();
+        var colours = SeriesColors.ForKinds(ordered.Select(r => r.Kind).ToList());
+        var bars = ordered.Select((r, i) => Chart.Column<double, string, string>(names.Select(n => r.Test.IoU(n) ?? 0), Keys: keys,
+            Name: $"{r.Method} ({r.Test.Metrics.MeanIoU:F3})", MarkerColor: Color.fromString(colours[i])));
         return Chart.Combine(bars)
             .WithTitle("Domain adaptation: test IoU per class (mIoU in the legend)")
             .WithAxisTitles("Class", "IoU")
             .WithSize(Width: 1100, Height: 500);
     }
+
+    private static int KindOrder(LineKind kind) => kind switch
+    {
+        LineKind.Source => 0,
+        LineKind.TestTime => 1,
+        LineKind.Training => 2,
+        LineKind.Generalisation => 3,
+        LineKind.Ensemble => 4,
+        _ => 5,
+    };
 
     /// <summary>Bars of gap closed = (method - source) / (oracle - source) per method; 1 = as good as the oracle.</summary>
     public static GenericChart GapClosed(IReadOnlyList<AdaptationResult> results)

@@ -12,8 +12,10 @@ public static class EstimationCharts
     /// (a perfect estimator's line).</summary>
     public static GenericChart EstimatedVsTrue(IReadOnlyList<EstimateVsTruth> rows)
     {
-        var charts = rows.GroupBy(r => r.Estimator).Select(g => Chart.Point<double, double, string>(
-            g.Select(r => r.True), g.Select(r => r.Estimated), Name: g.Key,
+        var groups = rows.GroupBy(r => r.Estimator).ToList();
+        var colours = SeriesColors.First(groups.Count);
+        var charts = groups.Select((g, i) => Chart.Point<double, double, string>(
+            g.Select(r => r.True), g.Select(r => r.Estimated), Name: g.Key, MarkerColor: Color.fromString(colours[i]),
             MultiText: ChartStyle.Strings(g.Select(r => $"{r.Family}: {r.Set} (model {r.Model})")))).ToList();
         double low = Math.Min(rows.Min(r => r.True), rows.Min(r => r.Estimated)), high = Math.Max(rows.Max(r => r.True), rows.Max(r => r.Estimated));
         charts.Add(Chart.Line<double, double, string>([low, high], [low, high], Name: "estimated = true",

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using DesertSeg.Lab.Tests.Reporting;
+
+namespace DesertSeg.Lab.Tests.Notebooks;
+
+/// <summary>
+/// Every notebook runs to its end without .NET Interactive (<c>desertseg notebook</c>) at smoke scale, shows the same tables
+/// and the same charts as the kernel gave on the same study, and its page draws every chart offline in headless Chromium.
+/// </summary>
+[Trait(Tier.Category, Tier.Slow)]
+[Collection(SmokeStudyCollection.Name)]
+public class HeadlessNotebookTests(SmokeStudyFixture fixture)
+{
+    public static TheoryData<string> AllNotebooks() => NotebookTests.AllNotebooks();
+
+    [Theory]
+    [MemberData(nameof(AllNotebooks))]
+    public void RunsToTheEnd_WithTheKernelsTablesAndCharts_AndItsPageDrawsEveryChart(string notebook)
+    {
+        var (exitCode, output, page) = fixture.Headless(notebook);
+        Assert.True(exitCode == 0 && File.Exists(page), $"{notebook}: exit {exitCode}\n{output[^Math.Min(output.Length, 3000)..]}");
+        string html = File.ReadAllText(page);
+
+        var (_, _, executed) = fixture.Notebook(notebook);
+        string kernel = KernelHtml(executed);
+        Assert.Equal(Tables(kernel), Tables(html));
+        Assert.Equal(Charts(kernel), Charts(html));
+
+        int charts = Charts(html).Count;
+        string dom = ReportPageTests.RenderedDom(page);
+        int drawn = Regex.Matches(dom, "<div id=\"desertseg-chart-[^\"]+\"[^>]*>\\s*<div class=\"plot-container").Count;
+        Assert.True(drawn == charts, $"{notebook}: {drawn} of {charts} charts drawn");
+    }
+
+    /// <summary>The tables a page shows (<c>TableExport.ToHtml</c>'s, as both hosts format DataFrames), in order.</summary>
+    private static List<string> Tables(string html) =>
+        Regex.Matches(html, "<table><thead>.*?</table>", RegexOptions.Singleline).Select(m => m.Value).ToList();
+
+    /// <summary>Each chart's data and layout as drawn (the element's id, which is random per run, left out), in order.</summary>
+    private static List<string> Charts(string html) =>
+        Regex.Matches(html, "var figure = (.*?);\n  function draw", RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToList();
+
+    /// <summary>Every HTML output of a kernel-executed .ipynb, concatenated in order.</summary>
+    private static string KernelHtml(string ipynb)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(ipynb));
+        var parts = new List<string>();
+        foreach (var cell in doc.RootElement.GetProperty("cells").EnumerateArray())
+        {
+            if (!cell.TryGetProperty("outputs", out var outputs)) continue;
+            foreach (var output in outputs.EnumerateArray())
+                if (output.TryGetProperty("data", out var data) && data.TryGetProperty("text/html", out var htmlPart))
+                    parts.Add(htmlPart.ValueKind == JsonValueKind.Array
+                        ? string.Concat(htmlPart.EnumerateArray().Select(l => l.GetString()))
+                        : htmlPart.GetString() ?? "");
+        }
+        return string.Join("\n", parts);
+    }
+}
