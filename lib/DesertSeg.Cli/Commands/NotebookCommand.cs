@@ -20,6 +20,7 @@ public static class NotebookCommand
         };
         var scale = new Option<string?>("--scale") { Description = "Overrides the parameter cell's scale (quick, full, smoke)." };
         var data = new Option<string?>("--data") { Description = "Overrides the parameter cell's data set folder." };
+        var runs = new Option<string?>("--runs") { Description = "Runs folder (default: runs/ in the workspace, or DESERTSEG_RUNS)." };
         var output = new Option<string?>("--out")
         {
             Description = "Folder of the executed page (default: report/notebooks in the workspace).",
@@ -30,7 +31,7 @@ public static class NotebookCommand
         };
         var command = new Command("notebook",
             "Runs a notebook's cells in order without .NET Interactive and writes one HTML page: the prose, each code cell and its " +
-            "outputs (charts drawn offline, tables, text).") { notebook, scale, data, output, ipynb };
+            "outputs (charts drawn offline, tables, text).") { notebook, scale, data, runs, output, ipynb };
         command.SetAction(r => CommandGuard.Run(() =>
         {
             string folder = Path.Combine(Workspace.Root, "notebooks");
@@ -42,6 +43,7 @@ public static class NotebookCommand
             string file = Resolve(r.GetValue(notebook), folder);
             if (r.GetValue(scale) is { } s) Environment.SetEnvironmentVariable("DESERTSEG_SCALE", s);
             if (r.GetValue(data) is { } d) Environment.SetEnvironmentVariable("DESERTSEG_DATA_PATH", Path.GetFullPath(d));
+            if (r.GetValue(runs) is { } runsFolder) Environment.SetEnvironmentVariable("DESERTSEG_RUNS", Path.GetFullPath(runsFolder));
             var runner = new ScriptedNotebook();
             var executed = runner.Run(file, CommandGuard.Cancellation);
             string outFolder = r.GetValue(output) is { } o ? Path.GetFullPath(o) : Path.Combine(Workspace.Root, "report", "notebooks");

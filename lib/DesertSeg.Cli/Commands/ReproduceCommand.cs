@@ -26,6 +26,11 @@ public static class ReproduceCommand
         {
             Description = "Skip PNG figures (no browser needed); HTML figures are always written. Without a browser this is automatic."
         };
+        var notebooks = new Option<bool>("--notebooks")
+        {
+            Description = "After the report, run every notebook without .NET Interactive at the same scale and data (report/notebooks/, " +
+                          "linked from the page).",
+        };
         var jobs = new Option<int?>("--jobs")
         {
             Description = "Trainings at once, each a child 'desertseg train' with its share of the cores (CPU) or its own GPU " +
@@ -39,7 +44,7 @@ public static class ReproduceCommand
             "Reproduce the report: train the plan (reusing finished runs, resuming interrupted ones), score, benchmark, and write " +
             "report/ (tables as Markdown+CSV, figures as PNG+HTML, index.html). 'desertseg plan' shows the plan.")
         {
-            outDir, force, noPng, jobs, devices,
+            outDir, force, noPng, jobs, devices, notebooks,
         };
         foreach (var option in arguments.All) command.Options.Add(option);
         command.SetAction(r => CommandGuard.Run(() =>
@@ -70,9 +75,37 @@ public static class ReproduceCommand
             AnsiConsole.MarkupLineInterpolated(
                 $"Report: [bold]{output.Index}[/] ({output.Tables.Count} tables, {output.Figures.Count} figures) in {
                     clock.Elapsed.TotalMinutes:F1} min.");
-            return CommandGuard.Ok;
+            if (!r.GetValue(notebooks)) return CommandGuard.Ok;
+            var failed = RunNotebooks(r.GetValue(arguments.Scale)!, r.GetValue(arguments.Data), r.GetValue(arguments.Runs),
+                Path.Combine(report, "notebooks"), log);
+            return failed == 0 ? CommandGuard.Ok : CommandGuard.Failed;
         }));
         return command;
+    }
+
+    /// <summary>Every notebook in a child <c>desertseg notebook</c> (one at a time: each reads runs the plan made); returns how many
+    /// failed (each named in the log, its page showing the failed cell).</summary>
+    private static int RunNotebooks(string scale, string? data, string? runs, string folder, TextWriter log)
+    {
+        int failed = 0;
+        foreach (string dib in Lab.Notebooks.Scripting.IpynbFile.Notebooks(Path.Combine(Workspace.Root, "notebooks")))
+        {
+            string name = Path.GetFileNameWithoutExtension(dib);
+            var arguments = new List<string> { "notebook", dib, "--scale", scale, "--out", folder };
+            if (data is not null) arguments.AddRange(["--data", Path.GetFullPath(data)]);
+            if (runs is not null) arguments.AddRange(["--runs", Path.GetFullPath(runs)]);
+            try
+            {
+                TrainingProcess.RunAsync(arguments, name, TextWriter.Null, CommandGuard.Cancellation).GetAwaiter().GetResult();
+                log.WriteLine($"notebook {name}: every cell ran -> {Path.Combine(folder, name + ".html")}");
+            }
+            catch (InvalidOperationException e)
+            {
+                failed++;
+                log.WriteLine($"notebook {name}: FAILED ({e.Message}); its page shows the cell");
+            }
+        }
+        return failed;
     }
 
     /// <summary>Where each slot trains: its device (null: the process's default) and its LibTorch threads.</summary>

@@ -31,6 +31,9 @@ public sealed class ReportWriter(Study study, string folder)
     private string TablesFolder => Path.Combine(Folder, "tables");
     private string FiguresFolder => Path.Combine(Folder, "figures");
 
+    /// <summary>Where the executed notebooks' pages go (<c>reproduce --notebooks</c>), linked from the page.</summary>
+    public string NotebooksFolder => Path.Combine(Folder, "notebooks");
+
     /// <summary>Every phase the report's tables need, in dependency order.</summary>
     public static readonly string[] Phases = ["3", "2", "5", "4", "5-merge", "5-rocks8", "5-shuffle-gray", "5-ohem", "5-cutmix",
         LabelFreeTables.SelectionRun];
@@ -253,6 +256,21 @@ public sealed class ReportWriter(Study study, string folder)
                     $"<code>{E(run.Directory.Path)}</code></li>");
         }
         foreach (var line in _adaptationRuns) html.Append($"<li>Domain adaptation — {E(line)}</li>");
-        return html.Append("</ul>").ToString();
+        html.Append("</ul>");
+        // The notebooks, executed without .NET Interactive (`reproduce --notebooks` or `desertseg notebook NN`), beside the page.
+        string notebooks = Path.Combine(Workspace.Root, "notebooks");
+        if (Directory.Exists(notebooks))
+        {
+            html.Append("<p>The notebooks, run without Polyglot Notebooks (<code>reproduce --notebooks</code> makes every page, " +
+                "<code>desertseg notebook NN</code> one):</p><ul>");
+            foreach (string dib in Directory.GetFiles(notebooks, "*.dib").Where(f => Path.GetFileName(f) != "open.dib").Order(StringComparer.Ordinal))
+            {
+                string name = Path.GetFileNameWithoutExtension(dib);
+                bool made = File.Exists(Path.Combine(NotebooksFolder, name + ".html"));
+                html.Append($"<li><a href=\"notebooks/{E(name)}.html\">{E(name)}</a>{(made ? "" : " (not run yet)")}</li>");
+            }
+            html.Append("</ul>");
+        }
+        return html.ToString();
     }
 }

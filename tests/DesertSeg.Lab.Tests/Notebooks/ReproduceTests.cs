@@ -72,6 +72,8 @@ public class ReproduceTests(SmokeStudyFixture fixture)
         Assert.True(File.Exists(Report("figures", "adaptation-rocks-1.png")));
         string index = File.ReadAllText(Report("index.html"));
         Assert.All(Tables.Concat(Figures), name => Assert.Contains(name, index));
+        // The page links every notebook's executed page (made by reproduce --notebooks or desertseg notebook NN).
+        Assert.Contains("href=\"notebooks/07-phase5-seven-class.html\"", index);
     }
 
     /// <summary>The numbers come from the runs: training hours from the run histories, test scores from the scores saved

@@ -94,11 +94,11 @@ public sealed class SmokeStudyFixture : IDisposable
         return (result.ExitCode, result.Output, executed);
     }
 
-    private readonly SemaphoreSlim _headlessSlot = new(1);
+    private readonly SemaphoreSlim _headlessSlot = new(2);
 
     /// <summary>
     /// Runs <paramref name="notebook"/> without .NET Interactive (<c>desertseg notebook</c>, Roslyn scripting) at smoke scale
-    /// on the same study, after the kernel ran it (so both read the same runs and scores), one at a time; returns the exit
+    /// on the same study, after the kernel ran it (so both read the same runs and scores), two at a time; returns the exit
     /// code, the output and the executed page.
     /// </summary>
     public (int ExitCode, string Output, string Page) Headless(string notebook)
