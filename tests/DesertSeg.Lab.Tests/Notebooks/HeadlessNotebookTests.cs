@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using DesertSeg.Lab.Tests.Reporting;
 
 namespace DesertSeg.Lab.Tests.Notebooks;
 
@@ -18,7 +17,7 @@ public class HeadlessNotebookTests(SmokeStudyFixture fixture)
     [MemberData(nameof(AllNotebooks))]
     public void RunsToTheEnd_WithTheKernelsTablesAndCharts_AndItsPageDrawsEveryChart(string notebook)
     {
-        var (exitCode, output, page) = fixture.Headless(notebook);
+        var (exitCode, output, page, dom) = fixture.Headless(notebook);
         Assert.True(exitCode == 0 && File.Exists(page), $"{notebook}: exit {exitCode}\n{output[^Math.Min(output.Length, 3000)..]}");
         string html = File.ReadAllText(page);
 
@@ -28,7 +27,6 @@ public class HeadlessNotebookTests(SmokeStudyFixture fixture)
         Assert.Equal(Charts(kernel), Charts(html));
 
         int charts = Charts(html).Count;
-        string dom = ReportPageTests.RenderedDom(page);
         int drawn = Regex.Matches(dom, "<div id=\"desertseg-chart-[^\"]+\"[^>]*>\\s*<div class=\"plot-container").Count;
         Assert.True(drawn == charts, $"{notebook}: {drawn} of {charts} charts drawn");
     }

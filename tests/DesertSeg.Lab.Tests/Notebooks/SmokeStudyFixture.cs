@@ -43,35 +43,62 @@ public sealed class SmokeStudyFixture : IDisposable
     public string ArtifactsFolder { get; }
 
     private readonly object _notebooksGate = new();
-    private Dictionary<string, Task<(int ExitCode, string Output, string Executed)>>? _notebooks;
+    private Dictionary<string, TaskCompletionSource<(int ExitCode, string Output, string Executed)>>? _notebooks;
+    private Dictionary<string, Task<HeadlessRun>>? _headless;
+
+    /// <summary>A notebook run without .NET Interactive: the command's exit code and output, its page, and the page's DOM after
+    /// headless Chromium ran its scripts.</summary>
+    public sealed record HeadlessRun(int ExitCode, string Output, string Page, string Dom);
 
     /// <summary>
-    /// The result of running <paramref name="notebook"/> (as <see cref="Execute"/>). The first call starts every notebook,
-    /// two at a time, the longest first: one notebook's kernel mostly waits on one core, and by the time the notebooks
-    /// run the other test collections are done. They run after <c>reproduce</c>, which trains and scores everything they
-    /// show; anything left to train is trained once (<see cref="Lab.Training.RunLock"/>) while the other waits. If
+    /// The result of running <paramref name="notebook"/> in the kernel (as <see cref="Execute"/>). The first call starts every
+    /// notebook, two at a time, the longest first: one notebook's kernel mostly waits on one core, and by the time the
+    /// notebooks run the other test collections are done. Each notebook's slot then runs it again without the kernel
+    /// (<see cref="Headless"/>) on the same study and renders that page in Chromium, so the second host never waits for the
+    /// first host's other notebooks. They run after <c>reproduce</c>, which trains and scores everything they show;
+    /// anything left to train is trained once (<see cref="Lab.Training.RunLock"/>) while the other waits. If
     /// <c>reproduce</c> failed (its own tests say why), they run one at a time, as a user would run them.
     /// </summary>
     public (int ExitCode, string Output, string Executed) Notebook(string notebook)
     {
+        Start();
+        return _notebooks![notebook].Task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// <paramref name="notebook"/> run without .NET Interactive (<c>desertseg notebook</c>, Roslyn scripting) at smoke scale on
+    /// the same study, right after the kernel ran it (so both read the same runs and scores), with its page's rendered DOM.
+    /// </summary>
+    public HeadlessRun Headless(string notebook)
+    {
+        Start();
+        return _headless![notebook].GetAwaiter().GetResult();
+    }
+
+    private void Start()
+    {
         lock (_notebooksGate)
         {
-            if (_notebooks is null)
+            if (_notebooks is not null) return;
+            int parallel = Reproduction.First.ExitCode == 0 ? 2 : 1;
+            var slots = new SemaphoreSlim(parallel);
+            string[] longestFirst = ["12-label-free-estimation.dib", "11-domain-adaptation.dib", "09-ablations.dib"];
+            var names = NotebookTests.NotebookFiles().Select(f => Path.GetFileName(f))
+                .OrderBy(n => Array.IndexOf(longestFirst, n) is var i && i >= 0 ? i : longestFirst.Length).ToList();
+            _notebooks = names.ToDictionary(n => n, _ => new TaskCompletionSource<(int, string, string)>(
+                TaskCreationOptions.RunContinuationsAsynchronously));
+            _headless = names.ToDictionary(n => n, n => Task.Run(async () =>
             {
-                int parallel = Reproduction.First.ExitCode == 0 ? 2 : 1;
-                var slots = new SemaphoreSlim(parallel);
-                string[] longestFirst = ["12-label-free-estimation.dib", "11-domain-adaptation.dib", "09-ablations.dib"];
-                var names = NotebookTests.NotebookFiles().Select(f => Path.GetFileName(f))
-                    .OrderBy(n => Array.IndexOf(longestFirst, n) is var i && i >= 0 ? i : longestFirst.Length);
-                _notebooks = names.ToDictionary(n => n, n => Task.Run(async () =>
+                await slots.WaitAsync();
+                try
                 {
-                    await slots.WaitAsync();
-                    try { return Execute(n); }
-                    finally { slots.Release(); }
-                }));
-            }
+                    try { _notebooks[n].SetResult(Execute(n)); }
+                    catch (Exception e) { _notebooks[n].SetException(e); throw; }
+                    return RunHeadless(n);
+                }
+                finally { slots.Release(); }
+            }));
         }
-        return _notebooks[notebook].GetAwaiter().GetResult();
     }
 
     /// <summary>Runs a notebook top to bottom in the real .NET Interactive kernel (dotnet-repl) at smoke scale.</summary>
@@ -94,34 +121,19 @@ public sealed class SmokeStudyFixture : IDisposable
         return (result.ExitCode, result.Output, executed);
     }
 
-    private readonly SemaphoreSlim _headlessSlot = new(2);
-
-    /// <summary>
-    /// Runs <paramref name="notebook"/> without .NET Interactive (<c>desertseg notebook</c>, Roslyn scripting) at smoke scale
-    /// on the same study, after the kernel ran it (so both read the same runs and scores), two at a time; returns the exit
-    /// code, the output and the executed page.
-    /// </summary>
-    public (int ExitCode, string Output, string Page) Headless(string notebook)
+    private HeadlessRun RunHeadless(string notebook)
     {
-        Notebook(notebook);
-        _headlessSlot.Wait();
-        try
-        {
-            string folder = Path.Combine(ArtifactsFolder, "html");
-            string page = Path.Combine(folder, Path.GetFileNameWithoutExtension(notebook) + ".html");
-            if (File.Exists(page)) File.Delete(page);
-            var result = ChildProcess.Run("dotnet",
-                [Path.Combine(AppContext.BaseDirectory, "desertseg.dll"), "notebook", Path.Combine(Root, "notebooks", notebook),
-                    "--scale", "smoke", "--data", DataPath, "--out", folder],
-                Root,
-                new Dictionary<string, string?> { ["DESERTSEG_RUNS"] = RunsFolder, ["DESERTSEG_FIGURES"] = FiguresFolder },
-                TimeSpan.FromMinutes(6));
-            return (result.ExitCode, result.Output, page);
-        }
-        finally
-        {
-            _headlessSlot.Release();
-        }
+        string folder = Path.Combine(ArtifactsFolder, "html");
+        string page = Path.Combine(folder, Path.GetFileNameWithoutExtension(notebook) + ".html");
+        if (File.Exists(page)) File.Delete(page);
+        var result = ChildProcess.Run("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "desertseg.dll"), "notebook", Path.Combine(Root, "notebooks", notebook),
+                "--scale", "smoke", "--data", DataPath, "--out", folder],
+            Root,
+            new Dictionary<string, string?> { ["DESERTSEG_RUNS"] = RunsFolder, ["DESERTSEG_FIGURES"] = FiguresFolder },
+            TimeSpan.FromMinutes(6));
+        string dom = result.ExitCode == 0 && File.Exists(page) ? Reporting.ReportPageTests.RenderedDom(page) : "";
+        return new HeadlessRun(result.ExitCode, result.Output, page, dom);
     }
 
     private void Run(string file, string arguments, TimeSpan limit, string? why = null)
