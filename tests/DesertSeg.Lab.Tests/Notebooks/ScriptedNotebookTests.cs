@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.RegularExpressions;
 using DesertSeg.Lab.Notebooks.Scripting;
 
 namespace DesertSeg.Lab.Tests.Notebooks;
@@ -37,6 +39,24 @@ public sealed class ScriptedNotebookTests
         Assert.Equal(["open.dib", "open.dib", null], expanded.Select(c => c.ImportedFrom).ToArray());
     }
 
+    /// <summary>Runs a notebook through <c>desertseg notebook</c> in a child process (Roslyn's compilations stay out of this
+    /// process, whose memory another test measures) and returns the exit code, the output and the page.</summary>
+    private static (int ExitCode, string Output, string Page) RunHeadless(TempFolder dir, string notebook)
+    {
+        var result = ChildProcess.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "desertseg.dll"), "notebook", notebook,
+            "--out", dir.Path], limit: TimeSpan.FromMinutes(3));
+        string page = Path.Combine(dir.Path, Path.GetFileNameWithoutExtension(notebook) + ".html");
+        return (result.ExitCode, result.Output, File.Exists(page) ? File.ReadAllText(page) : "");
+    }
+
+    /// <summary>The outputs of each code cell of a page, in order: ("out" | "html" | "error", content).</summary>
+    private static List<List<(string Kind, string Content)>> Outputs(string page) =>
+        Regex.Split(page, "<div class=\"cell\">").Skip(1).Where(c => c.Contains("<pre class=\"code\">"))
+            .Select(c => Regex.Matches(c, "<pre class=\"(out|error)\">(.*?)</pre>|<div class=\"html\">(.*?)</div>", RegexOptions.Singleline)
+                .Select(m => m.Groups[1].Success ? (m.Groups[1].Value, WebUtility.HtmlDecode(m.Groups[2].Value)) : ("html", m.Groups[3].Value))
+                .ToList())
+            .ToList();
+
     [Fact]
     public void CellsShareVariables_ShowDisplayedValuesAndTheirLastExpression_AndStopAtTheFirstFailure()
     {
@@ -48,22 +68,19 @@ public sealed class ScriptedNotebookTests
             "#!csharp", "throw new InvalidOperationException(\"stop here\");",
             "#!csharp", "Console.WriteLine(\"never\");"));
 
-        var executed = new ScriptedNotebook(TextWriter.Null).Run(notebook);
+        var (exitCode, output, page) = RunHeadless(dir, notebook);
 
-        var code = executed.Cells.Where(c => c.Cell.IsCode).ToList();
-        Assert.Equal([(NotebookOutputKind.Text, "printed\n"), (NotebookOutputKind.Text, "21")],
-            code[0].Outputs.Select(o => (o.Kind, o.Content)).ToArray());
-        Assert.Equal([(NotebookOutputKind.Html, "<b>bold</b>"), (NotebookOutputKind.Text, "text"), (NotebookOutputKind.Text, "40")],
-            code[1].Outputs.Select(o => (o.Kind, o.Content)).ToArray());
-        Assert.True(code[2].Failed);
-        Assert.Contains("stop here", code[2].Outputs.Single().Content);
-        Assert.Empty(code[3].Outputs);
-        Assert.Equal(TimeSpan.Zero, code[3].Elapsed);
-        Assert.True(executed.Failed);
-        string page = NotebookPage.Render(executed);
+        Assert.True(exitCode == 1, $"exit {exitCode}: a failed cell fails the command\n{output}");
+        Assert.Contains("stop here", output);
+        var cells = Outputs(page);
+        Assert.Equal(4, cells.Count);
+        Assert.Equal([("out", "printed"), ("out", "21")], cells[0]);
+        Assert.Equal([("html", "<b>bold</b>"), ("out", "text"), ("out", "40")], cells[1]);
+        Assert.Equal("error", Assert.Single(cells[2]).Kind);
+        Assert.Contains("stop here", cells[2][0].Content);
+        Assert.Empty(cells[3]);
+        Assert.Contains("not run", page);
         Assert.Contains("<h1 id=\"a-test\">A test</h1>", page);
-        Assert.Contains("<b>bold</b>", page);
-        Assert.Contains("stop here", page);
     }
 
     [Fact]
@@ -73,10 +90,11 @@ public sealed class ScriptedNotebookTests
         string notebook = dir.Combine("t.dib");
         File.WriteAllText(notebook, "#!csharp\nvar x = 1;\n#!csharp\nint y = \"no\";\n");
 
-        var executed = new ScriptedNotebook(TextWriter.Null).Run(notebook);
+        var (exitCode, _, page) = RunHeadless(dir, notebook);
 
-        var failed = Assert.Single(executed.Cells, c => c.Failed);
-        Assert.Contains("CS0029", failed.Outputs.Single().Content);
+        Assert.Equal(1, exitCode);
+        var error = Assert.Single(Outputs(page).SelectMany(c => c), o => o.Kind == "error");
+        Assert.Contains("CS0029", error.Content);
     }
 
     [Fact]
