@@ -54,7 +54,7 @@ public static class CommandGuard
             Error(e.Message);
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException
-            or KeyNotFoundException)
+            or KeyNotFoundException or FormatException)
         {
             Error(e.Message);
         }

@@ -59,7 +59,7 @@ public static class DibFile
     /// <summary>The cells of a .dib file.</summary>
     /// <exception cref="FileNotFoundException">No such file (named).</exception>
     public static IReadOnlyList<NotebookCell> Read(string path) =>
-        File.Exists(path) ? Parse(File.ReadAllText(path), Path.GetFileName(path))
+        File.Exists(path) ? Parse(File.ReadAllText(path), path)
             : throw new FileNotFoundException($"No notebook at {path}.", path);
 
     /// <summary>

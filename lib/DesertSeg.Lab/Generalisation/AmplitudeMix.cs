@@ -9,7 +9,8 @@ namespace DesertSeg.Lab.Generalisation;
 /// phase (its shapes, so its labels) and takes the amplitude spectrum <c>(1 - lambda) A + lambda A'</c> of itself and
 /// another training image, lambda ~ U(0, <see cref="Alpha"/>), over the whole spectrum (the reference's ratio 1.0), on
 /// [0, 1] pixels, clipped. The style partner is another image of the same batch (a random permutation), never a target
-/// image: the difference from FDA, which takes the target's amplitude.
+/// image: the difference from FDA, which takes the target's amplitude. Written from the paper's description; the reference
+/// code was not read line by line here.
 /// <para>Where it differs from FACT: FACT trains on each original and its mixed copy together (doubling the batch) with a
 /// mean-teacher consistency between them; here each image of the batch is replaced by its mix with probability
 /// <see cref="P"/> (the batch keeps its size and cost) and there is no teacher. Its alpha (1.0) is FACT's; P = 0.5 keeps

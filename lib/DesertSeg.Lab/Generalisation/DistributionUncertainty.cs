@@ -9,7 +9,8 @@ namespace DesertSeg.Lab.Generalisation;
 /// whose spreads are the standard deviations of those statistics over the batch:
 /// <c>beta = mu + eps_1 * sd_batch(mu)</c>, <c>gamma = sigma + eps_2 * sd_batch(sigma)</c>,
 /// <c>x' = (x - mu) / sigma * gamma + beta</c>. Not detached (as the reference). Training only.
-/// <para>The reference's defaults: p 0.5, eps 1e-6, after the stem and after each of the four ResNet layers. Its coin comes
+/// <para>The reference's defaults: p 0.5, eps 1e-6. The placement after the stem and after each of the four ResNet layers
+/// is our reading of its ResNet, not checked line by line. Its coin comes
 /// from numpy; here from torch's generator (see <see cref="RandConv"/>).</para>
 /// </summary>
 public sealed record DistributionUncertainty(double P = 0.5, double Eps = 1e-6, IReadOnlyList<int>? Layers = null)

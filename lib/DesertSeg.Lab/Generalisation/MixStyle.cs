@@ -9,8 +9,8 @@ namespace DesertSeg.Lab.Generalisation;
 /// the reference's "random" mode) by lambda ~ Beta(<see cref="Alpha"/>, <see cref="Alpha"/>):
 /// <c>x' = (x - mu) / sigma * (lambda sigma + (1 - lambda) sigma_j) + lambda mu + (1 - lambda) mu_j</c>. Training only:
 /// an evaluating model never calls it, and lambda = 1 is the identity.
-/// <para>The reference's defaults: p 0.5, alpha 0.1, eps 1e-6, after ResNet layers 1, 2 and 3 (the paper's placement for
-/// its ResNet experiments). The reference's "crossdomain" mode needs domain labels (several source domains); with one
+/// <para>The reference's defaults: p 0.5, alpha 0.1, eps 1e-6. The placement after ResNet layers 1, 2 and 3 is one of the
+/// reference's configurations as we read it, not checked line by line against its configs. The reference's "crossdomain" mode needs domain labels (several source domains); with one
 /// source desert the random mode is the one that applies (for the K-environment data sets too: the loader does not
 /// carry environment labels). The coin comes from torch's generator, not Python's <c>random</c> (see
 /// <see cref="RandConv"/>).</para>

@@ -17,8 +17,9 @@ namespace DesertSeg.Lab.Generalisation;
 /// convolves the already convolved one again, which its paper's equation does not); the KL terms are averaged over pixels
 /// as well as images (a segmentation loss; the reference classifies whole images); and the draws come from torch's
 /// generator, seeded per epoch, instead of Python's <c>random</c>, so that a resumed run draws what an uninterrupted one
-/// did. The defaults (kernel sizes 1, 3, 5, 7, mixing, consistency weight 10, no clamping, no identity draws) are the
-/// paper's digits settings, fixed before any run here; nothing was tuned on test scores.</para>
+/// did. The defaults (kernel sizes 1, 3, 5, 7, mixing, no clamping, no identity draws) follow the reference's options; the
+/// consistency weight 10 is this workspace's choice (the reference trainer's default is 1.0), fixed before any run here;
+/// nothing was tuned on test scores.</para>
 /// </summary>
 /// <param name="KernelSizes">Odd kernel sizes, one drawn per step.</param>
 /// <param name="Mixing">Blend the random convolution with its input by a random alpha (the paper's "RC_mix").</param>
